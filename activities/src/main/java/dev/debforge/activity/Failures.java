@@ -1,0 +1,42 @@
+package dev.debforge.activity;
+
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.ToolException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+
+/**
+ * The one place that turns exceptions into Temporal failures, and lists which failure types no
+ * retry can fix.
+ */
+public final class Failures {
+
+  /** Bad input: a broken recipe, an image that breaks the contract. Never retried. */
+  public static final String BAD_INPUT = "BadInput";
+
+  /** An external tool failed; retried, since mirrors and disks have bad moments. */
+  public static final String TOOL_FAILED = "ToolFailed";
+
+  /** Failure types that the workflow's retry policy must not retry. */
+  public static final List<String> NON_RETRYABLE = List.of(BAD_INPUT);
+
+  private Failures() {}
+
+  /** The Temporal failure that carries this exception to the workflow and the client. */
+  public static RuntimeException toFailure(String where, Throwable e) {
+    if (e instanceof ApplicationFailure failure) {
+      return failure;
+    }
+    if (e instanceof BadInputException bad) {
+      return ApplicationFailure.newNonRetryableFailure(bad.getMessage(), BAD_INPUT);
+    }
+    if (e instanceof ToolException tool) {
+      return ApplicationFailure.newFailure(where + ": " + tool.getMessage(), TOOL_FAILED);
+    }
+    if (e instanceof RuntimeException runtime) {
+      return runtime;
+    }
+    return ApplicationFailure.newFailureWithCause(
+        where + ": " + e.getMessage(), e.getClass().getSimpleName(), e);
+  }
+}

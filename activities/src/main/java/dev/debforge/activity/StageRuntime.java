@@ -1,0 +1,208 @@
+package dev.debforge.activity;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.plan.PlannedStep;
+import dev.debforge.plan.StepRequest;
+import dev.debforge.plan.StepResult;
+import dev.debforge.plugin.Stage;
+import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.StageOutput;
+import dev.debforge.plugin.ToolRunner;
+import dev.debforge.process.ProcessRunner;
+import dev.debforge.store.Store;
+import dev.debforge.store.StoredObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Runs one planned step against the store: a step whose output exists returns at once as a cache
+ * hit; otherwise its stage fills a pending object that becomes visible only when the stage
+ * succeeds. What its tools print goes to the step's log file in the store and to the
+ * {@link BuildEvents}.
+ */
+public final class StageRuntime {
+
+  static final ObjectMapper OPTIONS =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+  private final Store store;
+  private final StageRegistry registry;
+  private final BuildEvents events;
+
+  public StageRuntime(Store store, StageRegistry registry, BuildEvents events) {
+    this.store = store;
+    this.registry = registry;
+    this.events = events;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public StageRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * Runs the step.
+   *
+   * @param heartbeat called with a progress message while the step runs; it throws when the build
+   *     was cancelled, which stops the step and kills its tools
+   */
+  public StepResult run(StepRequest request, Consumer<String> heartbeat) throws Exception {
+    PlannedStep step = request.step();
+    Stage<?> stage = registry.get(step.stage());
+    long started = System.nanoTime();
+    if (step.key() != null) {
+      Optional<StoredObject> hit = store.lookup(step.key());
+      if (hit.isPresent()) {
+        return new StepResult(step.name(), step.stage(), step.key(), true, 0, hit.get().facts());
+      }
+    }
+    Path log = store.logFile(request.buildId(), step.name());
+    try (BufferedWriter logWriter =
+            Files.newBufferedWriter(
+                log,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        Store.Pending pending = store.begin(keyOrScratch(step))) {
+      Consumer<String> toolLine =
+          line -> {
+            writeLine(logWriter, line);
+            events.toolOutput(request.buildId(), step.name(), line);
+          };
+      Context context =
+          new Context(
+              request,
+              pending,
+              new ProcessRunner(toolLine, () -> heartbeat.accept("running")),
+              message -> {
+                writeLine(logWriter, "# " + message);
+                events.progress(request.buildId(), step.name(), message);
+                heartbeat.accept(message);
+              });
+      StageOutput output = runTyped(stage, context, step.options());
+      double seconds = (System.nanoTime() - started) / 1e9;
+      if (step.key() == null) {
+        return new StepResult(step.name(), step.stage(), null, false, seconds, output.facts());
+      }
+      StoredObject stored = pending.commit(step.stage(), output.facts());
+      return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
+    }
+  }
+
+  private static String keyOrScratch(PlannedStep step) {
+    // Steps that are not cached (publishing, verifying) still get a private scratch area.
+    return step.key() != null ? step.key() : "0000000000000000";
+  }
+
+  private static <O> StageOutput runTyped(Stage<O> stage, StageContext context, String options)
+      throws Exception {
+    O typed = OPTIONS.readValue(options, stage.optionsType());
+    return stage.run(context, typed);
+  }
+
+  private static void writeLine(BufferedWriter writer, String line) {
+    synchronized (writer) {
+      try {
+        writer.write(line);
+        writer.newLine();
+        writer.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  private final class Context implements StageContext {
+    private final StepRequest request;
+    private final Store.Pending pending;
+    private final ToolRunner tools;
+    private final Consumer<String> progress;
+
+    Context(
+        StepRequest request, Store.Pending pending, ToolRunner tools, Consumer<String> progress) {
+      this.request = request;
+      this.pending = pending;
+      this.tools = tools;
+      this.progress = progress;
+    }
+
+    @Override
+    public Path input(String role) {
+      return object(role).data();
+    }
+
+    @Override
+    public Map<String, String> facts(String role) {
+      return object(role).facts();
+    }
+
+    private StoredObject object(String role) {
+      StepResult input = request.inputs().get(role);
+      if (input == null) {
+        throw new IllegalArgumentException(
+            "step " + request.step().name() + " has no input '" + role + "'");
+      }
+      return store
+          .lookup(input.key())
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "the output of step "
+                          + input.name()
+                          + " ("
+                          + input.key()
+                          + ") is no longer in the store at "
+                          + store.root()));
+    }
+
+    @Override
+    public Path output() {
+      return pending.data();
+    }
+
+    @Override
+    public Path scratch() {
+      try {
+        return pending.scratch();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public Path sharedCache(String name) {
+      try {
+        return store.sharedCache(name);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public ToolRunner tools() {
+      return tools;
+    }
+
+    @Override
+    public void progress(String message) {
+      progress.accept(message);
+    }
+
+    @Override
+    public String architecture() {
+      return request.architecture();
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.debforge.image;
+
+import dev.debforge.plugin.ToolCall;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command lines of skopeo, which moves images between transports. */
+public final class Skopeo {
+
+  static final Duration TIMEOUT = Duration.ofMinutes(60);
+
+  private Skopeo() {}
+
+  /**
+   * Copies an image.
+   *
+   * @param tlsVerify false to accept a registry without valid TLS (a registry on loopback)
+   */
+  public static ToolCall copy(ImageReference from, ImageReference to, boolean tlsVerify) {
+    List<String> argv = new ArrayList<>(List.of("skopeo", "copy", "--quiet"));
+    if (!tlsVerify) {
+      if (from.transport() == ImageReference.Transport.DOCKER) {
+        argv.add("--src-tls-verify=false");
+      }
+      if (to.transport() == ImageReference.Transport.DOCKER) {
+        argv.add("--dest-tls-verify=false");
+      }
+    }
+    argv.add(from.toString());
+    argv.add(to.toString());
+    return ToolCall.of(argv, TIMEOUT);
+  }
+
+  /** Reads an image's manifest and config summary as JSON. */
+  public static ToolCall inspect(ImageReference image, boolean tlsVerify) {
+    List<String> argv = new ArrayList<>(List.of("skopeo", "inspect"));
+    if (!tlsVerify && image.transport() == ImageReference.Transport.DOCKER) {
+      argv.add("--tls-verify=false");
+    }
+    argv.add(image.toString());
+    return ToolCall.of(argv, Duration.ofMinutes(5));
+  }
+}

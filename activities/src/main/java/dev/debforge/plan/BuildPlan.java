@@ -1,0 +1,17 @@
+package dev.debforge.plan;
+
+import java.util.List;
+
+/**
+ * The steps of one build, in order, as computed by the {@code plan} activity so that the
+ * workflow only follows what history recorded.
+ *
+ * @param title what is built, for progress output ("minimal-bookworm for amd64")
+ * @param architecture the Debian architecture built
+ * @param steps the steps, each reading only outputs of steps before it
+ */
+public record BuildPlan(String title, String architecture, List<PlannedStep> steps) {
+  public BuildPlan {
+    steps = List.copyOf(steps);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.debforge.plan;
+
+import java.util.List;
+
+/**
+ * What a user asked for, as the workflow receives it. Paths are on the worker's host.
+ *
+ * @param kind {@code compose}, {@code build} or {@code run}
+ * @param recipePath the recipe file, for compose and run
+ * @param recipeText the recipe's text as read by the client, so the plan sees what was validated
+ * @param image the source image in skopeo's transport syntax, for build
+ * @param destination where the result goes: {@code oci-archive:FILE}, {@code oci:DIR}, a directory
+ *     for disks, …
+ * @param types disk image types for build and run
+ * @param architecture the architecture to build, or null for the recipe's first / the host's
+ * @param sourceDateEpoch seconds since the epoch used for timestamps, or null
+ * @param tlsVerify whether registries must present valid TLS certificates
+ */
+public record BuildRequest(
+    String kind,
+    String recipePath,
+    String recipeText,
+    String image,
+    String destination,
+    List<String> types,
+    String architecture,
+    Long sourceDateEpoch,
+    boolean tlsVerify) {
+  public BuildRequest {
+    types = types == null ? List.of() : List.copyOf(types);
+  }
+
+  public static BuildRequest compose(
+      String recipePath, String recipeText, String destination, String arch, Long epoch) {
+    return new BuildRequest(
+        "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true);
+  }
+
+  public BuildRequest withTlsVerify(boolean verify) {
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
+        verify);
+  }
+}

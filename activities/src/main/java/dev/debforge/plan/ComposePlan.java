@@ -1,0 +1,176 @@
+package dev.debforge.plan;
+
+import dev.debforge.recipe.Recipe;
+import dev.debforge.recipe.User;
+import dev.debforge.stage.configure.ConfigureOptions;
+import dev.debforge.stage.configure.ConfigureOptions.FileSpec;
+import dev.debforge.stage.configure.ConfigureOptions.GroupSpec;
+import dev.debforge.stage.configure.ConfigureOptions.UserSpec;
+import dev.debforge.stage.configure.ConfigureStage;
+import dev.debforge.stage.debootstrap.DebootstrapOptions;
+import dev.debforge.stage.debootstrap.DebootstrapStage;
+import dev.debforge.stage.initramfs.InitramfsOptions;
+import dev.debforge.stage.initramfs.InitramfsStage;
+import dev.debforge.stage.ociexport.OciExportOptions;
+import dev.debforge.stage.ociexport.OciExportStage;
+import dev.debforge.stage.ostreecommit.OstreeCommitOptions;
+import dev.debforge.stage.ostreecommit.OstreeCommitStage;
+import dev.debforge.stage.publish.PublishOptions;
+import dev.debforge.stage.publish.PublishStage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The steps of a compose: {@code debootstrap → configure → initramfs → ostree-commit →
+ * oci-export → publish}. Every option a step's output depends on is in its options, so the store
+ * key changes exactly when the output would.
+ */
+public final class ComposePlan {
+
+  /** What every bootable image has besides the recipe's packages. */
+  static final List<String> BASE_PACKAGES =
+      List.of(
+          "systemd-sysv",
+          "udev",
+          "dbus",
+          "dracut",
+          "ostree",
+          "ostree-boot",
+          "e2fsprogs",
+          "dosfstools",
+          "kmod",
+          "procps",
+          "less");
+
+  /** GRUB's module directories, which the disk build takes from the image. */
+  static List<String> bootloaderPackages(String arch) {
+    return switch (arch) {
+      case "amd64" -> List.of("grub-efi-amd64-bin", "grub-pc-bin");
+      case "arm64" -> List.of("grub-efi-arm64-bin");
+      default -> List.of();
+    };
+  }
+
+  /** OSTree's names for Debian's architectures, used in refs. */
+  static String ostreeArch(String arch) {
+    return switch (arch) {
+      case "amd64" -> "x86_64";
+      case "arm64" -> "aarch64";
+      default -> arch;
+    };
+  }
+
+  /** The dracut modules the initramfs needs to boot an OSTree deployment. */
+  static final List<String> DRACUT_MODULES = List.of("systemd", "ostree");
+
+  private ComposePlan() {}
+
+  /**
+   * Adds the compose steps to {@code plan} and returns the name of the step whose output is the
+   * OCI image.
+   *
+   * @param sources the apt source lines
+   * @param files the recipe's files with sources resolved and hashed
+   */
+  public static Steps add(
+      PlanBuilder plan,
+      Recipe recipe,
+      String arch,
+      List<String> sources,
+      List<FileSpec> files,
+      Long epoch) {
+    TreeSet<String> include = new TreeSet<>(BASE_PACKAGES);
+    include.addAll(bootloaderPackages(arch));
+    include.add(recipe.kernel().packageFor(arch));
+    include.addAll(recipe.packages().install());
+    List<String> aptOptions = new ArrayList<>();
+    if (recipe.base().snapshot() != null) {
+      aptOptions.add("Acquire::Check-Valid-Until \"false\"");
+    }
+    String debootstrap =
+        plan.add(
+            DebootstrapStage.ID,
+            new DebootstrapOptions(
+                recipe.base().suite(),
+                recipe.base().variant(),
+                sources,
+                List.copyOf(include),
+                List.copyOf(new TreeSet<>(recipe.packages().remove())),
+                aptOptions),
+            Map.of());
+    String configure =
+        plan.add(
+            ConfigureStage.ID,
+            configureOptions(recipe, files),
+            Map.of("tree", debootstrap));
+    String initramfs =
+        plan.add(
+            InitramfsStage.ID,
+            new InitramfsOptions(DRACUT_MODULES, epoch),
+            Map.of("tree", configure));
+    String commit =
+        plan.add(
+            OstreeCommitStage.ID,
+            new OstreeCommitOptions(
+                "debian/" + recipe.base().suite() + "/" + ostreeArch(arch),
+                recipe.image().tag(),
+                recipe.name() + " " + recipe.image().tag(),
+                epoch),
+            Map.of("tree", initramfs));
+    Map<String, String> labels = new TreeMap<>();
+    labels.put("org.opencontainers.image.title", recipe.name());
+    if (recipe.description() != null) {
+      labels.put("org.opencontainers.image.description", recipe.description());
+    }
+    labels.put("org.opencontainers.image.version", recipe.image().tag());
+    labels.put("dev.debforge.suite", recipe.base().suite());
+    String image =
+        plan.add(
+            OciExportStage.ID,
+            new OciExportOptions(recipe.image().tag(), labels, epoch),
+            Map.of("tree", initramfs, "commit", commit));
+    return new Steps(initramfs, commit, image);
+  }
+
+  /** Adds the step that copies the image to the user's destination. */
+  public static String publish(
+      PlanBuilder plan, String imageStep, Recipe recipe, String destination, boolean tlsVerify) {
+    return plan.addUncached(
+        PublishStage.ID,
+        PublishStage.ID,
+        new PublishOptions(destination, recipe.image().name(), tlsVerify),
+        Map.of("image", imageStep));
+  }
+
+  /** The names of the compose steps later steps read from. */
+  public record Steps(String tree, String commit, String image) {}
+
+  static ConfigureOptions configureOptions(Recipe recipe, List<FileSpec> files) {
+    List<GroupSpec> groups =
+        recipe.groups().stream().map(g -> new GroupSpec(g.name(), g.gid())).toList();
+    List<UserSpec> users = new ArrayList<>();
+    for (User user : recipe.users()) {
+      users.add(
+          new UserSpec(
+              user.name(),
+              user.groups(),
+              user.password(),
+              user.sshKeys(),
+              user.shell(),
+              user.uid()));
+    }
+    return new ConfigureOptions(
+        groups,
+        users,
+        files,
+        recipe.services().enable(),
+        recipe.services().disable(),
+        recipe.hostname(),
+        recipe.locale(),
+        recipe.timezone(),
+        recipe.kernel().args());
+  }
+}

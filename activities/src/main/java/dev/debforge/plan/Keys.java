@@ -1,0 +1,44 @@
+package dev.debforge.plan;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Store keys: the sha256 of everything that determines a step's output, so that the same inputs
+ * find the same output and a changed option or input never does.
+ */
+public final class Keys {
+
+  private Keys() {}
+
+  /**
+   * The key of a step.
+   *
+   * @param inputKeys role → the key of the input step's output
+   */
+  public static String of(
+      String stage, int version, String architecture, String options, Map<String, String> inputKeys) {
+    StringBuilder text = new StringBuilder();
+    text.append("stage=").append(stage).append('\n');
+    text.append("version=").append(version).append('\n');
+    text.append("arch=").append(architecture).append('\n');
+    text.append("options=").append(options).append('\n');
+    new TreeMap<>(inputKeys)
+        .forEach((role, key) -> text.append("input.").append(role).append('=').append(key)
+            .append('\n'));
+    return sha256(text.toString());
+  }
+
+  public static String sha256(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

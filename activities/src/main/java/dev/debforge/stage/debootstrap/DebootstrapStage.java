@@ -1,0 +1,60 @@
+package dev.debforge.stage.debootstrap;
+
+import dev.debforge.plugin.Stage;
+import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.StageOutput;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code debootstrap}: builds the Debian root filesystem with mmdebstrap.
+ *
+ * <p>Installs the suite's chosen variant plus the packages a bootable image needs (kernel, systemd,
+ * dracut with OSTree's module, GRUB's module directories) and the recipe's packages, then purges
+ * the recipe's removals. apt's package archives are shared between builds on a host.
+ *
+ * <p>Output: the root filesystem. Facts: {@code suite}, {@code packages} (how many are installed).
+ */
+public final class DebootstrapStage implements Stage<DebootstrapOptions> {
+
+  public static final String ID = "debootstrap";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int version() {
+    return 1;
+  }
+
+  @Override
+  public Class<DebootstrapOptions> optionsType() {
+    return DebootstrapOptions.class;
+  }
+
+  @Override
+  public StageOutput run(StageContext context, DebootstrapOptions options) throws Exception {
+    context.progress(
+        "mmdebstrap " + options.suite() + " (" + options.variant() + ") with "
+            + options.include().size() + " extra packages");
+    Path cache = context.sharedCache("apt-archives-" + context.architecture());
+    context.tools().run(Mmdebstrap.call(options, context.architecture(), context.output(), cache));
+    long installed = countInstalled(context.output());
+    context.progress(installed + " packages installed");
+    return new StageOutput(
+        Map.of("suite", options.suite(), "packages", Long.toString(installed)));
+  }
+
+  private static long countInstalled(Path root) throws Exception {
+    Path status = root.resolve("var/lib/dpkg/status");
+    if (!Files.isRegularFile(status)) {
+      return 0;
+    }
+    try (var lines = Files.lines(status)) {
+      return lines.filter(line -> line.equals("Status: install ok installed")).count();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.debforge.stage.initramfs;
+
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.Stage;
+import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.StageOutput;
+import dev.debforge.store.Trees;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * {@code initramfs}: puts the kernel where OSTree and bootc expect it and builds its initramfs.
+ *
+ * <p>On a copy of the tree: the image's one kernel is copied from {@code /boot/vmlinuz-KVER} to
+ * {@code /usr/lib/modules/KVER/vmlinuz}; dracut (run in the image with chroot) builds
+ * {@code /usr/lib/modules/KVER/initramfs.img} with the OSTree module; the image is checked to
+ * contain {@code ostree-prepare-root} and its systemd unit; then {@code /boot} is emptied and the
+ * {@code /vmlinuz} and {@code /initrd.img} links are removed, since OSTree owns /boot.
+ *
+ * <p>Facts: {@code kernel} (the kernel version).
+ */
+public final class InitramfsStage implements Stage<InitramfsOptions> {
+
+  public static final String ID = "initramfs";
+
+  /** What the initramfs must contain to boot an OSTree deployment. */
+  static final List<String> REQUIRED =
+      List.of(
+          "usr/lib/ostree/ostree-prepare-root",
+          "etc/systemd/system/initrd-root-fs.target.wants/ostree-prepare-root.service");
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int version() {
+    return 1;
+  }
+
+  @Override
+  public Class<InitramfsOptions> optionsType() {
+    return InitramfsOptions.class;
+  }
+
+  @Override
+  public StageOutput run(StageContext context, InitramfsOptions options) throws Exception {
+    Path root = context.output();
+    context.progress("copying the root filesystem");
+    context.tools().run(Trees.copy(context.input("tree"), root, false));
+    String kver = kernelVersion(root);
+    Path modules = root.resolve("usr/lib/modules").resolve(kver);
+    Path vmlinuz = root.resolve("boot/vmlinuz-" + kver);
+    if (Files.isRegularFile(vmlinuz)) {
+      Files.copy(vmlinuz, modules.resolve("vmlinuz"), StandardCopyOption.REPLACE_EXISTING);
+    } else if (!Files.isRegularFile(modules.resolve("vmlinuz"))) {
+      throw new BadInputException(
+          "the image has modules for kernel " + kver + " but no /boot/vmlinuz-" + kver,
+          "install the kernel with its image package (kernel.package in the recipe)");
+    }
+    context.progress("dracut for kernel " + kver + " with " + options.modules());
+    context.tools().run(Dracut.build(root, kver, options.modules(), options.sourceDateEpoch()));
+    String listing = context.tools().run(Dracut.list(root, kver)).stdout();
+    List<String> missing = missingFrom(listing);
+    if (!missing.isEmpty()) {
+      throw new BadInputException(
+          "the initramfs of kernel " + kver + " lacks " + String.join(", ", missing),
+          "install ostree-boot, which ships dracut's ostree module");
+    }
+    emptyBoot(root);
+    return StageOutput.of("kernel", kver);
+  }
+
+  /** The one kernel version under {@code /usr/lib/modules}. */
+  static String kernelVersion(Path root) throws IOException, BadInputException {
+    Path modules = root.resolve("usr/lib/modules");
+    List<String> versions = new ArrayList<>();
+    if (Files.isDirectory(modules)) {
+      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(modules, Files::isDirectory)) {
+        dirs.forEach(dir -> versions.add(dir.getFileName().toString()));
+      }
+    }
+    if (versions.size() != 1) {
+      throw new BadInputException(
+          versions.isEmpty()
+              ? "the image has no kernel: /usr/lib/modules is empty"
+              : "the image has " + versions.size() + " kernels " + versions.stream().sorted()
+                  .toList() + "; a bootable image needs exactly one",
+          "install exactly one linux-image package (kernel.package in the recipe)");
+    }
+    return versions.get(0);
+  }
+
+  static List<String> missingFrom(String lsinitrdListing) {
+    List<String> missing = new ArrayList<>();
+    for (String required : REQUIRED) {
+      if (!lsinitrdListing.contains(" " + required)) {
+        missing.add(required);
+      }
+    }
+    return missing;
+  }
+
+  private static void emptyBoot(Path root) throws IOException {
+    Path boot = root.resolve("boot");
+    if (Files.isDirectory(boot)) {
+      try (Stream<Path> entries = Files.list(boot)) {
+        for (Path entry : entries.toList()) {
+          Trees.delete(entry);
+        }
+      }
+    }
+    for (String link : List.of("vmlinuz", "vmlinuz.old", "initrd.img", "initrd.img.old")) {
+      Path path = root.resolve(link);
+      if (Files.isSymbolicLink(path) || Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(path);
+      }
+    }
+  }
+}

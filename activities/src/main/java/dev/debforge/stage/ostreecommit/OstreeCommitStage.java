@@ -1,0 +1,54 @@
+package dev.debforge.stage.ostreecommit;
+
+import dev.debforge.plugin.Stage;
+import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.StageOutput;
+import dev.debforge.store.Trees;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * {@code ostree-commit}: commits a root filesystem to a bare OSTree repository.
+ *
+ * <p>The tree is rearranged into OSTree's layout ({@link OstreeLayout}) in a hard-linked copy, so
+ * the input in the store stays as it was, then committed with {@code --bootable}, which records
+ * the kernel and initramfs under {@code /usr/lib/modules}. The output is the repository
+ * ({@code repo/}), from which {@code deploy} pulls.
+ *
+ * <p>Facts: {@code commit} (the checksum), {@code ref}, {@code version}.
+ */
+public final class OstreeCommitStage implements Stage<OstreeCommitOptions> {
+
+  public static final String ID = "ostree-commit";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int version() {
+    return 1;
+  }
+
+  @Override
+  public Class<OstreeCommitOptions> optionsType() {
+    return OstreeCommitOptions.class;
+  }
+
+  @Override
+  public StageOutput run(StageContext context, OstreeCommitOptions options) throws Exception {
+    Path tree = context.scratch().resolve("tree");
+    context.progress("arranging the tree in OSTree's layout");
+    context.tools().run(Trees.copy(context.input("tree"), tree, true));
+    OstreeLayout.convert(tree);
+    Path repo = context.output().resolve("repo");
+    context.tools().run(Ostree.init(repo, "bare"));
+    context.progress("committing " + options.ref());
+    context.tools().run(Ostree.commit(repo, tree, options));
+    String commit = context.tools().run(Ostree.revParse(repo, options.ref())).stdout().strip();
+    context.progress("commit " + commit);
+    return new StageOutput(
+        Map.of("commit", commit, "ref", options.ref(), "version", options.version()));
+  }
+}

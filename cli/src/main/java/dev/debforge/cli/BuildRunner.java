@@ -1,0 +1,232 @@
+package dev.debforge.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.debforge.activity.Failures;
+import dev.debforge.engine.TaskQueues;
+import dev.debforge.plan.BuildRequest;
+import dev.debforge.plan.StepResult;
+import dev.debforge.workflow.BuildResult;
+import dev.debforge.workflow.BuildStatus;
+import dev.debforge.workflow.BuildStatus.StepStatus;
+import dev.debforge.workflow.ImageBuildWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts a build workflow, shows its progress step by step on standard error, and prints its
+ * result: a summary, or one JSON object on standard output with {@code --json}.
+ */
+final class BuildRunner {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final GlobalOptions options;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  BuildRunner(GlobalOptions options, PrintWriter out, PrintWriter err) {
+    this.options = options;
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs the build to its end and returns the exit code. */
+  int run(BuildRequest request, String architecture, String idPrefix) throws Exception {
+    Thread killTools = new Thread(BuildRunner::killChildren, "debforge-stop-tools");
+    Runtime.getRuntime().addShutdownHook(killTools);
+    long started = System.nanoTime();
+    String buildId = idPrefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    try (BuildSession session = BuildSession.open(options, architecture, err)) {
+      WorkflowClient client = session.client();
+      ImageBuildWorkflow workflow =
+          client.newWorkflowStub(
+              ImageBuildWorkflow.class,
+              WorkflowOptions.newBuilder()
+                  .setWorkflowId(buildId)
+                  .setTaskQueue(TaskQueues.forArchitecture(architecture))
+                  .build());
+      WorkflowClient.start(workflow::build, request);
+      progress("build " + buildId + " started");
+      WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+      CompletableFuture<BuildResult> result = stub.getResultAsync(BuildResult.class);
+      follow(workflow, result);
+      try {
+        BuildResult done = result.get();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        report(buildId, done, seconds);
+        return ExitCodes.DONE;
+      } catch (ExecutionException e) {
+        return failed(buildId, e.getCause(), (System.nanoTime() - started) / 1e9);
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(killTools);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is already exiting; the hook runs.
+      }
+    }
+  }
+
+  /** Prints each step as it starts and ends, until the build is over. */
+  private void follow(ImageBuildWorkflow workflow, CompletableFuture<BuildResult> result)
+      throws InterruptedException {
+    Map<String, String> shown = new HashMap<>();
+    String title = null;
+    while (true) {
+      boolean over = waitFor(result, 500);
+      BuildStatus status;
+      try {
+        status = workflow.status();
+      } catch (RuntimeException e) {
+        if (over) {
+          return;
+        }
+        continue;
+      }
+      if (title == null && status.title() != null) {
+        title = status.title();
+        progress("plan: " + title + ", " + status.steps().size() + " steps");
+      }
+      List<StepStatus> steps = status.steps();
+      for (int i = 0; i < steps.size(); i++) {
+        StepStatus step = steps.get(i);
+        if (step.state().equals(shown.get(step.name()))) {
+          continue;
+        }
+        shown.put(step.name(), step.state());
+        String counter = "[" + (i + 1) + "/" + steps.size() + "] ";
+        switch (step.state()) {
+          case "running" -> progress(counter + step.name());
+          case "done" ->
+              progress(counter + step.name() + " done in " + seconds(step.seconds()));
+          case "cached" -> progress(counter + step.name() + " cached");
+          case "failed" -> progress(counter + step.name() + " failed");
+          default -> {}
+        }
+      }
+      if (over) {
+        return;
+      }
+    }
+  }
+
+  private static boolean waitFor(CompletableFuture<?> future, long millis)
+      throws InterruptedException {
+    try {
+      future.get(millis, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    }
+  }
+
+  private void report(String buildId, BuildResult result, double seconds) throws Exception {
+    long hits = result.steps().stream().filter(StepResult::cacheHit).count();
+    if (options.json) {
+      Map<String, Object> json = base(buildId, "succeeded", seconds);
+      json.put("title", result.title());
+      json.put("architecture", result.architecture());
+      json.put("cacheHits", hits);
+      json.put("artifacts", result.artifacts());
+      json.put("steps", steps(result.steps()));
+      out.println(JSON.writeValueAsString(json));
+      out.flush();
+    }
+    progress("built " + result.title() + " in " + seconds(seconds) + " (" + hits + " of "
+        + result.steps().size() + " steps from the cache)");
+    for (Map<String, String> artifact : result.artifacts()) {
+      progress("  " + artifact.get("artifact") + "  " + artifact.getOrDefault("digest", ""));
+    }
+  }
+
+  private int failed(String buildId, Throwable failure, double seconds) throws Exception {
+    ApplicationFailure cause = rootApplicationFailure(failure);
+    boolean badInput = cause != null && Failures.BAD_INPUT.equals(cause.getType());
+    String message = cause != null ? cause.getOriginalMessage() : String.valueOf(failure);
+    if (options.json) {
+      Map<String, Object> json = base(buildId, badInput ? "invalid" : "failed", seconds);
+      json.put("error", message);
+      out.println(JSON.writeValueAsString(json));
+      out.flush();
+    }
+    err.println("error: " + message);
+    if (!badInput) {
+      err.println("Hint: the step logs are under the store's logs/" + buildId + "/");
+    }
+    err.flush();
+    return badInput ? ExitCodes.BAD_INPUT : ExitCodes.FAILED;
+  }
+
+  private static ApplicationFailure rootApplicationFailure(Throwable failure) {
+    ApplicationFailure found = null;
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ApplicationFailure app) {
+        found = app;
+      }
+      if (t instanceof WorkflowException && t.getCause() == null) {
+        break;
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, Object> base(String buildId, String status, double seconds) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("buildId", buildId);
+    json.put("status", status);
+    json.put("seconds", Math.round(seconds * 10) / 10.0);
+    return json;
+  }
+
+  private static List<Map<String, Object>> steps(List<StepResult> results) {
+    List<Map<String, Object>> steps = new ArrayList<>();
+    for (StepResult result : results) {
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put("name", result.name());
+      step.put("stage", result.stage());
+      step.put("key", result.key());
+      step.put("cacheHit", result.cacheHit());
+      step.put("seconds", Math.round(result.seconds() * 10) / 10.0);
+      step.put("facts", result.facts());
+      steps.add(step);
+    }
+    return steps;
+  }
+
+  private void progress(String line) {
+    if (!options.quiet()) {
+      synchronized (err) {
+        err.println(line);
+        err.flush();
+      }
+    }
+  }
+
+  private static String seconds(double seconds) {
+    return String.format(Locale.ROOT, "%.1f s", seconds);
+  }
+
+  /** Ends the tools this process started, so an interrupted build leaves no processes behind. */
+  private static void killChildren() {
+    ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+  }
+}

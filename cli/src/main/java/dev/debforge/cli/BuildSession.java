@@ -1,0 +1,53 @@
+package dev.debforge.cli;
+
+import dev.debforge.activity.BuiltinStages;
+import dev.debforge.activity.PlanActivitiesImpl;
+import dev.debforge.activity.StageRegistry;
+import dev.debforge.activity.StageRuntime;
+import dev.debforge.engine.EmbeddedEngine;
+import dev.debforge.store.Store;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.PrintWriter;
+
+/**
+ * The engine a command talks to: a Temporal service given with {@code --temporal}, or an
+ * embedded one with a worker in this process.
+ */
+final class BuildSession implements AutoCloseable {
+
+  private final WorkflowClient client;
+  private final AutoCloseable closer;
+
+  private BuildSession(WorkflowClient client, AutoCloseable closer) {
+    this.client = client;
+    this.closer = closer;
+  }
+
+  static BuildSession open(GlobalOptions options, String architecture, PrintWriter err) {
+    if (options.temporal != null) {
+      WorkflowServiceStubs service =
+          WorkflowServiceStubs.newServiceStubs(
+              WorkflowServiceStubsOptions.newBuilder().setTarget(options.temporal).build());
+      return new BuildSession(WorkflowClient.newInstance(service), service::shutdown);
+    }
+    Store store = new Store(options.store != null ? options.store : Store.defaultRoot());
+    StageRegistry registry = BuiltinStages.registry();
+    StageRuntime runtime =
+        new StageRuntime(
+            store, registry, new ConsoleEvents(err, !options.quiet(), options.verbose));
+    EmbeddedEngine engine =
+        EmbeddedEngine.start(architecture, runtime, new PlanActivitiesImpl(registry));
+    return new BuildSession(engine.client(), engine);
+  }
+
+  WorkflowClient client() {
+    return client;
+  }
+
+  @Override
+  public void close() throws Exception {
+    closer.close();
+  }
+}

@@ -1,0 +1,128 @@
+package dev.debforge.cli;
+
+import dev.debforge.image.ImageReference;
+import dev.debforge.plan.BuildRequest;
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.process.HostTools;
+import dev.debforge.recipe.Recipe;
+import dev.debforge.recipe.RecipeException;
+import dev.debforge.recipe.RecipeParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code debforge compose RECIPE}: a recipe becomes a bootable OCI image. */
+@Command(
+    name = "compose",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build a bootable Debian container image (bootc) from a recipe:",
+      "debootstrap, configure, initramfs, ostree-commit, oci-export, publish."
+    })
+final class ComposeCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "RECIPE", description = "The recipe file (YAML).")
+  Path recipe;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DEST",
+      description = {
+        "Where the image goes: oci-archive:FILE, oci:DIR[:TAG], docker-archive:FILE,",
+        "or docker://REGISTRY/NAME:TAG (default: oci-archive:NAME.oci.tar)."
+      })
+  String output;
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: the "
+      + "recipe's first architecture).")
+  String arch;
+
+  @Option(
+      names = "--source-date-epoch",
+      paramLabel = "SECONDS",
+      description = "Timestamp for reproducible output (default: $SOURCE_DATE_EPOCH).")
+  Long sourceDateEpoch;
+
+  @Option(
+      names = "--tls-verify",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Require valid TLS from registries (default: true).")
+  boolean tlsVerify;
+
+  @Mixin GlobalOptions global = new GlobalOptions();
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String text = readRecipe(recipe);
+    Recipe parsed;
+    try {
+      parsed = new RecipeParser().parse(text, recipe.toString());
+    } catch (RecipeException e) {
+      throw new UserError(e.getMessage());
+    }
+    String architecture = arch != null ? arch : parsed.architectures().get(0);
+    if (!parsed.architectures().contains(architecture)) {
+      throw new UserError(
+          recipe + ": the recipe is for " + parsed.architectures() + ", not " + architecture
+              + "\nHint: add " + architecture + " to its architectures");
+    }
+    String destination = output != null ? output : "oci-archive:" + parsed.name() + ".oci.tar";
+    try {
+      destination = ImageReference.parse(destination).absolute().toString();
+    } catch (BadInputException e) {
+      throw new UserError("--output: " + e.getMessage());
+    }
+    if (global.temporal == null) {
+      List<String> tools = new ArrayList<>(HostTools.COMPOSE);
+      tools.add("skopeo");
+      try {
+        HostTools.require(tools);
+      } catch (HostTools.MissingToolsException e) {
+        throw new UserError(e.getMessage());
+      }
+    }
+    Long epoch = sourceDateEpoch != null ? sourceDateEpoch : epochFromEnvironment();
+    BuildRequest request =
+        BuildRequest.compose(
+                recipe.toAbsolutePath().toString(), text, destination, architecture, epoch)
+            .withTlsVerify(tlsVerify);
+    return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
+        .run(request, architecture, "compose-" + parsed.name());
+  }
+
+  static String readRecipe(Path recipe) {
+    try {
+      return Files.readString(recipe, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UserError(
+          "cannot read the recipe " + recipe + ": " + e.getMessage()
+              + "\nHint: check the path; shipped recipes are under recipes/");
+    }
+  }
+
+  static Long epochFromEnvironment() {
+    String value = System.getenv("SOURCE_DATE_EPOCH");
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new UserError("SOURCE_DATE_EPOCH is not a number of seconds: " + value);
+    }
+  }
+}

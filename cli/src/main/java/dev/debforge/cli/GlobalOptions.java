@@ -1,0 +1,45 @@
+package dev.debforge.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every build command takes. */
+final class GlobalOptions {
+
+  enum Progress {
+    auto,
+    plain,
+    quiet
+  }
+
+  @Option(
+      names = "--temporal",
+      paramLabel = "HOST:PORT",
+      description = "A Temporal service to use; without it an embedded engine runs in-process.")
+  String temporal;
+
+  @Option(names = "--json", description = "Print one result object on standard output.")
+  boolean json;
+
+  @Option(
+      names = "--progress",
+      defaultValue = "auto",
+      description = "auto, plain or quiet (default: ${DEFAULT-VALUE}). Progress goes to stderr.")
+  Progress progress;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Also print every line the build's tools print.")
+  boolean verbose;
+
+  @Option(
+      names = "--store",
+      paramLabel = "DIR",
+      description =
+          "The build store (default: $DEBFORGE_STORE, else /var/lib/debforge/store for root).")
+  Path store;
+
+  boolean quiet() {
+    return progress == Progress.quiet;
+  }
+}

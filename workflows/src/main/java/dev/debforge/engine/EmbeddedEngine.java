@@ -1,0 +1,49 @@
+package dev.debforge.engine;
+
+import dev.debforge.activity.PlanActivities;
+import dev.debforge.activity.StageRuntime;
+import io.temporal.client.WorkflowClient;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.WorkerFactoryOptions;
+
+/**
+ * The Temporal service and a worker in this process, for a CLI run with no server given: the
+ * Java test server in real time (not time-skipping), which keeps its state in memory only.
+ */
+public final class EmbeddedEngine implements AutoCloseable {
+
+  private final TestWorkflowEnvironment environment;
+
+  private EmbeddedEngine(TestWorkflowEnvironment environment) {
+    this.environment = environment;
+  }
+
+  public static EmbeddedEngine start(
+      String architecture, StageRuntime runtime, PlanActivities planner) {
+    TestWorkflowEnvironment environment =
+        TestWorkflowEnvironment.newInstance(
+            TestEnvironmentOptions.newBuilder()
+                .setUseTimeskipping(false)
+                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().build())
+                .build());
+    Workers.register(
+        environment.getWorkerFactory(),
+        TaskQueues.forArchitecture(architecture),
+        runtime,
+        planner,
+        2);
+    environment.start();
+    return new EmbeddedEngine(environment);
+  }
+
+  public WorkflowClient client() {
+    return environment.getWorkflowClient();
+  }
+
+  @Override
+  public void close() {
+    environment.shutdownNow();
+    environment.close();
+  }
+}

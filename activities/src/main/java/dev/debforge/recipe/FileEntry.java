@@ -1,0 +1,109 @@
+package dev.debforge.recipe;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A file to put into the image.
+ *
+ * <p>Exactly one of {@code content} and {@code source} is given. {@code source} is a relative
+ * path, resolved against the directory of the recipe file; absolute paths and paths that climb
+ * out with {@code ..} are refused, so a recipe and its files can be moved and built anywhere.
+ *
+ * @param path    the absolute, normalised path in the image; not under /proc, /sys, /dev, /run,
+ *                /tmp or /boot
+ * @param content the file's text
+ * @param source  a file next to the recipe to copy
+ * @param mode    octal permission bits, default {@code 0644}; three digits are read as four
+ *                with a leading 0
+ * @param owner   {@code user:group}, names or numbers, default {@code root:root}
+ */
+public record FileEntry(String path, String content, String source, String mode, String owner) {
+
+    /** Directories that are filled at run time or by the boot process, never by the image. */
+    public static final List<String> FORBIDDEN_DIRECTORIES = List.of("/proc", "/sys", "/dev", "/run", "/tmp", "/boot");
+
+    private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+    private static final Pattern OWNER = Pattern.compile("([a-z_][a-z0-9_-]{0,31}|\\d+):([a-z_][a-z0-9_-]{0,31}|\\d+)");
+
+    public FileEntry {
+        Checks.required(path, "path");
+        checkImagePath(path);
+        if ((content == null) == (source == null)) {
+            throw new InvalidRecipeValueException("", content == null
+                    ? "has neither content nor source" : "has both content and source",
+                    "give exactly one of content (the text) and source (a file next to the recipe)");
+        }
+        if (source != null) {
+            checkSource(source);
+        }
+        mode = mode == null ? "0644" : mode;
+        Checks.matching(mode, MODE, "mode", "an octal mode", "write it as a quoted string, e.g. \"0644\"");
+        mode = mode.length() == 3 ? "0" + mode : mode;
+        owner = owner == null ? "root:root" : owner;
+        Checks.matching(owner, OWNER, "owner", "an owner", "write it as user:group, names or numbers, e.g. root:root");
+    }
+
+    /** The permission bits of {@link #mode()}. */
+    public int modeBits() {
+        return Integer.parseInt(mode, 8);
+    }
+
+    /**
+     * The source file inside {@code recipeDir}.
+     *
+     * @throws InvalidRecipeValueException if there is no source, or it leads out of the directory
+     *                                     (through a symbolic link, for example)
+     */
+    public Path resolveSource(Path recipeDir) {
+        if (source == null) {
+            throw new InvalidRecipeValueException("source", "is not set", "this file has content instead");
+        }
+        Path dir = recipeDir.toAbsolutePath().normalize();
+        Path resolved = dir.resolve(source).normalize();
+        try {
+            if (Files.exists(resolved) && !resolved.toRealPath().startsWith(dir.toRealPath())) {
+                throw new InvalidRecipeValueException("source", Checks.quote(source) + " leads out of " + dir,
+                        "copy the file into the recipe's directory");
+            }
+        } catch (IOException e) {
+            throw new InvalidRecipeValueException("source", "cannot resolve " + Checks.quote(source) + ": " + e, null);
+        }
+        return resolved;
+    }
+
+    private static void checkImagePath(String path) {
+        String hint = "write an absolute path without '.', '..', '//' or a trailing '/', e.g. /etc/motd";
+        if (!path.startsWith("/") || path.length() == 1) {
+            throw new InvalidRecipeValueException("path", Checks.quote(path) + " is not an absolute file path", hint);
+        }
+        for (String segment : path.substring(1).split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new InvalidRecipeValueException("path", Checks.quote(path) + " is not normalised", hint);
+            }
+        }
+        for (String dir : FORBIDDEN_DIRECTORIES) {
+            if (path.equals(dir) || path.startsWith(dir + "/")) {
+                throw new InvalidRecipeValueException("path", Checks.quote(path) + " is under " + dir,
+                        "files under " + String.join(", ", FORBIDDEN_DIRECTORIES)
+                                + " are made at boot or by the bootloader step, not by the recipe");
+            }
+        }
+    }
+
+    private static void checkSource(String source) {
+        String hint = "give a path relative to the recipe's directory, e.g. files/motd";
+        if (source.isEmpty() || source.startsWith("/")) {
+            throw new InvalidRecipeValueException("source", Checks.quote(source) + " is not a relative path", hint);
+        }
+        for (String segment : source.split("/")) {
+            if (segment.equals("..")) {
+                throw new InvalidRecipeValueException("source",
+                        Checks.quote(source) + " leads out of the recipe's directory", hint);
+            }
+        }
+    }
+}

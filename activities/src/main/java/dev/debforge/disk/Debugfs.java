@@ -1,0 +1,42 @@
+package dev.debforge.disk;
+
+import dev.debforge.plugin.ToolCall;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Edits an unmounted ext4 image with e2fsprogs' {@code debugfs}. The build uses it to restore
+ * the immutable bit that ostree sets on every deployment root: {@code mke2fs -d} copies owners,
+ * modes, xattrs and hard links, but not inode flags.
+ */
+public final class Debugfs {
+
+  public static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+  /** {@code EXT4_IMMUTABLE_FL}. */
+  public static final int IMMUTABLE = 0x10;
+
+  /** {@code EXT4_EXTENTS_FL}, which mke2fs -d sets on every directory it writes. */
+  public static final int EXTENTS = 0x80000;
+
+  private Debugfs() {}
+
+  /**
+   * Sets the complete flags word of an inode. The value replaces the old one, so it must keep
+   * the flags the inode already has; for a small directory written by {@code mke2fs -d} that is
+   * {@link #EXTENTS}, hence {@code EXTENTS | IMMUTABLE} (0x80010) for a deployment root.
+   *
+   * @param path the inode's absolute path inside the file system
+   */
+  public static ToolCall setInodeFlags(Path image, String path, int flags) {
+    if (!path.startsWith("/") || path.indexOf('"') >= 0 || path.chars().anyMatch(c -> c < 0x20)) {
+      throw new IllegalArgumentException(
+          "debugfs needs an absolute path without quotes or control characters: " + path);
+    }
+    // debugfs splits its request on blanks and honours double quotes.
+    String quoted = path.contains(" ") || path.contains("\t") ? '"' + path + '"' : path;
+    String request = "set_inode_field " + quoted + " flags 0x" + Integer.toHexString(flags);
+    return ToolCall.of(List.of("debugfs", "-w", "-R", request, image.toString()), TIMEOUT);
+  }
+}

@@ -1,0 +1,163 @@
+package dev.debforge.disk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debforge.boot.BiosBoot;
+import dev.debforge.boot.Firmware;
+import dev.debforge.boot.GrubConfig;
+import dev.debforge.boot.GrubMkimage;
+import dev.debforge.plugin.ToolCall;
+import dev.debforge.plugin.ToolException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Builds a small amd64 disk with the real tools, as the disk stage will: file systems from
+ * directories into files, the GPT with sfdisk, partitions copied in sparsely, GRUB for BIOS
+ * patched in, then a qcow2. Fails (does not skip) when a tool is missing.
+ */
+class DiskToolsIT {
+
+  private static final long MIB = LayoutRequest.MIB;
+  private static final String SEED = "disk-tools-it";
+
+  private final ProcessToolRunner runner = new ProcessToolRunner();
+
+  @TempDir Path work;
+
+  @Test
+  void buildsAPartitionedSparseDiskAndConvertsIt() throws Exception {
+    DiskLayout layout =
+        DiskLayout.compute(
+            LayoutRequest.defaults(Architecture.AMD64, SEED, 0)
+                .withEspBytes(34 * MIB)
+                .withBootBytes(8 * MIB)
+                .withMinimumRootBytes(8 * MIB)
+                .withRequestedBytes(64 * MIB));
+    Partition espPart = layout.partition(PartitionRole.ESP);
+    Partition bootPart = layout.partition(PartitionRole.BOOT);
+    Partition rootPart = layout.partition(PartitionRole.ROOT);
+
+    // The root tree: a hard link and a directory that gets the immutable bit back.
+    Path rootDir = Files.createDirectories(work.resolve("rootfs/ostree/deploy/debian/deploy/c.0"));
+    Files.writeString(rootDir.resolve("hello"), "hello\n");
+    Files.createLink(rootDir.resolve("hello-link"), rootDir.resolve("hello"));
+    Path bootDir = Files.createDirectories(work.resolve("bootfs/grub"));
+    Files.writeString(
+        bootDir.resolve("grub.cfg"),
+        GrubConfig.defaults(bootPart.filesystemId()).espConfig());
+
+    Path config = work.resolve("mke2fs.conf");
+    Files.writeString(config, MkfsExt4.PINNED_CONFIG);
+    Path rootImg = work.resolve("root.ext4");
+    run(MkfsExt4.call(new MkfsExt4.Options(
+        work.resolve("rootfs"), rootImg, rootPart.sizeBytes(),
+        UUID.fromString(rootPart.filesystemId()), "root", null, config, 0L)));
+    run(Debugfs.setInodeFlags(
+        rootImg, "/ostree/deploy/debian/deploy/c.0", Debugfs.EXTENTS | Debugfs.IMMUTABLE));
+    String stat = run(ToolCall.of(
+        List.of("debugfs", "-R", "stat /ostree/deploy/debian/deploy/c.0", rootImg.toString()),
+        Duration.ofMinutes(1)));
+    assertTrue(stat.contains("Flags: 0x80010"), stat);
+    String links = run(ToolCall.of(
+        List.of("debugfs", "-R", "stat /ostree/deploy/debian/deploy/c.0/hello",
+            rootImg.toString()),
+        Duration.ofMinutes(1)));
+    assertTrue(links.contains("Links: 2"), links);
+    String features = run(ToolCall.of(
+        List.of("dumpe2fs", "-h", rootImg.toString()), Duration.ofMinutes(1)));
+    assertTrue(features.contains("metadata_csum") && !features.contains("metadata_csum_seed")
+        && !features.contains("orphan_file"), features);
+    assertTrue(features.contains("Filesystem UUID:          " + rootPart.filesystemId()),
+        features);
+
+    Path bootImg = work.resolve("boot.ext4");
+    run(MkfsExt4.call(new MkfsExt4.Options(
+        work.resolve("bootfs"), bootImg, bootPart.sizeBytes(),
+        UUID.fromString(bootPart.filesystemId()), "boot", null, config, 0L)));
+
+    Path espImg = work.resolve("esp.vfat");
+    sparseFile(espImg, espPart.sizeBytes());
+    run(MkfsVfat.call(new MkfsVfat.Options(espImg, espPart.filesystemId(), "EFI-SYSTEM", true)));
+    run(Mtools.mkdir(espImg, 0, List.of("/EFI", "/EFI/BOOT")));
+    Path espCfg = work.resolve("grub.cfg");
+    Files.writeString(espCfg, GrubConfig.defaults(bootPart.filesystemId()).espConfig());
+    run(Mtools.copy(espImg, 0, espCfg, "/EFI/BOOT/grub.cfg"));
+
+    // The disk: sparse, table first, then each partition at its offset.
+    Path disk = work.resolve("disk.raw");
+    sparseFile(disk, layout.sizeBytes());
+    Path script = work.resolve("table.sfdisk");
+    Files.writeString(script, Sfdisk.script(layout));
+    run(Sfdisk.write(disk, script));
+    SparseCopy.copyInto(espImg, disk, espPart.offsetBytes(), espPart.sizeBytes());
+    SparseCopy.copyInto(bootImg, disk, bootPart.offsetBytes(), bootPart.sizeBytes());
+    SparseCopy.copyInto(rootImg, disk, rootPart.offsetBytes(), rootPart.sizeBytes());
+
+    Sfdisk.Table table = Sfdisk.parse(run(Sfdisk.dumpJson(disk)));
+    assertEquals(List.of(), Sfdisk.differences(layout, table));
+
+    // The ESP inside the disk is reachable with mtools at its offset.
+    String espCfgBack = run(ToolCall.of(
+            List.of("mtype", "-i", disk + "@@" + espPart.offsetBytes(), "::/EFI/BOOT/grub.cfg"),
+            Duration.ofMinutes(1))
+        .withEnvironment(java.util.Map.of("MTOOLS_SKIP_CHECK", "1")));
+    assertEquals(Files.readString(espCfg), espCfgBack.replace("\r\n", "\n"));
+
+    // BIOS GRUB from the host's module directory, patched in; the table must not change.
+    Path early = work.resolve("early.cfg");
+    Files.writeString(early, GrubConfig.defaults(bootPart.filesystemId()).earlyConfig());
+    Path core = work.resolve("core.img");
+    Path modules = Path.of("/usr/lib/grub/i386-pc");
+    run(GrubMkimage.call(new GrubMkimage.Options(
+        Architecture.AMD64, Firmware.BIOS, modules, core, "/grub", early)));
+    String dumpBefore = run(ToolCall.of(List.of("sfdisk", "-d", disk.toString()),
+        Duration.ofMinutes(1)));
+    Partition bios = layout.partition(PartitionRole.BIOS_BOOT);
+    BiosBoot.install(disk, Files.readAllBytes(modules.resolve("boot.img")),
+        Files.readAllBytes(core), bios.startLba(), bios.sizeSectors());
+    assertEquals(dumpBefore, run(ToolCall.of(List.of("sfdisk", "-d", disk.toString()),
+        Duration.ofMinutes(1))));
+    byte[] sector0 = Arrays.copyOf(Files.readAllBytes(disk), 512);
+    assertEquals(0x55, sector0[510] & 0xFF);
+    assertEquals(0xAA, sector0[511] & 0xFF);
+
+    // The file systems inside the disk are the ones that were built.
+    byte[] diskBytes = Files.readAllBytes(disk);
+    byte[] rootBytes = Files.readAllBytes(rootImg);
+    assertArrayEquals(rootBytes, Arrays.copyOfRange(diskBytes,
+        (int) rootPart.offsetBytes(), (int) rootPart.offsetBytes() + rootBytes.length));
+
+    Path qcow2 = work.resolve("disk.qcow2");
+    run(QemuImg.convert(new QemuImg.Convert(disk, qcow2, QemuImg.Format.QCOW2, false)));
+    run(QemuImg.check(qcow2, QemuImg.Format.QCOW2));
+    run(QemuImg.compare(disk, qcow2, QemuImg.Format.QCOW2));
+    String info = run(QemuImg.info(qcow2));
+    assertTrue(info.contains("\"virtual-size\": " + layout.sizeBytes()), info);
+  }
+
+  private String run(ToolCall call) throws ToolException {
+    return runner.run(call).stdout();
+  }
+
+  private static void sparseFile(Path file, long size) throws IOException {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(size);
+    }
+  }
+
+  static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,137 @@
+package dev.debforge.disk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debforge.plugin.ToolCall;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class MkfsToolsTest {
+
+  private static final UUID ID = UUID.fromString("0b3c1a5e-1111-8222-8333-444455556666");
+
+  @Test
+  void mkfsExt4PinsFeaturesOwnerUuidAndSizeInKib() {
+    ToolCall call =
+        MkfsExt4.call(
+            new MkfsExt4.Options(
+                Path.of("/src"), Path.of("root.ext4"), 64L << 20, ID, "root", ID,
+                Path.of("/cfg/mke2fs.conf"), 0L));
+    assertEquals(
+        List.of(
+            "mkfs.ext4", "-q", "-t", "ext4", "-O", "^metadata_csum_seed,^orphan_file",
+            "-E", "root_owner=0:0,hash_seed=" + ID, "-U", ID.toString(), "-L", "root",
+            "-d", "/src", "-F", "root.ext4", "65536k"),
+        call.argv());
+    assertEquals(
+        Map.of("MKE2FS_CONFIG", "/cfg/mke2fs.conf", "E2FSPROGS_FAKE_TIME", "0"),
+        call.environment());
+  }
+
+  @Test
+  void mkfsExt4WithoutPinnedConfigOrSeedLeavesThemOut() {
+    ToolCall call =
+        MkfsExt4.call(
+            new MkfsExt4.Options(
+                Path.of("/src"), Path.of("b.ext4"), 4096, ID, "boot", null, null, null));
+    assertTrue(call.argv().contains("root_owner=0:0"));
+    assertEquals(Map.of(), call.environment());
+  }
+
+  @Test
+  void mkfsExt4PinnedConfigDefinesExt4WithoutCsumSeed() {
+    assertTrue(MkfsExt4.PINNED_CONFIG.contains("ext4 = {"));
+    assertTrue(MkfsExt4.PINNED_CONFIG.contains("metadata_csum,"));
+    assertTrue(!MkfsExt4.PINNED_CONFIG.contains("metadata_csum_seed"));
+  }
+
+  @Test
+  void mkfsExt4RejectsLongLabelsAndOddSizes() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MkfsExt4.Options(Path.of("s"), Path.of("f"), 4096, ID, "x".repeat(17),
+            null, null, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MkfsExt4.Options(Path.of("s"), Path.of("f"), 1000, ID, "x", null, null, null));
+  }
+
+  @Test
+  void debugfsSetsTheWholeFlagsWord() {
+    ToolCall call =
+        Debugfs.setInodeFlags(
+            Path.of("root.ext4"), "/ostree/deploy/debian/deploy/abc.0",
+            Debugfs.EXTENTS | Debugfs.IMMUTABLE);
+    assertEquals(
+        List.of(
+            "debugfs", "-w", "-R",
+            "set_inode_field /ostree/deploy/debian/deploy/abc.0 flags 0x80010", "root.ext4"),
+        call.argv());
+  }
+
+  @Test
+  void debugfsQuotesBlanksAndRejectsRelativeOrQuotedPaths() {
+    assertEquals(
+        "set_inode_field \"/a b\" flags 0x10",
+        Debugfs.setInodeFlags(Path.of("f"), "/a b", 0x10).argv().get(3));
+    assertThrows(
+        IllegalArgumentException.class, () -> Debugfs.setInodeFlags(Path.of("f"), "a", 0x10));
+    assertThrows(
+        IllegalArgumentException.class, () -> Debugfs.setInodeFlags(Path.of("f"), "/a\"", 0x10));
+  }
+
+  @Test
+  void mkfsVfatMakesFat32WithVolumeIdAndLabel() {
+    assertEquals(
+        List.of("mkfs.vfat", "-F", "32", "-i", "1234ABCD", "-n", "ESP", "--invariant", "esp.img"),
+        MkfsVfat.call(new MkfsVfat.Options(Path.of("esp.img"), "1234ABCD", "ESP", true)).argv());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MkfsVfat.Options(Path.of("e"), "1234-ABCD", "ESP", false));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MkfsVfat.Options(Path.of("e"), "1234ABCD", "TWELVE_CHARS", false));
+  }
+
+  @Test
+  void mtoolsAddressesAPartitionInsideTheImage() {
+    ToolCall mmd = Mtools.mkdir(Path.of("disk.raw"), 2097152, List.of("/EFI", "/EFI/BOOT"));
+    assertEquals(
+        List.of("mmd", "-i", "disk.raw@@2097152", "::/EFI", "::/EFI/BOOT"), mmd.argv());
+    assertEquals(Map.of("MTOOLS_SKIP_CHECK", "1"), mmd.environment());
+    ToolCall mcopy = Mtools.copy(Path.of("disk.raw"), 2097152, Path.of("BOOTX64.EFI"), "/EFI/BOOT");
+    assertEquals(
+        List.of("mcopy", "-i", "disk.raw@@2097152", "-s", "-p", "-Q", "BOOTX64.EFI", "::/EFI/BOOT"),
+        mcopy.argv());
+    assertEquals("esp.img", Mtools.mkdir(Path.of("esp.img"), 0, List.of("/EFI")).argv().get(2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Mtools.copy(Path.of("d"), 0, Path.of("x"), "EFI"));
+  }
+
+  @Test
+  void mkfsBtrfsFillsFromADirectory() {
+    assertEquals(
+        List.of("mkfs.btrfs", "--rootdir", "/src", "-U", ID.toString(), "-L", "root", "r.btrfs"),
+        MkfsBtrfs.call(new MkfsBtrfs.Options(Path.of("/src"), Path.of("r.btrfs"), ID, "root"))
+            .argv());
+  }
+
+  @Test
+  void mkfsXfsTakesAnOptionalPrototypeFile() {
+    assertEquals(
+        List.of("mkfs.xfs", "-q", "-m", "uuid=" + ID, "-L", "root", "-p", "proto", "r.xfs"),
+        MkfsXfs.call(new MkfsXfs.Options(Path.of("r.xfs"), ID, "root", Path.of("proto"))).argv());
+    assertEquals(
+        List.of("mkfs.xfs", "-q", "-m", "uuid=" + ID, "-L", "root", "r.xfs"),
+        MkfsXfs.call(new MkfsXfs.Options(Path.of("r.xfs"), ID, "root", null)).argv());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MkfsXfs.Options(Path.of("r"), ID, "thirteen-char", null));
+  }
+}

@@ -11,6 +11,9 @@ public final class Main {
     // Temporal and gRPC are chatty at INFO; debforge reports progress itself.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    // The Java test server has no worker heartbeats; the SDK warns about that once per run.
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.temporal.internal.worker.HeartbeatManager", "error");
     System.exit(run(args));
   }
 

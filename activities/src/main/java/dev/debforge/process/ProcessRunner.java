@@ -88,8 +88,10 @@ public final class ProcessRunner implements ToolRunner {
             : null;
     long deadline = started + call.timeout().toNanos();
     try {
-      while (!process.waitFor(TICK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS)) {
-        if (System.nanoTime() > deadline) {
+      while (!process.waitFor(
+          Math.max(1, Math.min(TICK_INTERVAL.toNanos(), deadline - System.nanoTime())),
+          TimeUnit.NANOSECONDS)) {
+        if (System.nanoTime() >= deadline) {
           kill(process);
           join(errReader, outReader);
           throw new ToolException(ToolException.Kind.TIMED_OUT, call.argv(), -1, tail(tail));

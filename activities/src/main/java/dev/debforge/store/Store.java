@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -137,10 +136,15 @@ public final class Store {
       Path target = root.resolve("objects").resolve(key);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
-        Trees.delete(tmp);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("the store's tmp and objects must be on one filesystem: " + root, e);
+      } catch (FileSystemException raced) {
+        // rename(2) onto a non-empty directory fails with ENOTEMPTY, which Java reports as a
+        // plain FileSystemException: another build finished this key first.
+        if (!Files.isRegularFile(target.resolve("meta.json"))) {
+          throw raced;
+        }
+        Trees.delete(tmp);
       }
       done = true;
       return lookup(key).orElseThrow();

@@ -66,6 +66,7 @@ public final class OstreeLayout {
         }
         deleteTree(dir);
       }
+      Files.createDirectories(dir.getParent());
       Files.createSymbolicLink(dir, dir.getParent().relativize(target));
     }
     for (String name : EMPTIED) {

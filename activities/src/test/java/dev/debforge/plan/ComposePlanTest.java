@@ -1,0 +1,123 @@
+package dev.debforge.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debforge.recipe.Recipe;
+import dev.debforge.recipe.RecipeParser;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ComposePlanTest {
+
+  private static final String RECIPE =
+      """
+      name: test
+      base:
+        suite: bookworm
+      packages:
+        install: [vim]
+      kernel:
+        args: ["console=ttyS0,115200"]
+      """;
+
+  private static BuildPlan plan(String yaml, Long epoch) throws Exception {
+    Recipe recipe = new RecipeParser().parse(yaml, "test.yaml");
+    PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
+    ComposePlan.Steps steps =
+        ComposePlan.add(
+            builder,
+            recipe,
+            "amd64",
+            List.of("deb http://deb.debian.org/debian bookworm main"),
+            List.of(),
+            epoch);
+    ComposePlan.publish(builder, steps.image(), recipe, "oci-archive:/tmp/x.tar", true);
+    return builder.build("test for amd64");
+  }
+
+  private static PlannedStep step(BuildPlan plan, String name) {
+    return plan.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void composeRunsTheStagesInOrderEachReadingThePreviousTree() throws Exception {
+    BuildPlan plan = plan(RECIPE, null);
+    assertEquals(
+        List.of("debootstrap", "configure", "initramfs", "ostree-commit", "oci-export", "publish"),
+        plan.steps().stream().map(PlannedStep::stage).toList());
+    assertEquals(Map.of("tree", "debootstrap"), step(plan, "configure").inputs());
+    assertEquals(
+        Map.of("tree", "initramfs", "commit", "ostree-commit"), step(plan, "oci-export").inputs());
+  }
+
+  @Test
+  void samePlanGivesSameKeys() throws Exception {
+    assertEquals(plan(RECIPE, 1L).steps(), plan(RECIPE, 1L).steps());
+  }
+
+  @Test
+  void changedPackageChangesEveryKeyFromDebootstrapOn() throws Exception {
+    BuildPlan a = plan(RECIPE, null);
+    BuildPlan b = plan(RECIPE.replace("[vim]", "[nano]"), null);
+    for (String name : List.of("debootstrap", "configure", "initramfs", "oci-export")) {
+      assertNotEquals(step(a, name).key(), step(b, name).key(), name);
+    }
+  }
+
+  @Test
+  void changedKernelArgumentKeepsTheDebootstrapOutput() throws Exception {
+    BuildPlan a = plan(RECIPE, null);
+    BuildPlan b = plan(RECIPE.replace("ttyS0,115200", "ttyS1"), null);
+    assertEquals(step(a, "debootstrap").key(), step(b, "debootstrap").key());
+    assertNotEquals(step(a, "configure").key(), step(b, "configure").key());
+  }
+
+  @Test
+  void publishIsNeverCached() throws Exception {
+    assertNull(step(plan(RECIPE, null), "publish").key());
+  }
+
+  @Test
+  void debootstrapInstallsTheBootablePackagesAndTheRecipes() throws Exception {
+    String options = step(plan(RECIPE, null), "debootstrap").options();
+    for (String pkg :
+        List.of("linux-image-amd64", "ostree-boot", "dracut", "grub-pc-bin", "grub-efi-amd64-bin",
+            "vim")) {
+      assertTrue(options.contains("\"" + pkg + "\""), pkg + " in " + options);
+    }
+  }
+
+  @Test
+  void hostSourcesGiveSuiteUpdatesAndSecurity() {
+    assertEquals(
+        List.of(
+            "deb http://mirror/debian/ trixie main contrib",
+            "deb http://mirror/debian/ trixie-updates main contrib",
+            "deb http://mirror/debian-security/ trixie-security main contrib"),
+        AptSources.lines(
+            "trixie",
+            List.of("main", "contrib"),
+            null,
+            List.of("http://mirror/debian-security/", "http://mirror/debian/")));
+  }
+
+  @Test
+  void sidHasNeitherUpdatesNorSecurity() {
+    assertEquals(
+        List.of("deb http://deb.debian.org/debian sid main"),
+        AptSources.lines("sid", List.of("main"), null, List.of()));
+  }
+
+  @Test
+  void recipeMirrorReplacesTheHostSources() {
+    assertEquals(
+        List.of(
+            "deb http://local/debian bookworm main",
+            "deb http://local/debian bookworm-updates main"),
+        AptSources.lines("bookworm", List.of("main"), "http://local/debian", List.of("http://x/")));
+  }
+}

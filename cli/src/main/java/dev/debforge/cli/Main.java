@@ -7,19 +7,35 @@ public final class Main {
 
   private Main() {}
 
+  static {
+    // Temporal and gRPC are chatty at INFO; debforge reports progress itself. The Java test
+    // server has no worker heartbeats, which the SDK warns about once per run.
+    setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    setDefault("org.slf4j.simpleLogger.logFile", "System.err");
+    setDefault("org.slf4j.simpleLogger.log.io.temporal.internal.worker.HeartbeatManager", "error");
+  }
+
+  private static void setDefault(String property, String value) {
+    if (System.getProperty(property) == null) {
+      System.setProperty(property, value);
+    }
+  }
+
   public static void main(String[] args) {
-    // Temporal and gRPC are chatty at INFO; debforge reports progress itself.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    // The Java test server has no worker heartbeats; the SDK warns about that once per run.
-    System.setProperty(
-        "org.slf4j.simpleLogger.log.io.temporal.internal.worker.HeartbeatManager", "error");
     System.exit(run(args));
   }
 
   /** Runs the command and returns its exit code: 0 done, 1 the build failed, 2 bad input. */
   public static int run(String... args) {
+    return run(
+        new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command with its output and error streams given, as tests and embedders do. */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine commandLine = new CommandLine(new DebforgeCommand());
+    commandLine.setOut(out);
+    commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(
         (ex, unused) -> {

@@ -1,0 +1,172 @@
+package dev.debforge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.store.Sha256;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Composes the shipped minimal recipe against Debian's mirror and checks the image with real
+ * clients (skopeo, umoci, lsinitrd). The store is shared with the other integration tests and
+ * kept between runs ({@code debforge.it.store}), so the compose is cold only once per machine.
+ */
+class ComposeIT {
+
+  static final Path STORE =
+      Path.of(System.getProperty("debforge.it.store", "/var/tmp/debforge-it-store"));
+  static final String RECIPE = "../recipes/minimal-bookworm.yaml";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Path work;
+  private static Path archive;
+  private static JsonNode first;
+  private static Path rootfs;
+
+  @BeforeAll
+  static void compose() throws Exception {
+    work = Files.createTempDirectory("debforge-compose-it");
+    archive = work.resolve("minimal.oci.tar");
+    CliRun run =
+        CliRun.of(
+            "compose", RECIPE, "-o", "oci-archive:" + archive, "--store", STORE.toString(),
+            "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    first = JSON.readTree(run.out());
+    Path layout = work.resolve("layout");
+    Tools.run("skopeo", "copy", "--quiet", "oci-archive:" + archive, "oci:" + layout + ":latest");
+    Path bundle = work.resolve("bundle");
+    Tools.run("umoci", "unpack", "--image", layout + ":latest", bundle.toString());
+    rootfs = bundle.resolve("rootfs");
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    if (work != null) {
+      dev.debforge.store.Trees.delete(work);
+    }
+  }
+
+  @Test
+  void jsonNamesTheArchiveWithItsSha256() throws Exception {
+    assertEquals("succeeded", first.get("status").asText());
+    JsonNode artifact = first.get("artifacts").get(0);
+    assertEquals(archive.toString(), artifact.get("artifact").asText());
+    assertEquals(Sha256.ofFile(archive), artifact.get("sha256").asText());
+    assertEquals(6, first.get("steps").size());
+  }
+
+  @Test
+  void skopeoSeesABootcImageForAmd64() throws Exception {
+    JsonNode inspect = JSON.readTree(Tools.run("skopeo", "inspect", "oci-archive:" + archive));
+    assertEquals("1", inspect.get("Labels").get("containers.bootc").asText());
+    assertEquals("1", inspect.get("Labels").get("ostree.bootable").asText());
+    assertEquals("amd64", inspect.get("Architecture").asText());
+    assertEquals("linux", inspect.get("Os").asText());
+    assertTrue(inspect.get("Labels").get("ostree.commit").asText().matches("[0-9a-f]{64}"));
+  }
+
+  @Test
+  void imageHasTheKernelAndAnInitramfsThatCanBootOstree() throws Exception {
+    Path modules = rootfs.resolve("usr/lib/modules");
+    List<Path> kernels;
+    try (Stream<Path> dirs = Files.list(modules)) {
+      kernels = dirs.toList();
+    }
+    assertEquals(1, kernels.size(), kernels.toString());
+    String kver = kernels.get(0).getFileName().toString();
+    assertTrue(Files.size(kernels.get(0).resolve("vmlinuz")) > 1_000_000);
+    String listing =
+        Tools.run(
+            "chroot", rootfs.toString(), "lsinitrd", "/usr/lib/modules/" + kver + "/initramfs.img");
+    assertTrue(listing.contains("usr/lib/ostree/ostree-prepare-root"));
+    assertTrue(listing.contains("initrd-root-fs.target.wants/ostree-prepare-root.service"));
+    try (Stream<Path> boot = Files.list(rootfs.resolve("boot"))) {
+      assertEquals(0, boot.count(), "/boot is OSTree's and must be empty in the image");
+    }
+  }
+
+  @Test
+  void imageHasTheRecipesUserFilesAndKernelArguments() throws Exception {
+    assertTrue(Files.readString(rootfs.resolve("etc/passwd")).contains("debian:x:1000:1000::"
+        + "/home/debian:/bin/bash"));
+    String shadow = Files.readString(rootfs.resolve("etc/shadow"));
+    assertTrue(shadow.contains("debian:$6$debforge$"), "the recipe's password hash is set");
+    assertTrue(Files.readString(rootfs.resolve("etc/motd")).contains("debforge"));
+    assertEquals("minimal-bookworm\n", Files.readString(rootfs.resolve("etc/hostname")));
+    assertTrue(
+        Files.readString(rootfs.resolve("usr/lib/bootc/kargs.d/10-recipe.toml"))
+            .contains("\"console=ttyS0,115200\""));
+  }
+
+  @Test
+  void secondComposeIsServedFromTheStore() throws Exception {
+    Path again = work.resolve("again.oci.tar");
+    CliRun run =
+        CliRun.of(
+            "compose", RECIPE, "-o", "oci-archive:" + again, "--store", STORE.toString(), "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals(5, result.get("cacheHits").asInt(), "every step but publish is cached");
+    assertEquals(
+        first.get("artifacts").get(0).get("digest").asText(),
+        result.get("artifacts").get(0).get("digest").asText(),
+        "the same image");
+  }
+
+  @Test
+  void pushedImageCanBePulledBackFromARegistry() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    Path config = work.resolve("registry.yml");
+    Files.writeString(
+        config,
+        "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + work.resolve("registry")
+            + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
+    Process registry =
+        new ProcessBuilder("docker-registry", "serve", config.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("registry.log").toFile())
+            .start();
+    try {
+      waitForPort(port);
+      String ref = "docker://127.0.0.1:" + port + "/debforge/minimal-bookworm:latest";
+      CliRun run =
+          CliRun.of("compose", RECIPE, "-o", ref, "--no-tls-verify", "--store", STORE.toString());
+      assertEquals(0, run.exitCode(), run.err());
+      JsonNode inspect =
+          JSON.readTree(Tools.run("skopeo", "inspect", "--tls-verify=false", ref));
+      assertEquals("1", inspect.get("Labels").get("containers.bootc").asText());
+      Path pulled = work.resolve("pulled.tar");
+      Tools.run("skopeo", "copy", "--quiet", "--src-tls-verify=false", ref,
+          "oci-archive:" + pulled);
+      assertTrue(Files.size(pulled) > 100_000_000);
+    } finally {
+      registry.destroyForcibly().waitFor();
+    }
+  }
+
+  private static void waitForPort(int port) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        return;
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    throw new AssertionError("docker-registry did not listen on port " + port);
+  }
+}

@@ -1,0 +1,63 @@
+package dev.debforge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+
+  @Test
+  void shippedRecipesAreValid() {
+    for (String recipe : new String[] {"minimal-bookworm.yaml", "trixie-server.yaml"}) {
+      CliRun run = CliRun.of("validate", "../recipes/" + recipe);
+      assertEquals(0, run.exitCode(), run.err());
+      assertTrue(run.out().contains(": valid ("), run.out());
+    }
+  }
+
+  @Test
+  void invalidRecipeExitsWithTwoAndNamesFileLineAndKey(@TempDir Path dir) throws Exception {
+    Path recipe = Files.writeString(dir.resolve("bad.yaml"), "name: x\nbase:\n  suite: buster\n");
+    CliRun run = CliRun.of("validate", recipe.toString());
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains(recipe + ":3:"), run.err());
+    assertTrue(run.err().contains("base.suite"), run.err());
+    assertTrue(run.err().contains("Hint:"), run.err());
+  }
+
+  @Test
+  void jsonReportsTheErrorLocation(@TempDir Path dir) throws Exception {
+    Path recipe = Files.writeString(dir.resolve("bad.yaml"), "name: x\nbase:\n  suite: bookworm\n"
+        + "pakages: {}\n");
+    CliRun run = CliRun.of("validate", "--json", recipe.toString());
+    assertEquals(2, run.exitCode());
+    assertTrue(run.out().contains("\"valid\":false"), run.out());
+    assertTrue(run.out().contains("\"line\":4"), run.out());
+    assertTrue(run.out().contains("\"key\":\"pakages\""), run.out());
+  }
+
+  @Test
+  void missingRecipeFileIsBadInput() {
+    CliRun run = CliRun.of("compose", "/nonexistent/recipe.yaml");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("cannot read the recipe /nonexistent/recipe.yaml"), run.err());
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    CliRun run = CliRun.of("compose", "--no-such-option", "x.yaml");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("Unknown option"), run.err());
+  }
+
+  @Test
+  void versionNamesTheRelease() {
+    CliRun run = CliRun.of("--version");
+    assertEquals(0, run.exitCode());
+    assertTrue(run.out().startsWith("debforge "), run.out());
+  }
+}

@@ -7,7 +7,6 @@ import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.PlannedStep;
 import dev.debforge.plan.StepRequest;
 import dev.debforge.plan.StepResult;
-import dev.debforge.stage.publish.PublishStage;
 import dev.debforge.workflow.BuildStatus.StepStatus;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -91,7 +90,8 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
               step.name(), step.stage(), result.cacheHit() ? "cached" : "done", result.seconds()));
       done.put(step.name(), result);
       results.add(result);
-      if (step.stage().equals(PublishStage.ID)) {
+      // Publishing steps name what they wrote in the fact "artifact".
+      if (result.facts().containsKey("artifact")) {
         artifacts.add(result.facts());
       }
     }

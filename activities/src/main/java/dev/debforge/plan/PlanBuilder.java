@@ -33,9 +33,14 @@ public final class PlanBuilder {
     this.stageVersions = stageVersions;
   }
 
-  /** Adds a cached step; returns its name, which later steps use as an input. */
+  /** Adds a cached step named after its stage; returns its name, which later steps read. */
   public String add(String stage, Object options, Map<String, String> inputs) {
     return add(stage, stage, options, inputs, true);
+  }
+
+  /** Adds a cached step with a name of its own (a stage used twice, like convert). */
+  public String add(String name, String stage, Object options, Map<String, String> inputs) {
+    return add(name, stage, options, inputs, true);
   }
 
   /** Adds a step that runs every time (publishing, verifying). */
@@ -66,6 +71,15 @@ public final class PlanBuilder {
     steps.add(step);
     byName.put(name, step);
     return name;
+  }
+
+  /** The store key of a planned step (null for an uncached one). */
+  public String key(String name) {
+    PlannedStep step = byName.get(name);
+    if (step == null) {
+      throw new IllegalArgumentException("no step named " + name);
+    }
+    return step.key();
   }
 
   public BuildPlan build(String title) {

@@ -1,0 +1,116 @@
+package dev.debforge.plan;
+
+import dev.debforge.disk.BuildIds;
+import dev.debforge.stage.bootloader.BootloaderOptions;
+import dev.debforge.stage.bootloader.BootloaderStage;
+import dev.debforge.stage.convert.ConvertOptions;
+import dev.debforge.stage.convert.ConvertStage;
+import dev.debforge.stage.convert.DiskType;
+import dev.debforge.stage.deploy.DeployOptions;
+import dev.debforge.stage.deploy.DeployStage;
+import dev.debforge.stage.extract.ExtractOptions;
+import dev.debforge.stage.extract.ExtractStage;
+import dev.debforge.stage.ostreecommit.OstreeCommitOptions;
+import dev.debforge.stage.ostreecommit.OstreeCommitStage;
+import dev.debforge.stage.partition.PartitionOptions;
+import dev.debforge.stage.partition.PartitionStage;
+import dev.debforge.stage.publishdisk.PublishDiskOptions;
+import dev.debforge.stage.publishdisk.PublishDiskStage;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The steps that turn an image into disks: {@code extract → ostree-commit → deploy →
+ * bootloader → partition → convert (one per type) → publish-disk}. For {@code run}, the compose
+ * steps' tree and commit take the place of extract and ostree-commit.
+ */
+public final class DiskPlan {
+
+  private DiskPlan() {}
+
+  /** What the user asked of the disks. */
+  public record Disks(
+      List<String> types,
+      String rootFsType,
+      Long sizeBytes,
+      List<String> kernelArgs,
+      String directory,
+      Long sourceDateEpoch) {
+    public Disks {
+      types = List.copyOf(types);
+      kernelArgs = List.copyOf(kernelArgs);
+    }
+  }
+
+  /** The firmwares a disk of this architecture boots with. */
+  public static List<String> firmwares(String arch) {
+    return arch.equals("amd64") ? List.of("uefi", "bios") : List.of("uefi");
+  }
+
+  /** Adds extract and ostree-commit for an image; returns the tree and commit step names. */
+  public static String[] addImage(
+      PlanBuilder plan, String image, String digest, boolean tlsVerify, String arch, Long epoch) {
+    String tree = plan.add(ExtractStage.ID, new ExtractOptions(image, digest, tlsVerify), Map.of());
+    String commit =
+        plan.add(
+            OstreeCommitStage.ID,
+            new OstreeCommitOptions(
+                "debforge/" + ComposePlan.ostreeArch(arch),
+                digest.substring(digest.indexOf(':') + 1, digest.indexOf(':') + 13),
+                "debforge build of " + image,
+                epoch),
+            Map.of("tree", tree));
+    return new String[] {tree, commit};
+  }
+
+  /** Adds the disk steps reading a tree and a commit. */
+  public static void addDisks(
+      PlanBuilder plan, String tree, String commit, String arch, String osName, Disks disks) {
+    // Every UUID of the disk derives from this seed, so the deploy step can name the file systems
+    // the partition step makes later, and a rebuild of the same image gives the same UUIDs.
+    String seed =
+        Keys.sha256(
+            plan.key(commit) + "|" + disks.rootFsType() + "|" + disks.sizeBytes() + "|" + arch);
+    BuildIds ids = new BuildIds(seed);
+    String rootUuid = ids.uuid("fs:root").toString();
+    String bootUuid = ids.uuid("fs:boot").toString();
+    String esp = ids.fatVolumeId("fs:esp");
+    String deploy =
+        plan.add(
+            DeployStage.ID,
+            new DeployOptions(
+                osName,
+                disks.kernelArgs(),
+                rootUuid,
+                bootUuid,
+                esp.substring(0, 4) + "-" + esp.substring(4),
+                disks.rootFsType()),
+            Map.of("commit", commit, "tree", tree));
+    List<String> firmwares = firmwares(arch);
+    String bootloader =
+        plan.add(
+            BootloaderStage.ID,
+            new BootloaderOptions(bootUuid, firmwares, 1),
+            Map.of("sysroot", deploy, "tree", tree));
+    String partition =
+        plan.add(
+            PartitionStage.ID,
+            new PartitionOptions(
+                seed, disks.rootFsType(), disks.sizeBytes(), firmwares, disks.sourceDateEpoch()),
+            Map.of("sysroot", deploy, "bootloader", bootloader));
+    for (String type : disks.types()) {
+      DiskType diskType = DiskType.parse(type);
+      String convert =
+          plan.add(
+              ConvertStage.ID + "-" + diskType.id(),
+              ConvertStage.ID,
+              new ConvertOptions(diskType.id()),
+              Map.of("disk", partition));
+      plan.addUncached(
+          PublishDiskStage.ID + "-" + diskType.id(),
+          PublishDiskStage.ID,
+          new PublishDiskOptions(disks.directory(), diskType.id()),
+          Map.of("disk", convert));
+    }
+  }
+}

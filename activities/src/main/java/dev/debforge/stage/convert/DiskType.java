@@ -1,0 +1,67 @@
+package dev.debforge.stage.convert;
+
+import dev.debforge.disk.QemuImg;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The disk image types {@code debforge build --type} makes, with the file names
+ * bootc-image-builder uses so that its users find their files where they expect them.
+ */
+public enum DiskType {
+  RAW("raw", "image", "disk.raw", QemuImg.Format.RAW),
+  QCOW2("qcow2", "qcow2", "disk.qcow2", QemuImg.Format.QCOW2),
+  VMDK("vmdk", "vmdk", "disk.vmdk", QemuImg.Format.VMDK),
+  VHD("vhd", "vpc", "disk.vhd", QemuImg.Format.VHD),
+  VHDX("vhdx", "vhdx", "disk.vhdx", QemuImg.Format.VHDX),
+  VDI("vdi", "vdi", "disk.vdi", QemuImg.Format.VDI),
+  /** Google Compute Engine: a gzip'd tar holding {@code disk.raw}. */
+  GCE("gce", "gce", "image.tar.gz", null),
+  /** Amazon: the raw disk, to import as a snapshot. */
+  AMI("ami", "image", "disk.raw", QemuImg.Format.RAW);
+
+  private final String id;
+  private final String directory;
+  private final String fileName;
+  private final QemuImg.Format format;
+
+  DiskType(String id, String directory, String fileName, QemuImg.Format format) {
+    this.id = id;
+    this.directory = directory;
+    this.fileName = fileName;
+    this.format = format;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  /** The output subdirectory, as bootc-image-builder names it. */
+  public String directory() {
+    return directory;
+  }
+
+  public String fileName() {
+    return fileName;
+  }
+
+  /** qemu-img's format, or null for a type that is not a qemu-img conversion. */
+  public QemuImg.Format format() {
+    return format;
+  }
+
+  public static DiskType parse(String text) {
+    for (DiskType type : values()) {
+      if (type.id.equals(text.toLowerCase(Locale.ROOT))) {
+        return type;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unknown disk type '" + text + "'; debforge makes " + ids());
+  }
+
+  public static List<String> ids() {
+    return Arrays.stream(values()).map(DiskType::id).toList();
+  }
+}

@@ -164,9 +164,10 @@ public final class ExtractStage implements Stage<ExtractOptions> {
 
   private static void unpack(StageContext context, OciImageReader image) throws Exception {
     long compressed = image.layers().stream().mapToLong(OciDescriptor::size).sum();
-    // The unpacked size is unknown until the end, so progress is reported per tenth of the
-    // compressed size unpacked, which arrives about every ten percent for typical layers.
-    long step = Math.max(compressed / 10, 1L << 20);
+    // The unpacked size is unknown until the end. A Debian root file system gzips to about a
+    // third of its size, so a step of three tenths of the compressed size reports roughly
+    // every ten percent.
+    long step = Math.max(compressed * 3 / 10, 16L << 20);
     long[] next = {step};
     context.progress(
         "unpacking " + image.layers().size() + " layers, " + mib(compressed) + " compressed");

@@ -2,6 +2,8 @@ package dev.debforge.activity;
 
 import dev.debforge.stage.configure.ConfigureStage;
 import dev.debforge.stage.debootstrap.DebootstrapStage;
+import dev.debforge.stage.deploy.DeployStage;
+import dev.debforge.stage.extract.ExtractStage;
 import dev.debforge.stage.initramfs.InitramfsStage;
 import dev.debforge.stage.ociexport.OciExportStage;
 import dev.debforge.stage.ostreecommit.OstreeCommitStage;
@@ -19,6 +21,8 @@ public final class BuiltinStages {
         .add(new InitramfsStage())
         .add(new OstreeCommitStage())
         .add(new OciExportStage())
-        .add(new PublishStage());
+        .add(new PublishStage())
+        .add(new ExtractStage())
+        .add(new DeployStage());
   }
 }

@@ -1,5 +1,6 @@
 package dev.debforge.image;
 
+import dev.debforge.oci.OciPlatform;
 import dev.debforge.plugin.ToolCall;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,27 @@ public final class Skopeo {
    * @param tlsVerify false to accept a registry without valid TLS (a registry on loopback)
    */
   public static ToolCall copy(ImageReference from, ImageReference to, boolean tlsVerify) {
-    List<String> argv = new ArrayList<>(List.of("skopeo", "copy", "--quiet"));
+    return copy(from, to, tlsVerify, null);
+  }
+
+  /**
+   * Copies the image for one platform: from a multi-platform image, the entry for {@code
+   * platform} is taken rather than the build host's.
+   *
+   * @param platform the wanted platform, or null for the host's
+   */
+  public static ToolCall copy(
+      ImageReference from, ImageReference to, boolean tlsVerify, OciPlatform platform) {
+    List<String> argv = new ArrayList<>(List.of("skopeo"));
+    if (platform != null) {
+      argv.add("--override-os=" + platform.os());
+      argv.add("--override-arch=" + platform.architecture());
+      if (platform.variant() != null) {
+        argv.add("--override-variant=" + platform.variant());
+      }
+    }
+    argv.add("copy");
+    argv.add("--quiet");
     if (!tlsVerify) {
       if (from.transport() == ImageReference.Transport.DOCKER) {
         argv.add("--src-tls-verify=false");

@@ -31,7 +31,7 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
   public static final String ID = "initramfs";
 
   /** What the initramfs must contain to boot an OSTree deployment. */
-  static final List<String> REQUIRED =
+  public static final List<String> REQUIRED =
       List.of(
           "usr/lib/ostree/ostree-prepare-root",
           "etc/systemd/system/initrd-root-fs.target.wants/ostree-prepare-root.service");
@@ -99,7 +99,7 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
     return versions.get(0);
   }
 
-  static List<String> missingFrom(String lsinitrdListing) {
+  public static List<String> missingFrom(String lsinitrdListing) {
     List<String> missing = new ArrayList<>();
     for (String required : REQUIRED) {
       if (!lsinitrdListing.contains(" " + required)) {

@@ -1,0 +1,163 @@
+package dev.debforge.stage.deploy;
+
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.Stage;
+import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.StageOutput;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * {@code deploy}: makes the OSTree sysroot that becomes the disk's root and /boot file systems.
+ *
+ * <p>From the repository of the {@code ostree-commit} step (input role {@code commit}), in
+ * {@code sysroot/} of the output: {@code ostree admin init-fs}, {@code sysroot.bootloader=none}
+ * (debforge writes GRUB's configuration itself), {@code pull-local} of the commit, {@code
+ * ostree admin os-init OS}, then {@code ostree admin deploy} with the plan's kernel command line,
+ * run without CAP_SYS_ADMIN so that ostree does not freeze the build host's file system.
+ *
+ * <p>Then it checks the one boot loader entry (its kernel and initramfs exist under {@code
+ * boot/}, its options carry {@code ostree=}), and writes what belongs to this disk rather than
+ * the image: the deployment's {@code /etc/fstab} ({@code /}, {@code /boot}, {@code /boot/efi}
+ * by UUID), the {@code boot/efi} mount point inside /boot, and the stateroot's {@code /var},
+ * seeded from the image's own /var because ostree 2022.7 leaves it empty.
+ *
+ * <p>The deployment's root directory is immutable ({@code chattr +i}), as ostree leaves it; its
+ * {@code etc/} is not, so fstab is written without lifting the bit.
+ *
+ * <p>Facts: {@code deployment} (relative to the sysroot, {@code
+ * ostree/deploy/OS/deploy/CSUM.0}), {@code commit}, {@code bootcsum}, {@code blsEntry} (the
+ * entry's path relative to the sysroot) and {@code os}.
+ */
+public final class DeployStage implements Stage<DeployOptions> {
+
+  public static final String ID = "deploy";
+
+  private static final Pattern OS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+  private static final Pattern FAT_ID = Pattern.compile("[0-9A-F]{4}-[0-9A-F]{4}");
+  private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{64}");
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int version() {
+    return 1;
+  }
+
+  @Override
+  public Class<DeployOptions> optionsType() {
+    return DeployOptions.class;
+  }
+
+  @Override
+  public StageOutput run(StageContext context, DeployOptions options) throws Exception {
+    validate(options);
+    String commit = context.facts("commit").get("commit");
+    if (commit == null || !COMMIT.matcher(commit).matches()) {
+      throw new IllegalStateException(
+          "the commit step reported no commit checksum (facts: " + context.facts("commit") + ")");
+    }
+    Path sourceRepo = context.input("commit").resolve("repo");
+    Path sysroot = context.output().resolve("sysroot");
+    String os = options.osName();
+
+    context.progress("creating the sysroot");
+    Files.createDirectories(sysroot);
+    context.tools().run(OstreeAdmin.initFs(sysroot));
+    context.tools().run(OstreeAdmin.noBootloader(sysroot));
+    context.progress("pulling commit " + commit);
+    context.tools().run(OstreeAdmin.pullLocal(sysroot, sourceRepo, commit));
+    context.tools().run(OstreeAdmin.osInit(sysroot, os));
+    context.progress("deploying " + commit + " as " + os);
+    context.tools().run(OstreeAdmin.deploy(sysroot, os, options.kargs(), commit));
+
+    BootEntries.Checked entry = BootEntries.check(sysroot);
+    String deployment = "ostree/deploy/" + os + "/deploy/" + commit + ".0";
+    Path deployRoot = sysroot.resolve(deployment);
+    if (!Files.isDirectory(deployRoot, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("ostree admin deploy made no deployment at " + deployRoot);
+    }
+    writeFstab(deployRoot, options);
+    Files.createDirectories(sysroot.resolve("boot/efi"));
+    context.progress("seeding the stateroot's /var from the image");
+    Path imageVar = deployRoot.resolve("var");
+    if (Files.isDirectory(imageVar, LinkOption.NOFOLLOW_LINKS)) {
+      context
+          .tools()
+          .run(OstreeAdmin.seedVar(imageVar, sysroot.resolve("ostree/deploy/" + os + "/var")));
+    }
+    return new StageOutput(
+        Map.of(
+            "deployment", deployment,
+            "commit", commit,
+            "bootcsum", entry.bootcsum(),
+            "blsEntry", entry.path(),
+            "os", os));
+  }
+
+  static void writeFstab(Path deployRoot, DeployOptions options) throws IOException {
+    Path etc = deployRoot.resolve("etc");
+    if (!Files.isDirectory(etc, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException("the deployment " + deployRoot + " has no etc directory");
+    }
+    Path fstab = etc.resolve("fstab");
+    // The image may ship an fstab (or a link to one); this disk's replaces it.
+    Files.deleteIfExists(fstab);
+    Files.writeString(
+        fstab,
+        Fstab.text(
+            options.rootUuid(), options.rootFsType(), options.bootUuid(), options.espUuid()),
+        StandardCharsets.UTF_8);
+  }
+
+  static void validate(DeployOptions options) throws BadInputException {
+    if (options.osName() == null || !OS_NAME.matcher(options.osName()).matches()) {
+      throw new BadInputException(
+          "deploy: osName '" + options.osName() + "' is not a valid stateroot name",
+          "use letters, digits, '.', '_' and '-', such as debian");
+    }
+    if (!Fstab.ROOT_TYPES.contains(options.rootFsType())) {
+      throw new BadInputException(
+          "deploy: rootFsType '" + options.rootFsType() + "' is not supported",
+          "use one of ext4, xfs, btrfs");
+    }
+    uuid("rootUuid", options.rootUuid());
+    uuid("bootUuid", options.bootUuid());
+    if (options.espUuid() == null || !FAT_ID.matcher(options.espUuid()).matches()) {
+      throw new BadInputException(
+          "deploy: espUuid '" + options.espUuid() + "' is not a FAT volume id",
+          "write it as fstab does, eight upper-case hex digits: 1234-ABCD");
+    }
+    for (String karg : options.kargs()) {
+      // A blank is only meaningful inside a quoted value, such as dyndbg="file x +p".
+      if (karg.isBlank()
+          || (karg.chars().anyMatch(Character::isWhitespace) && !karg.contains("\""))) {
+        throw new BadInputException(
+            "deploy: kernel argument '" + karg + "' is empty or contains blanks",
+            "give one argument per list element");
+      }
+    }
+  }
+
+  private static void uuid(String name, String value) throws BadInputException {
+    try {
+      UUID.fromString(value == null ? "" : value);
+      if (value.length() != 36) {
+        throw new IllegalArgumentException(value);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(
+          "deploy: " + name + " '" + value + "' is not a UUID",
+          "write it as 8-4-4-4-12 hex digits");
+    }
+  }
+}

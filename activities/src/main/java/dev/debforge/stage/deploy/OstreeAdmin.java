@@ -1,0 +1,88 @@
+package dev.debforge.stage.deploy;
+
+import dev.debforge.plugin.ToolCall;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Command lines that make an OSTree sysroot in a directory and deploy a commit into it. */
+final class OstreeAdmin {
+
+  static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+  private OstreeAdmin() {}
+
+  /** Creates an empty sysroot ({@code boot/} and {@code ostree/}) in an existing directory. */
+  static ToolCall initFs(Path sysroot) {
+    return call("ostree", "admin", "init-fs", "--modern", sysroot.toString());
+  }
+
+  /**
+   * Tells ostree that no bootloader is to be updated: debforge writes GRUB's configuration from
+   * the entries itself, since Debian's GRUB cannot read them.
+   */
+  static ToolCall noBootloader(Path sysroot) {
+    return call(
+        "ostree", "--repo=" + repo(sysroot), "config", "set", "sysroot.bootloader", "none");
+  }
+
+  /** Copies a commit, with its objects, from the commit stage's repository. */
+  static ToolCall pullLocal(Path sysroot, Path sourceRepo, String commit) {
+    return call("ostree", "--repo=" + repo(sysroot), "pull-local", sourceRepo.toString(), commit);
+  }
+
+  /** Creates the stateroot {@code ostree/deploy/OS}. */
+  static ToolCall osInit(Path sysroot, String os) {
+    return call("ostree", "admin", "os-init", "--sysroot=" + sysroot, os);
+  }
+
+  /**
+   * Deploys the commit. Every argument goes in with {@code --karg-append}, which keeps the
+   * command line as given: {@code --karg} replaces an earlier argument of the same name, which
+   * would drop all but the last of {@code console=tty0 console=ttyS0}.
+   *
+   * <p>It runs without CAP_SYS_ADMIN, because ostree freezes the file system that holds
+   * {@code boot/} (FIFREEZE), which here is the build host's own; without the capability the
+   * ioctl fails with EPERM and ostree falls back to {@code syncfs}.
+   */
+  static ToolCall deploy(Path sysroot, String os, List<String> kargs, String commit) {
+    List<String> argv = new ArrayList<>();
+    argv.add("setpriv");
+    argv.add("--bounding-set=-sys_admin");
+    argv.add("--inh-caps=-sys_admin");
+    argv.add("ostree");
+    argv.add("admin");
+    argv.add("deploy");
+    argv.add("--sysroot=" + sysroot);
+    argv.add("--os=" + os);
+    for (String karg : kargs) {
+      argv.add("--karg-append=" + karg);
+    }
+    argv.add(commit);
+    return ToolCall.of(argv, TIMEOUT);
+  }
+
+  /**
+   * Seeds the stateroot's /var from the deployment's, keeping owners, modes and xattrs: ostree
+   * 2022.7 leaves it empty, and the image's dpkg database and root's home live there. Entries
+   * ostree already made (such as {@code var/lock}) are replaced by the image's.
+   */
+  static ToolCall seedVar(Path deploymentVar, Path stateVar) {
+    return call(
+        "cp",
+        "-a",
+        "--remove-destination",
+        "--no-target-directory",
+        deploymentVar.toString(),
+        stateVar.toString());
+  }
+
+  static Path repo(Path sysroot) {
+    return sysroot.resolve("ostree/repo");
+  }
+
+  private static ToolCall call(String... argv) {
+    return ToolCall.of(List.of(argv), TIMEOUT);
+  }
+}

@@ -1,0 +1,221 @@
+package dev.debforge.stage.extract;
+
+import dev.debforge.image.ImageReference;
+import dev.debforge.image.Skopeo;
+import dev.debforge.oci.LayerExtractor;
+import dev.debforge.oci.OciDescriptor;
+import dev.debforge.oci.OciImageReader;
+import dev.debforge.oci.OciPlatform;
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.Stage;
+import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.StageOutput;
+import dev.debforge.stage.initramfs.Dracut;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code extract}: reads a bootc image and unpacks its root filesystem, after checking that the
+ * image keeps the Debian bootc image contract.
+ *
+ * <p>The image (any transport skopeo reads: {@code oci:}, {@code oci-archive:}, {@code
+ * docker-archive:}, {@code containers-storage:}, {@code docker://}) is first copied into an OCI
+ * layout in scratch space, so that one reader handles every source. A registry image is pinned to
+ * the digest the plan resolved, and an OCI layout or archive must still have that digest, so the
+ * step's output is what its cache key names.
+ *
+ * <p>From the image's config, before anything is unpacked: the label {@code containers.bootc=1}
+ * (or {@code ostree.bootable}) and the architecture being built. From the unpacked tree: exactly
+ * one kernel at {@code /usr/lib/modules/KVER/vmlinuz} with its {@code initramfs.img}; {@code
+ * /usr/bin/ostree}; an initramfs that contains {@code ostree-prepare-root} (checked with the
+ * image's own {@code lsinitrd} in a chroot, so only when the image's architecture is the host's);
+ * GRUB's module directories ({@code x86_64-efi} and {@code i386-pc} on amd64, {@code arm64-efi}
+ * on arm64). Any failure names what is missing and the package that provides it.
+ *
+ * <p>Layers are applied with their digests and diff_ids verified and OCI whiteouts honoured (see
+ * {@link LayerExtractor}). The output is the image's root filesystem.
+ *
+ * <p>Facts: {@code kernel} (the kernel version), {@code os} ({@code ID} from os-release, e.g.
+ * {@code debian}), {@code osVersion} ({@code VERSION_CODENAME}, else {@code VERSION_ID}), {@code
+ * prettyName}, {@code kargs} (the kernel arguments of {@code /usr/lib/bootc/kargs.d/*.toml}, in
+ * file-name order, space-separated, as bootc applies them) and {@code digest} (the manifest
+ * digest).
+ */
+public final class ExtractStage implements Stage<ExtractOptions> {
+
+  public static final String ID = "extract";
+
+  static final String LAYOUT_TAG = "latest";
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int version() {
+    return 1;
+  }
+
+  @Override
+  public Class<ExtractOptions> optionsType() {
+    return ExtractOptions.class;
+  }
+
+  @Override
+  public StageOutput run(StageContext context, ExtractOptions options) throws Exception {
+    String arch = context.architecture();
+    OciImageReader image = copyAndOpen(context, options);
+    requireBootcConfig(image, options.image(), arch);
+    unpack(context, image);
+    Path root = context.output();
+    String kver = checkTree(context, root, arch);
+
+    Map<String, String> osRelease = OsRelease.read(root);
+    Map<String, String> facts = new HashMap<>();
+    facts.put("kernel", kver);
+    facts.put("os", osRelease.getOrDefault("ID", "linux"));
+    facts.put(
+        "osVersion",
+        osRelease.getOrDefault("VERSION_CODENAME", osRelease.getOrDefault("VERSION_ID", "")));
+    facts.put("prettyName", osRelease.getOrDefault("PRETTY_NAME", "Linux"));
+    facts.put("kargs", String.join(" ", KargsD.read(root, arch)));
+    facts.put("digest", image.manifest().digest());
+    return new StageOutput(facts);
+  }
+
+  /** Copies the image into an OCI layout in scratch space and opens it. */
+  private static OciImageReader copyAndOpen(StageContext context, ExtractOptions options)
+      throws Exception {
+    ImageReference source = pinned(ImageReference.parse(options.image()).absolute(), options);
+    Path layout = context.scratch().resolve("image");
+    ImageReference copy =
+        new ImageReference(ImageReference.Transport.OCI, layout.toString(), LAYOUT_TAG);
+    context.progress("copying " + source);
+    context
+        .tools()
+        .run(
+            Skopeo.copy(
+                source, copy, options.tlsVerify(), OciPlatform.fromDebian(context.architecture())));
+    OciImageReader image = OciImageReader.open(layout, LAYOUT_TAG);
+    String digest = image.manifest().digest();
+    if (options.digest() != null && !options.digest().equals(digest)) {
+      if (keepsManifest(source)) {
+        throw new BadInputException(
+            "image " + options.image() + " has manifest " + digest
+                + ", but the build was planned for " + options.digest(),
+            "the image changed after the build was planned; run the build again");
+      }
+      // skopeo rewrites Docker manifests as OCI ones when it writes a layout, so the digest
+      // of a registry or Docker image changes on the way; the source was pinned instead.
+      context.progress(
+          "manifest " + options.digest() + " was stored as " + digest + " in OCI form");
+    }
+    return image;
+  }
+
+  /**
+   * A registry image without a digest is pinned to the planned one, so that a tag moved since
+   * planning cannot change what this step reads.
+   */
+  static ImageReference pinned(ImageReference source, ExtractOptions options) {
+    if (source.transport() != ImageReference.Transport.DOCKER
+        || options.digest() == null
+        || source.location().contains("@")) {
+      return source;
+    }
+    String name = source.location();
+    int slash = name.lastIndexOf('/');
+    int colon = name.lastIndexOf(':');
+    if (colon > slash) {
+      name = name.substring(0, colon);
+    }
+    return new ImageReference(source.transport(), name + "@" + options.digest(), null);
+  }
+
+  /** Whether copying into an OCI layout keeps the source's manifest byte for byte. */
+  private static boolean keepsManifest(ImageReference source) {
+    return source.transport() == ImageReference.Transport.OCI
+        || source.transport() == ImageReference.Transport.OCI_ARCHIVE;
+  }
+
+  /** The checks that the image's config alone can answer. */
+  static void requireBootcConfig(OciImageReader image, String name, String debianArchitecture)
+      throws BadInputException {
+    Map<String, String> labels = image.labels();
+    if (!"1".equals(labels.get("containers.bootc")) && !labels.containsKey("ostree.bootable")) {
+      throw new BadInputException(
+          "image " + name + " is not a bootc image: it has neither the label"
+              + " containers.bootc=1 nor ostree.bootable",
+          "build it with `debforge compose`, or add LABEL containers.bootc=1 to its"
+              + " Containerfile once it keeps the bootc image contract");
+    }
+    String wanted = OciPlatform.fromDebian(debianArchitecture).architecture();
+    if (!wanted.equals(image.architecture())) {
+      throw new BadInputException(
+          "image " + name + " is for architecture '" + image.architecture() + "', but this build"
+              + " is for " + debianArchitecture + " (" + wanted + ")",
+          "use the image built for " + debianArchitecture + ", or build for "
+              + image.architecture() + " with --arch");
+    }
+  }
+
+  private static void unpack(StageContext context, OciImageReader image) throws Exception {
+    long compressed = image.layers().stream().mapToLong(OciDescriptor::size).sum();
+    // The unpacked size is unknown until the end. A Debian root file system gzips to about a
+    // third of its size, so a step of three tenths of the compressed size reports roughly
+    // every ten percent.
+    long step = Math.max(compressed * 3 / 10, 16L << 20);
+    long[] next = {step};
+    context.progress(
+        "unpacking " + image.layers().size() + " layers, " + mib(compressed) + " compressed");
+    LayerExtractor.Result result =
+        new LayerExtractor(context.tools())
+            .extract(
+                image,
+                context.output(),
+                (entries, bytes) -> {
+                  if (bytes >= next[0]) {
+                    next[0] = bytes + step;
+                    context.progress("unpacked " + mib(bytes) + ", " + entries + " entries");
+                  }
+                });
+    context.progress(
+        "unpacked " + result.layers() + " layers: " + mib(result.bytes()) + ", "
+            + result.entries() + " entries");
+  }
+
+  /** The contract checks on the unpacked tree; returns the kernel version. */
+  private static String checkTree(StageContext context, Path root, String arch)
+      throws Exception {
+    String kver = BootcContract.kernel(root);
+    BootcContract.requireOstree(root);
+    BootcContract.requireGrub(root, arch);
+    if (arch.equals(hostArchitecture())) {
+      context.progress("checking the initramfs of kernel " + kver);
+      String listing = context.tools().run(Dracut.list(root, kver)).stdout();
+      BootcContract.requireOstreeInitramfs(kver, listing);
+    } else {
+      context.progress(
+          "not checking the initramfs for ostree-prepare-root: the image is for " + arch
+              + " and lsinitrd cannot run in it on this " + hostArchitecture() + " host");
+    }
+    return kver;
+  }
+
+  /** The JVM's architecture in Debian's naming. */
+  static String hostArchitecture() {
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    return switch (arch) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      default -> arch;
+    };
+  }
+
+  private static String mib(long bytes) {
+    return (bytes >> 20) + " MiB";
+  }
+}

@@ -1,0 +1,142 @@
+package dev.debforge.stage.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debforge.plugin.StageOutput;
+import dev.debforge.process.ProcessRunner;
+import dev.debforge.stage.TestStageContext;
+import dev.debforge.stage.ostreecommit.Ostree;
+import dev.debforge.stage.ostreecommit.OstreeCommitOptions;
+import dev.debforge.stage.ostreecommit.OstreeLayout;
+import dev.debforge.store.Trees;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Deploys a tiny bootable commit with the real ostree, setpriv and cp. Fails, rather than
+ * skipping, when a tool is missing. Needs root, as building debforge does.
+ */
+class DeployStageIT {
+
+  private static final String KVER = "6.1.0-test";
+  private static final String ROOT_UUID = "11111111-2222-8333-8444-555555555555";
+  private static final String BOOT_UUID = "66666666-7777-8888-9999-aaaaaaaaaaaa";
+
+  private Path work;
+
+  @BeforeEach
+  void workDir() throws Exception {
+    // Not @TempDir: the deployment root is immutable and only Trees.delete can remove it.
+    work = Files.createTempDirectory(Path.of("/var/tmp"), "deploy-it-");
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    Trees.delete(work);
+  }
+
+  @Test
+  void deploysACommitWithBootEntryFstabAndSeededVar() throws Exception {
+    Path repo = commitFakeImage();
+    String commit =
+        ProcessRunner.logging(line -> {})
+            .run(Ostree.revParse(repo, "debian/test/x86_64"))
+            .stdout()
+            .strip();
+    TestStageContext context =
+        new TestStageContext(work.resolve("step"), "amd64")
+            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"));
+    DeployOptions options =
+        new DeployOptions(
+            "debian",
+            List.of("root=UUID=" + ROOT_UUID, "rw", "console=tty0", "console=ttyS0,115200"),
+            ROOT_UUID,
+            BOOT_UUID,
+            "1234-ABCD",
+            "ext4");
+
+    StageOutput out = new DeployStage().run(context, options);
+
+    Path sysroot = context.output().resolve("sysroot");
+    String deployment = "ostree/deploy/debian/deploy/" + commit + ".0";
+    assertEquals(deployment, out.facts().get("deployment"));
+    assertEquals(commit, out.facts().get("commit"));
+    assertEquals("debian", out.facts().get("os"));
+    assertEquals("boot/loader/entries/ostree-1-debian.conf", out.facts().get("blsEntry"));
+
+    String bootcsum = out.facts().get("bootcsum");
+    Path bootDir = sysroot.resolve("boot/ostree/debian-" + bootcsum);
+    assertEquals("kernel\n", Files.readString(bootDir.resolve("vmlinuz-" + KVER)));
+    assertEquals("initramfs\n", Files.readString(bootDir.resolve("initramfs-" + KVER + ".img")));
+
+    String entry = Files.readString(sysroot.resolve(out.facts().get("blsEntry")));
+    assertTrue(
+        entry.contains(
+            "options root=UUID=" + ROOT_UUID + " rw console=tty0 console=ttyS0,115200 ostree=/ostree/boot.1/debian/"
+                + bootcsum + "/0\n"),
+        entry);
+    assertTrue(entry.contains("linux /ostree/debian-" + bootcsum + "/vmlinuz-" + KVER), entry);
+
+    String fstab = Files.readString(sysroot.resolve(deployment).resolve("etc/fstab"));
+    assertTrue(fstab.contains("UUID=" + ROOT_UUID + " / ext4 defaults 0 1\n"), fstab);
+    assertTrue(fstab.contains("UUID=1234-ABCD /boot/efi vfat umask=0077"), fstab);
+    assertTrue(Files.isDirectory(sysroot.resolve("boot/efi")));
+
+    Path stateVar = sysroot.resolve("ostree/deploy/debian/var");
+    assertEquals("installed\n", Files.readString(stateVar.resolve("lib/dpkg/status")));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(stateVar.resolve("roothome"), LinkOption.NOFOLLOW_LINKS)));
+    assertEquals(
+        "/root's home",
+        Files.readString(stateVar.resolve("roothome/.profile")).strip());
+    assertTrue(
+        context.tools()
+            .run(dev.debforge.plugin.ToolCall.of(
+                List.of("lsattr", "-d", sysroot.resolve(deployment).toString()),
+                java.time.Duration.ofMinutes(1)))
+            .stdout()
+            .startsWith("----i"),
+        "ostree leaves the deployment root immutable");
+  }
+
+  /** A bootable root in OSTree's layout, committed to a bare repository. */
+  private Path commitFakeImage() throws Exception {
+    Path tree = work.resolve("tree");
+    Path modules = Files.createDirectories(tree.resolve("usr/lib/modules").resolve(KVER));
+    Files.writeString(modules.resolve("vmlinuz"), "kernel\n");
+    Files.writeString(modules.resolve("initramfs.img"), "initramfs\n");
+    Files.createDirectories(tree.resolve("usr/bin"));
+    Files.writeString(tree.resolve("usr/bin/hello"), "#!/bin/sh\necho hello\n");
+    Files.createDirectories(tree.resolve("etc"));
+    Files.writeString(
+        tree.resolve("etc/os-release"), "ID=debian\nPRETTY_NAME=\"Debian Test\"\n");
+    Files.writeString(tree.resolve("etc/fstab"), "# image fstab, replaced at install\n");
+    Files.createDirectories(tree.resolve("var/lib/dpkg"));
+    Files.writeString(tree.resolve("var/lib/dpkg/status"), "installed\n");
+    Path roothome = Files.createDirectories(tree.resolve("var/roothome"));
+    Files.writeString(roothome.resolve(".profile"), "/root's home\n");
+    Files.setPosixFilePermissions(roothome, PosixFilePermissions.fromString("rwx------"));
+    Files.createDirectories(tree.resolve("root"));
+    Files.createDirectories(tree.resolve("boot"));
+    OstreeLayout.convert(tree);
+
+    Path repo = work.resolve("commit/repo");
+    Files.createDirectories(repo.getParent());
+    ProcessRunner tools = ProcessRunner.logging(line -> {});
+    tools.run(Ostree.init(repo, "bare"));
+    tools.run(
+        Ostree.commit(
+            repo, tree, new OstreeCommitOptions("debian/test/x86_64", "1", "test", 0L)));
+    return repo;
+  }
+}

@@ -1,15 +1,19 @@
 package dev.debforge.activity;
 
+import dev.debforge.stage.bootloader.BootloaderStage;
 import dev.debforge.stage.configure.ConfigureStage;
+import dev.debforge.stage.convert.ConvertStage;
 import dev.debforge.stage.debootstrap.DebootstrapStage;
 import dev.debforge.stage.deploy.DeployStage;
 import dev.debforge.stage.extract.ExtractStage;
 import dev.debforge.stage.initramfs.InitramfsStage;
 import dev.debforge.stage.ociexport.OciExportStage;
 import dev.debforge.stage.ostreecommit.OstreeCommitStage;
+import dev.debforge.stage.partition.PartitionStage;
 import dev.debforge.stage.publish.PublishStage;
+import dev.debforge.stage.publishdisk.PublishDiskStage;
 
-/** The stages debforge ships. */
+/** The stages debforge ships, in pipeline order. */
 public final class BuiltinStages {
 
   private BuiltinStages() {}
@@ -23,6 +27,10 @@ public final class BuiltinStages {
         .add(new OciExportStage())
         .add(new PublishStage())
         .add(new ExtractStage())
-        .add(new DeployStage());
+        .add(new DeployStage())
+        .add(new BootloaderStage())
+        .add(new PartitionStage())
+        .add(new ConvertStage())
+        .add(new PublishDiskStage());
   }
 }

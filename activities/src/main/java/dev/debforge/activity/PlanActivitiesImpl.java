@@ -3,7 +3,12 @@ package dev.debforge.activity;
 import dev.debforge.plan.AptSources;
 import dev.debforge.plan.BuildPlan;
 import dev.debforge.plan.BuildRequest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.image.ImageReference;
+import dev.debforge.image.Skopeo;
 import dev.debforge.plan.ComposePlan;
+import dev.debforge.plan.DiskPlan;
+import dev.debforge.stage.convert.DiskType;
 import dev.debforge.plan.PlanBuilder;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.ToolCall;
@@ -44,6 +49,8 @@ public final class PlanActivitiesImpl implements PlanActivities {
     try {
       return switch (request.kind()) {
         case "compose" -> compose(request);
+        case "build" -> build(request);
+        case "run" -> run(request);
         default ->
             throw new BadInputException(
                 "unknown build kind '" + request.kind() + "'", "use compose, build or run");
@@ -72,6 +79,79 @@ public final class PlanActivitiesImpl implements PlanActivities {
           plan, steps.image(), recipe, request.destination(), request.tlsVerify());
     }
     return plan.build(recipe.name() + " for " + arch);
+  }
+
+  private BuildPlan build(BuildRequest request) throws Exception {
+    String arch = request.architecture();
+    ImageReference image = ImageReference.parse(request.image()).absolute();
+    String digest = resolveDigest(image, request.tlsVerify());
+    PlanBuilder plan = new PlanBuilder(arch, id -> registry.get(id).version());
+    String[] steps =
+        DiskPlan.addImage(
+            plan, image.toString(), digest, request.tlsVerify(), arch, request.sourceDateEpoch());
+    DiskPlan.addDisks(plan, steps[0], steps[1], arch, null, disks(request));
+    return plan.build(image + " for " + arch);
+  }
+
+  private BuildPlan run(BuildRequest request) throws Exception {
+    Recipe recipe = parse(request);
+    String arch = architecture(recipe, request);
+    Path recipeDir = Path.of(request.recipePath()).toAbsolutePath().getParent();
+    PlanBuilder plan = new PlanBuilder(arch, id -> registry.get(id).version());
+    List<String> sources =
+        AptSources.lines(
+            recipe.base().suite(),
+            recipe.base().components(),
+            recipe.base().effectiveMirror().orElse(null),
+            recipe.base().effectiveMirror().isPresent() ? List.of() : hostArchives.get());
+    ComposePlan.Steps steps =
+        ComposePlan.add(
+            plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch());
+    // The recipe's kernel arguments are in the image's kargs.d, which the deploy step reads
+    // from the configured tree; naming them again here would repeat them.
+    DiskPlan.addDisks(plan, steps.configured(), steps.commit(), arch, "debian", disks(request));
+    return plan.build(recipe.name() + " for " + arch + " → " + String.join(", ",
+        request.types()));
+  }
+
+  private static DiskPlan.Disks disks(BuildRequest request) throws BadInputException {
+    for (String type : request.types()) {
+      try {
+        DiskType.parse(type);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException("--type: " + e.getMessage(), null);
+      }
+    }
+    if (request.types().isEmpty()) {
+      throw new BadInputException("no disk type asked for", "give --type qcow2 (or raw, …)");
+    }
+    return new DiskPlan.Disks(
+        request.types(),
+        request.rootFsType() == null ? "ext4" : request.rootFsType(),
+        request.diskSizeBytes(),
+        request.kernelArgs(),
+        Path.of(request.destination()).toAbsolutePath().toString(),
+        request.sourceDateEpoch());
+  }
+
+  /** The manifest digest of the image, which makes the extract step's key content-addressed. */
+  private static String resolveDigest(ImageReference image, boolean tlsVerify) throws Exception {
+    String json;
+    try {
+      json =
+          ProcessRunner.logging(line -> {})
+              .run(Skopeo.inspect(image, tlsVerify))
+              .stdout();
+    } catch (ToolException e) {
+      throw new BadInputException(
+          "cannot read the image " + image + ":\n" + e.stderrTail(),
+          "check the reference; for a registry without TLS on loopback add --no-tls-verify");
+    }
+    String digest = new ObjectMapper().readTree(json).path("Digest").asText("");
+    if (!digest.startsWith("sha256:")) {
+      throw new BadInputException("skopeo reported no digest for " + image, null);
+    }
+    return digest;
   }
 
   /** Parses the recipe text the client sent; errors name the recipe file. */

@@ -15,6 +15,9 @@ import java.util.List;
  * @param architecture the architecture to build, or null for the recipe's first / the host's
  * @param sourceDateEpoch seconds since the epoch used for timestamps, or null
  * @param tlsVerify whether registries must present valid TLS certificates
+ * @param rootFsType the disks' root file system, or null for ext4
+ * @param diskSizeBytes the disk size, or null for the default
+ * @param kernelArgs kernel arguments from the build's configuration, added to the image's
  */
 public record BuildRequest(
     String kind,
@@ -25,20 +28,48 @@ public record BuildRequest(
     List<String> types,
     String architecture,
     Long sourceDateEpoch,
-    boolean tlsVerify) {
+    boolean tlsVerify,
+    String rootFsType,
+    Long diskSizeBytes,
+    List<String> kernelArgs) {
   public BuildRequest {
     types = types == null ? List.of() : List.copyOf(types);
+    kernelArgs = kernelArgs == null ? List.of() : List.copyOf(kernelArgs);
   }
 
   public static BuildRequest compose(
       String recipePath, String recipeText, String destination, String arch, Long epoch) {
     return new BuildRequest(
-        "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true);
+        "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true, null,
+        null, List.of());
+  }
+
+  /** Disks from an image. */
+  public static BuildRequest build(
+      String image, String directory, List<String> types, String arch, Long epoch) {
+    return new BuildRequest(
+        "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of());
+  }
+
+  /** A recipe composed and made into disks in one workflow. */
+  public static BuildRequest run(
+      String recipePath, String recipeText, String directory, List<String> types, String arch,
+      Long epoch) {
+    return new BuildRequest(
+        "run", recipePath, recipeText, null, directory, types, arch, epoch, true, null, null,
+        List.of());
   }
 
   public BuildRequest withTlsVerify(boolean verify) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        verify);
+        verify, rootFsType, diskSizeBytes, kernelArgs);
+  }
+
+  /** The same request with the disks' root file system, size and configured kernel arguments. */
+  public BuildRequest withDisks(String rootFs, Long sizeBytes, List<String> kargs) {
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
+        tlsVerify, rootFs, sizeBytes, kargs);
   }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -68,7 +69,14 @@ public final class DeployStage implements Stage<DeployOptions> {
     }
     Path sourceRepo = context.input("commit").resolve("repo");
     Path sysroot = context.output().resolve("sysroot");
-    String os = options.osName();
+    Map<String, String> image = context.facts("tree");
+    String os = options.osName() != null ? options.osName() : image.getOrDefault("os", "debian");
+    List<String> kargs =
+        KernelArgs.commandLine(
+            image.getOrDefault("kargs", ""),
+            options.kargs(),
+            options.rootUuid(),
+            context.architecture());
 
     context.progress("creating the sysroot");
     Files.createDirectories(sysroot);
@@ -78,7 +86,7 @@ public final class DeployStage implements Stage<DeployOptions> {
     context.tools().run(OstreeAdmin.pullLocal(sysroot, sourceRepo, commit));
     context.tools().run(OstreeAdmin.osInit(sysroot, os));
     context.progress("deploying " + commit + " as " + os);
-    context.tools().run(OstreeAdmin.deploy(sysroot, os, options.kargs(), commit));
+    context.tools().run(OstreeAdmin.deploy(sysroot, os, kargs, commit));
 
     BootEntries.Checked entry = BootEntries.check(sysroot);
     String deployment = "ostree/deploy/" + os + "/deploy/" + commit + ".0";
@@ -120,7 +128,7 @@ public final class DeployStage implements Stage<DeployOptions> {
   }
 
   static void validate(DeployOptions options) throws BadInputException {
-    if (options.osName() == null || !OS_NAME.matcher(options.osName()).matches()) {
+    if (options.osName() != null && !OS_NAME.matcher(options.osName()).matches()) {
       throw new BadInputException(
           "deploy: osName '" + options.osName() + "' is not a valid stateroot name",
           "use letters, digits, '.', '_' and '-', such as debian");

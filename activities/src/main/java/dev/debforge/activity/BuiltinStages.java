@@ -6,6 +6,7 @@ import dev.debforge.stage.initramfs.InitramfsStage;
 import dev.debforge.stage.ociexport.OciExportStage;
 import dev.debforge.stage.ostreecommit.OstreeCommitStage;
 import dev.debforge.stage.publish.PublishStage;
+import dev.debforge.stage.verify.VerifyStage;
 
 /** The stages debforge ships. */
 public final class BuiltinStages {
@@ -19,6 +20,7 @@ public final class BuiltinStages {
         .add(new InitramfsStage())
         .add(new OstreeCommitStage())
         .add(new OciExportStage())
-        .add(new PublishStage());
+        .add(new PublishStage())
+        .add(new VerifyStage());
   }
 }

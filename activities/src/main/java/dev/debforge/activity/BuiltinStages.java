@@ -12,6 +12,7 @@ import dev.debforge.stage.ostreecommit.OstreeCommitStage;
 import dev.debforge.stage.partition.PartitionStage;
 import dev.debforge.stage.publish.PublishStage;
 import dev.debforge.stage.publishdisk.PublishDiskStage;
+import dev.debforge.stage.verify.VerifyStage;
 
 /** The stages debforge ships, in pipeline order. */
 public final class BuiltinStages {
@@ -31,6 +32,7 @@ public final class BuiltinStages {
         .add(new BootloaderStage())
         .add(new PartitionStage())
         .add(new ConvertStage())
-        .add(new PublishDiskStage());
+        .add(new PublishDiskStage())
+        .add(new VerifyStage());
   }
 }

@@ -1,0 +1,199 @@
+package dev.debforge.stage.verify;
+
+import dev.debforge.boot.Firmware;
+import dev.debforge.disk.Architecture;
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.Stage;
+import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.StageOutput;
+import dev.debforge.verify.Accelerator;
+import dev.debforge.verify.BootReport;
+import dev.debforge.verify.BootVerifier;
+import dev.debforge.verify.Credentials;
+import dev.debforge.verify.ProcessLauncher;
+import dev.debforge.verify.QemuCommand;
+import dev.debforge.verify.QemuOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * {@code verify}: boots the disk in qemu and checks that it reaches a login prompt.
+ *
+ * <p>Input {@code disk}: the directory holding the disk file. qemu opens it with
+ * {@code snapshot=on}, so the disk in the store is never written. The accelerator is KVM only
+ * when KVM really runs a guest here, otherwise TCG (see {@link Accelerator}); {@code
+ * DEBFORGE_ACCEL=kvm|tcg} overrides. With a user and password the stage logs in on the serial
+ * console and runs each command, recording its output; a command that exits non-zero is recorded,
+ * not a failure. The guest is then powered off, and qemu is killed in any case.
+ *
+ * <p>Output: {@code console.log}, the full serial console. Facts: {@code login} ({@code yes}),
+ * {@code secondsToLogin}, {@code firmware}, {@code accelerator}, and for the N-th command (from
+ * 1) {@code cmd.N} (its output, trimmed, at most 4 KiB) and {@code cmd.N.exit}.
+ *
+ * <p>A boot that does not reach the login prompt fails the step with the console's last 40
+ * lines and a hint. It is a failed build, not bad input, so the usual retry policy applies.
+ */
+public final class VerifyStage implements Stage<VerifyOptions> {
+
+  public static final String ID = "verify";
+  static final String CONSOLE_LOG = "console.log";
+  static final int FACT_LIMIT = 4096;
+
+  private final Function<StageContext, ProcessLauncher> launchers;
+
+  public VerifyStage() {
+    this(context -> ProcessLauncher.host(line -> context.progress(line)));
+  }
+
+  /** For tests: the launcher that starts qemu (or a stand-in) for a context. */
+  VerifyStage(Function<StageContext, ProcessLauncher> launchers) {
+    this.launchers = launchers;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public int version() {
+    return 1;
+  }
+
+  @Override
+  public Class<VerifyOptions> optionsType() {
+    return VerifyOptions.class;
+  }
+
+  @Override
+  public StageOutput run(StageContext context, VerifyOptions options) throws Exception {
+    Architecture arch = Architecture.fromDebianName(context.architecture());
+    Firmware firmware = firmware(options.firmware());
+    Path disk = diskFile(context.input("disk"), options.diskFile());
+    String format = options.format() != null ? options.format() : formatOf(disk);
+    Credentials credentials = credentials(options);
+    Duration timeout =
+        options.timeoutSeconds() == null
+            ? BootVerifier.DEFAULT_TIMEOUT
+            : Duration.ofSeconds(options.timeoutSeconds());
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new BadInputException(
+          "verify.timeoutSeconds must be positive, not " + options.timeoutSeconds(),
+          "leave it out for the default of 300 s");
+    }
+    Accelerator.Detection accel = Accelerator.detection(arch.debianName());
+    context.progress("booting " + disk.getFileName() + " with " + firmware.name().toLowerCase(
+        Locale.ROOT) + " on " + accel.accelerator().qemuName() + " (" + accel.reason() + ")");
+    QemuOptions qemu =
+        QemuOptions.of(
+            arch, firmware, disk, format, accel.accelerator(),
+            context.scratch().resolve("console.sock"));
+    if (firmware == Firmware.UEFI) {
+      qemu = qemu.withUefiFiles(
+          QemuCommand.firmwareCode(arch), QemuCommand.copyVars(arch, context.scratch()));
+    }
+    long started = System.nanoTime();
+    BootVerifier verifier =
+        new BootVerifier(
+            launchers.apply(context),
+            context::progress,
+            () -> context.progress(
+                String.format(Locale.ROOT, "still running after %.0f s",
+                    (System.nanoTime() - started) / 1e9)));
+    BootReport report =
+        verifier.verify(
+            qemu, credentials, options.commands(), timeout,
+            context.output().resolve(CONSOLE_LOG));
+    return new StageOutput(facts(report, options.commands()));
+  }
+
+  static Map<String, String> facts(BootReport report, List<String> commands) {
+    Map<String, String> facts = new TreeMap<>();
+    facts.put("login", report.reachedLogin() ? "yes" : "no");
+    facts.put("secondsToLogin", String.format(Locale.ROOT, "%.1f", report.secondsToLogin()));
+    facts.put("firmware", report.firmware());
+    facts.put("accelerator", report.accelerator());
+    for (int i = 0; i < commands.size(); i++) {
+      String output = report.commandOutputs().getOrDefault(commands.get(i), "");
+      facts.put("cmd." + (i + 1), bounded(output.strip()));
+      Integer exit = report.commandExitCodes().get(commands.get(i));
+      facts.put("cmd." + (i + 1) + ".exit", exit == null ? "" : exit.toString());
+    }
+    return facts;
+  }
+
+  static String bounded(String text) {
+    return text.length() <= FACT_LIMIT ? text : text.substring(0, FACT_LIMIT - 1) + "…";
+  }
+
+  static Firmware firmware(String value) throws BadInputException {
+    if (value == null) {
+      return Firmware.UEFI;
+    }
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "uefi" -> Firmware.UEFI;
+      case "bios" -> Firmware.BIOS;
+      default -> throw new BadInputException(
+          "verify.firmware '" + value + "' is not a firmware", "use uefi or bios");
+    };
+  }
+
+  static Credentials credentials(VerifyOptions options) throws BadInputException {
+    if ((options.user() == null) != (options.password() == null)) {
+      throw new BadInputException(
+          "verify needs both user and password, or neither",
+          "set both to log in, or drop both to stop at the login prompt");
+    }
+    if (options.user() == null) {
+      if (!options.commands().isEmpty()) {
+        throw new BadInputException(
+            "verify.commands need a user to log in as", "set verify.user and verify.password");
+      }
+      return null;
+    }
+    return new Credentials(options.user(), options.password());
+  }
+
+  static Path diskFile(Path directory, String name) throws BadInputException, IOException {
+    if (name != null) {
+      Path disk = directory.resolve(name).normalize();
+      if (!disk.startsWith(directory) || !Files.isRegularFile(disk)) {
+        throw new BadInputException(
+            "verify.diskFile '" + name + "' is not a file of the disk input",
+            "name one of the files the disk or convert step wrote");
+      }
+      return disk;
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      List<Path> found = files.filter(Files::isRegularFile).sorted().toList();
+      if (found.size() != 1) {
+        throw new BadInputException(
+            "the disk input holds " + found.size() + " files "
+                + found.stream().map(p -> p.getFileName().toString()).toList()
+                + ", so verify cannot tell which to boot",
+            "set verify.diskFile");
+      }
+      return found.get(0);
+    }
+  }
+
+  static String formatOf(Path disk) {
+    String name = disk.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".qcow2")) {
+      return "qcow2";
+    } else if (name.endsWith(".vmdk")) {
+      return "vmdk";
+    } else if (name.endsWith(".vhd") || name.endsWith(".vpc")) {
+      return "vpc";
+    }
+    return "raw";
+  }
+}

@@ -1,0 +1,303 @@
+package dev.debforge.verify;
+
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.ToolException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/**
+ * Boots a disk in qemu and checks it on the serial console: the guest must reach
+ * {@code login: }; with credentials the verifier then logs in, runs each command and collects
+ * its output and exit status, and powers the guest off. qemu's process tree is killed at the end
+ * whatever happened.
+ *
+ * <p>The protocol after the password: it types {@code echo DEBFORGE-READY} until that line comes
+ * back on its own (the shell is then reading input), then for each command types
+ * {@code CMD; echo "DEBFORGE-END $?"} and reads up to a line {@code DEBFORGE-END <status>}. The
+ * typed line is echoed back too, but never at the start of a line and never with a number, so the
+ * markers cannot match the echo. A failing command is reported, not an error: the caller decides.
+ *
+ * <p>Milestones go to the progress callback: "firmware started", "kernel booting" (at
+ * {@code Linux version}), "login prompt after 42.1 s". A kernel panic, SeaBIOS's
+ * {@code No bootable device} or qemu exiting end the wait at once.
+ */
+public final class BootVerifier {
+
+  /** How long a boot may take to the login prompt under TCG, measured at 35–100 s here. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
+  static final int TAIL_LINES = 40;
+  static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+  static final Duration TICK = Duration.ofSeconds(10);
+  static final String READY = "DEBFORGE-READY";
+
+  private static final Pattern BOOT_EVENTS =
+      Pattern.compile(
+          "login: |Linux version |SeaBIOS|BdsDxe|UEFI firmware"
+              + "|Kernel panic - not syncing[^\n]*|No bootable device"
+              + "|emergency mode|Emergency shell");
+  private static final Pattern PASSWORD = Pattern.compile("Password: ?");
+  private static final Pattern AFTER_PASSWORD =
+      Pattern.compile("(Login incorrect)|(?m:^" + READY + "$)");
+  private static final Pattern COMMAND_END = Pattern.compile("(?m)^DEBFORGE-END (\\d+)$");
+
+  private final ProcessLauncher launcher;
+  private final Consumer<String> progress;
+  private final Runnable tick;
+
+  /**
+   * @param launcher starts qemu
+   * @param progress receives milestones
+   * @param tick called about every {@link #TICK} while waiting; it may throw to cancel (the
+   *     activity heartbeat), and qemu is then killed
+   */
+  public BootVerifier(ProcessLauncher launcher, Consumer<String> progress, Runnable tick) {
+    this.launcher = launcher;
+    this.progress = progress;
+    this.tick = tick;
+  }
+
+  /**
+   * Boots and checks the disk.
+   *
+   * @param credentials who to log in as, or {@code null} to stop at the login prompt
+   * @param commands shell commands to run after logging in; needs credentials
+   * @param timeout how long the boot may take to the login prompt
+   * @param consoleLog receives the full console transcript
+   * @throws BootFailedException when no login prompt appears in time or the login fails
+   */
+  public BootReport verify(
+      QemuOptions options,
+      Credentials credentials,
+      List<String> commands,
+      Duration timeout,
+      Path consoleLog)
+      throws BootFailedException, BadInputException, ToolException, IOException,
+          InterruptedException {
+    if (!commands.isEmpty() && credentials == null) {
+      throw new BadInputException(
+          "commands to run need a user to log in as", "set user and password, or drop commands");
+    }
+    List<String> argv = QemuCommand.argv(options);
+    String firmware = options.firmware().name().toLowerCase(Locale.ROOT);
+    String accelerator = options.accelerator().qemuName();
+    long started = System.nanoTime();
+    try (ProcessLauncher.Running qemu = launcher.start(argv);
+        SerialConsole console =
+            SerialConsole.connect(
+                options.serialSocket(), Duration.ofSeconds(30), qemu::isAlive, consoleLog)) {
+      Session session = new Session(qemu, console, started, firmware, accelerator, timeout);
+      double secondsToLogin = session.waitForLogin();
+      Map<String, String> outputs = new LinkedHashMap<>();
+      Map<String, Integer> exits = new LinkedHashMap<>();
+      if (credentials != null) {
+        session.logIn(credentials);
+        for (String command : commands) {
+          progress.accept("running: " + command);
+          session.run(command, outputs, exits);
+        }
+        console.send("systemctl poweroff\n");
+        qemu.waitFor(30, TimeUnit.SECONDS);
+      }
+      return new BootReport(
+          true, secondsToLogin, firmware, accelerator, outputs, exits, console.tail(TAIL_LINES));
+    }
+  }
+
+  /** One boot in progress: the console, the clock and what has been seen. */
+  private final class Session {
+    private final ProcessLauncher.Running qemu;
+    private final SerialConsole console;
+    private final long started;
+    private final String firmware;
+    private final String accelerator;
+    private final Duration timeout;
+
+    Session(
+        ProcessLauncher.Running qemu,
+        SerialConsole console,
+        long started,
+        String firmware,
+        String accelerator,
+        Duration timeout) {
+      this.qemu = qemu;
+      this.console = console;
+      this.started = started;
+      this.firmware = firmware;
+      this.accelerator = accelerator;
+      this.timeout = timeout;
+    }
+
+    double waitForLogin() throws BootFailedException, InterruptedException, IOException {
+      long deadline = started + timeout.toNanos();
+      boolean firmwareSeen = false;
+      boolean kernelSeen = false;
+      while (true) {
+        MatchResult event = expectUntil(BOOT_EVENTS, deadline);
+        if (event == null) {
+          throw failure(
+              console.isClosed()
+                  ? "qemu exited before the guest reached a login prompt"
+                  : "the guest did not reach a login prompt within " + timeout.toSeconds() + " s",
+              hintFor(firmwareSeen, kernelSeen));
+        }
+        String text = event.group();
+        if (text.equals("login: ")) {
+          double seconds = (System.nanoTime() - started) / 1e9;
+          progress.accept(String.format(Locale.ROOT, "login prompt after %.1f s", seconds));
+          return seconds;
+        } else if (text.startsWith("Linux version")) {
+          if (!kernelSeen) {
+            progress.accept("kernel booting");
+          }
+          kernelSeen = true;
+        } else if (text.startsWith("Kernel panic")) {
+          throw failure(
+              "the guest's kernel panicked: " + text.strip(),
+              "read the lines above the panic; a wrong root= or ostree= karg, or an initramfs"
+                  + " without the ostree module, are the usual causes");
+        } else if (text.equals("No bootable device")) {
+          throw failure(
+              "the firmware found no bootable device on the disk",
+              "check that the bootloader stage ran for firmware " + firmware
+                  + " and that the disk file is the one it wrote");
+        } else if (text.toLowerCase(Locale.ROOT).contains("emergency")) {
+          throw failure(
+              "the guest fell into systemd's emergency mode",
+              "a mount in fstab or the root file system failed; read console.log for the unit"
+                  + " that failed");
+        } else {
+          if (!firmwareSeen) {
+            progress.accept("firmware started");
+          }
+          firmwareSeen = true;
+        }
+      }
+    }
+
+    void logIn(Credentials credentials)
+        throws BootFailedException, InterruptedException, IOException {
+      console.send(credentials.user() + "\n");
+      if (expectUntil(PASSWORD, deadlineIn(STEP_TIMEOUT)) == null) {
+        throw failure(
+            "the guest did not ask for a password after the user name " + credentials.user(),
+            "check that the user exists and has a password in the configure stage");
+      }
+      console.send(credentials.password() + "\n");
+      long deadline = deadlineIn(STEP_TIMEOUT);
+      while (true) {
+        // Typing the marker again is harmless: each copy only echoes once the shell reads it.
+        console.send("echo " + READY + "\n");
+        MatchResult answer = expectUntil(AFTER_PASSWORD, Math.min(deadline, deadlineIn(TICK)));
+        if (answer != null) {
+          if (answer.group(1) != null) {
+            throw failure(
+                "the guest refused the login of " + credentials.user() + " (Login incorrect)",
+                "check the user's password in the recipe");
+          }
+          progress.accept("logged in as " + credentials.user());
+          return;
+        }
+        if (console.isClosed() || System.nanoTime() > deadline) {
+          throw failure(
+              "no shell answered after logging in as " + credentials.user(),
+              "check that the user's shell exists and that the login is not refused");
+        }
+      }
+    }
+
+    void run(String command, Map<String, String> outputs, Map<String, Integer> exits)
+        throws BootFailedException, InterruptedException, IOException {
+      int from = console.position();
+      String trailer = "; echo \"DEBFORGE-END $?\"";
+      console.send(command + trailer + "\n");
+      MatchResult end = expectUntil(COMMAND_END, deadlineIn(COMMAND_TIMEOUT));
+      if (end == null) {
+        throw failure(
+            "the command '" + command + "' did not finish within "
+                + COMMAND_TIMEOUT.toSeconds() + " s",
+            "run it by hand in the booted image to see where it waits");
+      }
+      String segment = console.cleanedSince(from, end.start());
+      int echoed = segment.lastIndexOf("DEBFORGE-END $?\"");
+      if (echoed >= 0) {
+        int newline = segment.indexOf('\n', echoed);
+        segment = newline < 0 ? "" : segment.substring(newline + 1);
+      }
+      outputs.put(command, segment.strip());
+      exits.put(command, Integer.parseInt(end.group(1)));
+    }
+
+    /** Waits for the pattern until the deadline, ticking; null when time ran out or qemu exited. */
+    private MatchResult expectUntil(Pattern pattern, long deadline)
+        throws InterruptedException, IOException {
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        try {
+          return console.expect(pattern, Duration.ofNanos(Math.min(left, TICK.toNanos())));
+        } catch (ConsoleTimeoutException e) {
+          if (e.consoleClosed()) {
+            return null;
+          }
+          tick.run();
+        }
+      }
+    }
+
+    private long deadlineIn(Duration duration) {
+      return System.nanoTime() + duration.toNanos();
+    }
+
+    private BootFailedException failure(String what, String hint) {
+      String tail = console.tail(TAIL_LINES);
+      StringBuilder message =
+          new StringBuilder(what)
+              .append(" (firmware ").append(firmware)
+              .append(", accelerator ").append(accelerator).append(")");
+      message.append("\n  serial console (last ").append(TAIL_LINES).append(" lines):");
+      if (tail.isBlank()) {
+        message.append("\n    (nothing)");
+      } else {
+        for (String line : tail.split("\n")) {
+          message.append("\n    ").append(line);
+        }
+      }
+      String stderr = qemu.stderrTail();
+      if (!qemu.isAlive() && !stderr.isBlank()) {
+        message.append("\n  qemu stderr:");
+        for (String line : stderr.split("\n")) {
+          message.append("\n    ").append(line);
+        }
+      }
+      message.append("\nHint: ").append(hint);
+      return new BootFailedException(
+          message.toString(),
+          new BootReport(false, 0, firmware, accelerator, Map.of(), Map.of(), tail));
+    }
+
+    private String hintFor(boolean firmwareSeen, boolean kernelSeen) {
+      if (!firmwareSeen && !kernelSeen) {
+        return "the firmware printed nothing on the serial port; check the firmware files"
+            + " (ovmf) and the qemu stderr above";
+      }
+      if (!kernelSeen) {
+        return "the firmware ran but no kernel started; check the boot loader on the disk"
+            + " and that GRUB's console is the serial port";
+      }
+      return "the kernel started; read console.log for where it stopped. Under TCG a boot"
+          + " takes 40-100 s; raise timeoutSeconds if the log shows steady progress";
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.debforge.verify;
+
+import dev.debforge.boot.Firmware;
+import dev.debforge.disk.Architecture;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How to start one verification boot.
+ *
+ * @param architecture the guest's architecture, which picks the qemu binary and machine
+ * @param firmware UEFI (OVMF, or AAVMF on arm64) or BIOS (qemu's built-in SeaBIOS; amd64 only)
+ * @param disk the disk image; qemu opens it with {@code snapshot=on}, so it is never written
+ * @param diskFormat qemu's name of the image format: {@code raw}, {@code qcow2}, {@code vmdk}, …
+ * @param memoryMiB guest memory
+ * @param cpus guest CPUs
+ * @param accelerator KVM or TCG, usually from {@link Accelerator#detectFor}
+ * @param serialSocket where qemu creates the unix socket of the first serial port
+ * @param firmwareCode the UEFI code image, read-only; {@code null} for BIOS
+ * @param firmwareVars a writable copy of the UEFI variable store; {@code null} for BIOS
+ */
+public record QemuOptions(
+    Architecture architecture,
+    Firmware firmware,
+    Path disk,
+    String diskFormat,
+    int memoryMiB,
+    int cpus,
+    Accelerator accelerator,
+    Path serialSocket,
+    Path firmwareCode,
+    Path firmwareVars) {
+
+  public static final int DEFAULT_MEMORY_MIB = 2048;
+  public static final int DEFAULT_CPUS = 2;
+
+  public QemuOptions {
+    Objects.requireNonNull(architecture, "architecture");
+    Objects.requireNonNull(firmware, "firmware");
+    Objects.requireNonNull(disk, "disk");
+    Objects.requireNonNull(diskFormat, "diskFormat");
+    Objects.requireNonNull(accelerator, "accelerator");
+    Objects.requireNonNull(serialSocket, "serialSocket");
+    if (memoryMiB < 64 || cpus < 1) {
+      throw new IllegalArgumentException(
+          "a guest needs at least 64 MiB and one CPU, not " + memoryMiB + " MiB and " + cpus);
+    }
+  }
+
+  /** Default memory and CPUs, no UEFI files yet (see {@link #withUefiFiles}). */
+  public static QemuOptions of(
+      Architecture architecture,
+      Firmware firmware,
+      Path disk,
+      String diskFormat,
+      Accelerator accelerator,
+      Path serialSocket) {
+    return new QemuOptions(
+        architecture, firmware, disk, diskFormat, DEFAULT_MEMORY_MIB, DEFAULT_CPUS,
+        accelerator, serialSocket, null, null);
+  }
+
+  public QemuOptions withUefiFiles(Path code, Path varsCopy) {
+    return new QemuOptions(
+        architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
+        code, varsCopy);
+  }
+
+  public QemuOptions withMachine(int memoryMiB, int cpus) {
+    return new QemuOptions(
+        architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
+        firmwareCode, firmwareVars);
+  }
+}

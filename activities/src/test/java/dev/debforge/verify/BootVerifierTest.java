@@ -1,0 +1,115 @@
+package dev.debforge.verify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debforge.boot.Firmware;
+import dev.debforge.disk.Architecture;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BootVerifierTest {
+
+  @TempDir Path dir;
+
+  private QemuOptions options() {
+    return QemuOptions.of(
+        Architecture.AMD64, Firmware.BIOS, dir.resolve("disk.raw"), "raw", Accelerator.TCG,
+        dir.resolve("console.sock"));
+  }
+
+  @Test
+  void logsInRunsCommandsAndReportsMilestones() throws Exception {
+    FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
+    List<String> milestones = new ArrayList<>();
+    BootReport report =
+        new BootVerifier(fake, milestones::add, () -> {})
+            .verify(
+                options(), new Credentials("root", "secret"),
+                List.of("uname -r", "false", "cat /etc/motd"), Duration.ofSeconds(20),
+                dir.resolve("console.log"));
+
+    assertTrue(report.reachedLogin());
+    assertEquals("bios", report.firmware());
+    assertEquals("tcg", report.accelerator());
+    assertEquals(
+        Map.of("uname -r", "6.1.0-test", "false", "", "cat /etc/motd", "line one\nline two"),
+        report.commandOutputs());
+    assertEquals(Map.of("uname -r", 0, "false", 1, "cat /etc/motd", 0), report.commandExitCodes());
+    assertEquals("firmware started", milestones.get(0));
+    assertEquals("kernel booting", milestones.get(1));
+    assertTrue(milestones.get(2).matches("login prompt after \\d+\\.\\d s"), milestones.get(2));
+    assertTrue(Files.readString(dir.resolve("console.log")).contains("debian login: "));
+    assertEquals("qemu-system-x86_64", fake.argv().get(0));
+  }
+
+  @Test
+  void stopsAtTheLoginPromptWithoutCredentials() throws Exception {
+    FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
+    BootReport report =
+        new BootVerifier(fake, m -> {}, () -> {})
+            .verify(options(), null, List.of(), Duration.ofSeconds(20), dir.resolve("c.log"));
+    assertTrue(report.reachedLogin());
+    assertTrue(report.commandOutputs().isEmpty());
+    assertFalse(fake.isAlive());
+  }
+
+  @Test
+  void failsWithTheConsoleTailAndAHintWhenNoLoginAppears() throws Exception {
+    FakeConsole fake =
+        new FakeConsole(
+            dir.resolve("console.sock"),
+            "SeaBIOS (version test)\r\n[    0.000000] Linux version 6.1.0\r\nstuck here\r\n",
+            "secret");
+    BootFailedException failure =
+        assertThrows(
+            BootFailedException.class,
+            () ->
+                new BootVerifier(fake, m -> {}, () -> {})
+                    .verify(options(), null, List.of(), Duration.ofSeconds(2), dir.resolve("c.log")));
+    String message = failure.getMessage();
+    assertTrue(message.startsWith("the guest did not reach a login prompt within 2 s"), message);
+    assertTrue(message.contains("    stuck here"), message);
+    assertTrue(message.contains("\nHint: the kernel started"), message);
+    assertFalse(failure.report().reachedLogin());
+    assertFalse(fake.isAlive());
+  }
+
+  @Test
+  void reportsAFirmwareWithNothingToBootAtOnce() throws Exception {
+    FakeConsole fake =
+        new FakeConsole(
+            dir.resolve("console.sock"), "SeaBIOS (version test)\r\nNo bootable device.\r\n", "");
+    long started = System.nanoTime();
+    BootFailedException failure =
+        assertThrows(
+            BootFailedException.class,
+            () ->
+                new BootVerifier(fake, m -> {}, () -> {})
+                    .verify(options(), null, List.of(), Duration.ofSeconds(60), dir.resolve("c.log")));
+    assertTrue(failure.getMessage().startsWith("the firmware found no bootable device"));
+    assertTrue((System.nanoTime() - started) / 1e9 < 10);
+  }
+
+  @Test
+  void failsClearlyOnAWrongPassword() throws Exception {
+    FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
+    BootFailedException failure =
+        assertThrows(
+            BootFailedException.class,
+            () ->
+                new BootVerifier(fake, m -> {}, () -> {})
+                    .verify(
+                        options(), new Credentials("root", "wrong"), List.of(),
+                        Duration.ofSeconds(20), dir.resolve("c.log")));
+    assertTrue(failure.getMessage().contains("Login incorrect"), failure.getMessage());
+  }
+}

@@ -1,0 +1,157 @@
+package dev.debforge.verify;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A scripted guest on a unix socket, standing in for qemu's serial chardev: boot noise with
+ * escape sequences, {@code debian login: }, {@code Password: }, then a shell that answers the
+ * verifier's markers. Also a {@link ProcessLauncher} whose "process" is this server.
+ */
+final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
+
+  static final String BOOT =
+      "\u001bc\u001b[?7l\u001b[2JSeaBIOS (version test)\r\nBooting from Hard Disk...\r\n"
+          + "[    0.000000] Linux version 6.1.0-test (debian)\r\n"
+          + "Debian GNU/Linux 12 debian ttyS0\r\n\r\ndebian login: ";
+
+  private final Path socket;
+  private final String boot;
+  private final String password;
+  private volatile boolean alive;
+  private volatile List<String> argv;
+  private Thread server;
+  private ServerSocketChannel listener;
+
+  FakeConsole(Path socket, String boot, String password) {
+    this.socket = socket;
+    this.boot = boot;
+    this.password = password;
+  }
+
+  List<String> argv() {
+    return argv;
+  }
+
+  @Override
+  public Running start(List<String> argv) {
+    this.argv = argv;
+    alive = true;
+    server = new Thread(this::serve, "fake-console");
+    server.setDaemon(true);
+    server.start();
+    return this;
+  }
+
+  private void serve() {
+    try {
+      // Like qemu, the socket appears a moment after the process starts.
+      Thread.sleep(200);
+      listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      listener.bind(UnixDomainSocketAddress.of(socket));
+      try (SocketChannel guest = listener.accept()) {
+        write(guest, boot);
+        if (boot.endsWith("login: ")) {
+          String user = readLine(guest);
+          write(guest, user + "\r\nPassword: ");
+          String given = readLine(guest);
+          if (!given.equals(password)) {
+            write(guest, "\r\nLogin incorrect\r\ndebian login: ");
+            readLine(guest);
+            return;
+          }
+          write(guest, "\r\nLast login: never\r\n");
+          shell(guest);
+        } else {
+          // A boot that stops: keep the connection open until closed.
+          while (alive) {
+            Thread.sleep(50);
+          }
+        }
+      }
+    } catch (IOException | InterruptedException e) {
+      // The test closed the fake; nothing more to play.
+    } finally {
+      alive = false;
+    }
+  }
+
+  private void shell(SocketChannel guest) throws IOException {
+    while (true) {
+      String line = readLine(guest);
+      write(guest, "\u001b[1;32mroot@debian\u001b[0m:~# " + line + "\r\n");
+      if (line.equals("echo DEBFORGE-READY")) {
+        write(guest, "DEBFORGE-READY\r\n");
+      } else if (line.equals("systemctl poweroff")) {
+        return;
+      } else if (line.endsWith("; echo \"DEBFORGE-END $?\"")) {
+        String command = line.substring(0, line.length() - "; echo \"DEBFORGE-END $?\"".length());
+        switch (command) {
+          case "uname -r" -> write(guest, "6.1.0-test\r\nDEBFORGE-END 0\r\n");
+          case "false" -> write(guest, "DEBFORGE-END 1\r\n");
+          default -> write(guest, "line one\r\nline two\r\nDEBFORGE-END 0\r\n");
+        }
+      }
+    }
+  }
+
+  private static void write(SocketChannel channel, String text) throws IOException {
+    ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
+    }
+  }
+
+  private static String readLine(SocketChannel channel) throws IOException {
+    StringBuilder line = new StringBuilder();
+    ByteBuffer one = ByteBuffer.allocate(1);
+    while (true) {
+      one.clear();
+      if (channel.read(one) < 0) {
+        throw new IOException("closed");
+      }
+      char c = (char) one.get(0);
+      if (c == '\n') {
+        return line.toString();
+      }
+      line.append(c);
+    }
+  }
+
+  @Override
+  public boolean isAlive() {
+    return alive;
+  }
+
+  @Override
+  public boolean waitFor(long time, TimeUnit unit) throws InterruptedException {
+    server.join(unit.toMillis(time));
+    return !alive;
+  }
+
+  @Override
+  public String stderrTail() {
+    return "";
+  }
+
+  @Override
+  public void close() {
+    alive = false;
+    try {
+      if (listener != null) {
+        listener.close();
+      }
+      server.join(2_000);
+    } catch (IOException | InterruptedException e) {
+      // Closing a test fake cannot fail the test.
+    }
+  }
+}

@@ -107,9 +107,13 @@ public final class PlanActivitiesImpl implements PlanActivities {
     ComposePlan.Steps steps =
         ComposePlan.add(
             plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch());
-    // The recipe's kernel arguments are in the image's kargs.d, which the deploy step reads
-    // from the configured tree; naming them again here would repeat them.
-    DiskPlan.addDisks(plan, steps.configured(), steps.commit(), arch, "debian", disks(request));
+    // The recipe's kernel arguments are in the composed tree's kargs.d, which only the extract
+    // step reads; here they come straight from the recipe, before the build's own.
+    DiskPlan.Disks disks = disks(request);
+    List<String> kargs = new ArrayList<>(recipe.kernel().args());
+    kargs.addAll(disks.kernelArgs());
+    DiskPlan.addDisks(
+        plan, steps.configured(), steps.commit(), arch, "debian", disks.withKernelArgs(kargs));
     return plan.build(recipe.name() + " for " + arch + " → " + String.join(", ",
         request.types()));
   }

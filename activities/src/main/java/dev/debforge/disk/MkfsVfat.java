@@ -21,7 +21,9 @@ public final class MkfsVfat {
    * @param volumeId eight hex digits ({@code mkfs.vfat -i}); fstab writes it as XXXX-XXXX
    * @param label the volume label, at most 11 characters
    * @param invariant whether to use constants for time-based and random values (dosfstools
-   *     4.2's {@code --invariant}), for reproducible images
+   *     4.2's {@code --invariant}), for reproducible images; it also forces the volume id to
+   *     1234-ABCD whatever {@code volumeId} says (checked with blkid), so a disk whose fstab
+   *     names its ESP by id must not use it
    */
   public record Options(Path image, String volumeId, String label, boolean invariant) {
     public Options {

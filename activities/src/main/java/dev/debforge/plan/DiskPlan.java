@@ -40,6 +40,10 @@ public final class DiskPlan {
       types = List.copyOf(types);
       kernelArgs = List.copyOf(kernelArgs);
     }
+
+    public Disks withKernelArgs(List<String> args) {
+      return new Disks(types, rootFsType, sizeBytes, args, directory, sourceDateEpoch);
+    }
   }
 
   /** The firmwares a disk of this architecture boots with. */

@@ -12,7 +12,13 @@ import picocli.CommandLine.Command;
       "",
       "Exit codes: 0 done, 1 the build failed, 2 bad input or usage."
     },
-    subcommands = {ValidateCommand.class, ComposeCommand.class})
+    subcommands = {
+      ValidateCommand.class,
+      ComposeCommand.class,
+      BuildCommand.class,
+      RunCommand.class,
+      VerifyCommand.class
+    })
 final class DebforgeCommand implements Runnable {
 
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -57,7 +57,7 @@ public final class PartitionStage implements Stage<PartitionOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -115,8 +115,10 @@ public final class PartitionStage implements Stage<PartitionOptions> {
     context.progress("ESP");
     Path espImage = scratch.resolve("esp.vfat");
     allocate(espImage, esp.sizeBytes());
+    // Not --invariant: dosfstools 4.2 then sets the volume id to 1234-ABCD whatever -i says, and
+    // fstab names the ESP by the id derived from the build.
     context.tools().run(
-        MkfsVfat.call(new MkfsVfat.Options(espImage, esp.filesystemId(), "EFI-SYSTEM", true)));
+        MkfsVfat.call(new MkfsVfat.Options(espImage, esp.filesystemId(), "EFI-SYSTEM", false)));
     Path espContent = bootloader.resolve("esp");
     if (Files.isDirectory(espContent.resolve("EFI"))) {
       context.tools().run(Mtools.copy(espImage, 0, espContent.resolve("EFI"), "/"));

@@ -89,17 +89,8 @@ public final class VerifyStage implements Stage<VerifyOptions> {
           "verify.timeoutSeconds must be positive, not " + options.timeoutSeconds(),
           "leave it out for the default of 300 s");
     }
-    Accelerator.Detection accel = Accelerator.detection(arch.debianName());
-    context.progress("booting " + disk.getFileName() + " with " + firmware.name().toLowerCase(
-        Locale.ROOT) + " on " + accel.accelerator().qemuName() + " (" + accel.reason() + ")");
     QemuOptions qemu =
-        QemuOptions.of(
-            arch, firmware, disk, format, accel.accelerator(),
-            context.scratch().resolve("console.sock"));
-    if (firmware == Firmware.UEFI) {
-      qemu = qemu.withUefiFiles(
-          QemuCommand.firmwareCode(arch), QemuCommand.copyVars(arch, context.scratch()));
-    }
+        qemuOptions(arch, firmware, disk, format, context.scratch(), context::progress);
     long started = System.nanoTime();
     BootVerifier verifier =
         new BootVerifier(
@@ -113,6 +104,31 @@ public final class VerifyStage implements Stage<VerifyOptions> {
             qemu, credentials, options.commands(), timeout,
             context.output().resolve(CONSOLE_LOG));
     return new StageOutput(facts(report, options.commands()));
+  }
+
+  /**
+   * The QEMU machine for booting a disk: the accelerator this host really can use, and for UEFI
+   * a writable copy of the firmware's variables in {@code scratch}.
+   */
+  public static QemuOptions qemuOptions(
+      Architecture arch,
+      Firmware firmware,
+      Path disk,
+      String format,
+      Path scratch,
+      java.util.function.Consumer<String> progress)
+      throws IOException {
+    Accelerator.Detection accel = Accelerator.detection(arch.debianName());
+    progress.accept("booting " + disk.getFileName() + " with " + firmware.name().toLowerCase(
+        Locale.ROOT) + " on " + accel.accelerator().qemuName() + " (" + accel.reason() + ")");
+    QemuOptions qemu =
+        QemuOptions.of(
+            arch, firmware, disk, format, accel.accelerator(), scratch.resolve("console.sock"));
+    if (firmware == Firmware.UEFI) {
+      qemu = qemu.withUefiFiles(
+          QemuCommand.firmwareCode(arch), QemuCommand.copyVars(arch, scratch));
+    }
+    return qemu;
   }
 
   static Map<String, String> facts(BootReport report, List<String> commands) {
@@ -134,7 +150,7 @@ public final class VerifyStage implements Stage<VerifyOptions> {
     return text.length() <= FACT_LIMIT ? text : text.substring(0, FACT_LIMIT - 1) + "…";
   }
 
-  static Firmware firmware(String value) throws BadInputException {
+  public static Firmware firmware(String value) throws BadInputException {
     if (value == null) {
       return Firmware.UEFI;
     }
@@ -185,7 +201,7 @@ public final class VerifyStage implements Stage<VerifyOptions> {
     }
   }
 
-  static String formatOf(Path disk) {
+  public static String formatOf(Path disk) {
     String name = disk.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".qcow2")) {
       return "qcow2";

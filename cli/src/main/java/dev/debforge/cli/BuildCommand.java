@@ -1,0 +1,97 @@
+package dev.debforge.cli;
+
+import dev.debforge.image.ImageReference;
+import dev.debforge.plan.BuildRequest;
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.process.HostTools;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code debforge build IMAGE}: a bootable container image becomes disk images. */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Make bootable disks from a bootc image: extract, ostree-commit, deploy, bootloader,",
+      "partition, convert and publish-disk. GRUB boots them with BIOS and UEFI (UEFI only on",
+      "arm64). No loop devices, mounts or privileged containers are used."
+    })
+final class BuildCommand implements Callable<Integer> {
+
+  /** The host tools a disk build runs. */
+  static final List<String> TOOLS =
+      List.of(
+          "skopeo", "ostree", "setpriv", "cp", "tar", "sfdisk", "mkfs.ext4", "debugfs",
+          "mkfs.vfat", "mcopy", "qemu-img", "grub-mkimage", "setfattr", "chroot");
+
+  @Parameters(
+      paramLabel = "IMAGE",
+      description = "oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, "
+          + "containers-storage:REF or docker://REF.")
+  String image;
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: this "
+      + "machine's).")
+  String arch;
+
+  @Option(
+      names = "--tls-verify",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Require valid TLS from registries (default: true).")
+  boolean tlsVerify;
+
+  @Option(
+      names = "--source-date-epoch",
+      paramLabel = "SECONDS",
+      description = "Timestamp for reproducible output (default: $SOURCE_DATE_EPOCH).")
+  Long sourceDateEpoch;
+
+  @Mixin DiskOptions disks = new DiskOptions();
+  @Mixin GlobalOptions global = new GlobalOptions();
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String reference;
+    try {
+      reference = ImageReference.parse(image).absolute().toString();
+    } catch (BadInputException e) {
+      throw new UserError(e.getMessage());
+    }
+    String architecture = arch != null ? arch : Host.architecture();
+    requireTools(global, TOOLS);
+    Long epoch = sourceDateEpoch != null ? sourceDateEpoch : ComposeCommand.epochFromEnvironment();
+    BuildRequest request =
+        BuildRequest.build(
+                reference,
+                Path.of(disks.output).toAbsolutePath().toString(),
+                disks.types(),
+                architecture,
+                epoch)
+            .withTlsVerify(tlsVerify)
+            .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
+    return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
+        .run(request, architecture, "build");
+  }
+
+  /** With the embedded engine, the tools run here: check them before any work starts. */
+  static void requireTools(GlobalOptions global, List<String> tools) {
+    if (global.temporal != null) {
+      return;
+    }
+    try {
+      HostTools.require(tools);
+    } catch (HostTools.MissingToolsException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+}

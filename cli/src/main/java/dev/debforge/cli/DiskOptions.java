@@ -1,0 +1,100 @@
+package dev.debforge.cli;
+
+import dev.debforge.stage.convert.DiskType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The options {@code build} and {@code run} share: what disks to make and where. */
+final class DiskOptions {
+
+  @Option(
+      names = {"-t", "--type"},
+      split = ",",
+      paramLabel = "TYPE",
+      description = "Disk types, comma-separated: qcow2, raw, vmdk, vhd, vhdx, vdi, gce, ami "
+          + "(default: qcow2).")
+  List<String> types = new ArrayList<>();
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
+      defaultValue = "output",
+      description = "Directory for the disks, as TYPE/FILE like bootc-image-builder "
+          + "(default: ${DEFAULT-VALUE}).")
+  String output;
+
+  @Option(
+      names = "--rootfs",
+      paramLabel = "FS",
+      defaultValue = "ext4",
+      description = "Root file system: ext4 or btrfs (default: ${DEFAULT-VALUE}).")
+  String rootfs;
+
+  @Option(
+      names = "--disk-size",
+      paramLabel = "SIZE",
+      description = "Disk size, like 10G or 8192M (default: the larger of 10 GiB and twice the "
+          + "content).")
+  String diskSize;
+
+  @Option(
+      names = "--karg",
+      paramLabel = "ARG",
+      description = "A kernel argument added to the image's; repeatable.")
+  List<String> kernelArgs = new ArrayList<>();
+
+  List<String> types() {
+    List<String> chosen = types.isEmpty() ? List.of("qcow2") : types;
+    for (String type : chosen) {
+      try {
+        DiskType.parse(type);
+      } catch (IllegalArgumentException e) {
+        throw new UserError("--type: " + e.getMessage());
+      }
+    }
+    return List.copyOf(chosen);
+  }
+
+  String rootfs() {
+    if (!List.of("ext4", "btrfs").contains(rootfs)) {
+      throw new UserError(
+          "--rootfs " + rootfs + " is not supported\nHint: use ext4 or btrfs; xfsprogs cannot "
+              + "fill a new file system from a directory with its hard links and xattrs, and "
+              + "debforge uses no mounts");
+    }
+    return rootfs;
+  }
+
+  Long sizeBytes() {
+    if (diskSize == null) {
+      return null;
+    }
+    return parseSize(diskSize);
+  }
+
+  static long parseSize(String text) {
+    String t = text.strip().toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
+    long unit = 1;
+    char last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
+    switch (last) {
+      case 'K' -> unit = 1L << 10;
+      case 'M' -> unit = 1L << 20;
+      case 'G' -> unit = 1L << 30;
+      case 'T' -> unit = 1L << 40;
+      default -> unit = 1;
+    }
+    String number = unit == 1 ? t : t.substring(0, t.length() - 1);
+    try {
+      long value = Long.parseLong(number);
+      if (value <= 0) {
+        throw new NumberFormatException();
+      }
+      return Math.multiplyExact(value, unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new UserError(
+          "--disk-size " + text + " is not a size\nHint: write it like 10G, 8192M or 10737418240");
+    }
+  }
+}

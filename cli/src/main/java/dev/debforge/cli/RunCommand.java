@@ -1,0 +1,76 @@
+package dev.debforge.cli;
+
+import dev.debforge.plan.BuildRequest;
+import dev.debforge.process.HostTools;
+import dev.debforge.recipe.Recipe;
+import dev.debforge.recipe.RecipeException;
+import dev.debforge.recipe.RecipeParser;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code debforge run RECIPE}: compose and build in one workflow. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compose a recipe and make disks from it in one workflow. The disks are made from the",
+      "composed tree and its OSTree commit directly, without extracting the image again."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "RECIPE", description = "The recipe file (YAML).")
+  Path recipe;
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: the "
+      + "recipe's first architecture).")
+  String arch;
+
+  @Option(
+      names = "--source-date-epoch",
+      paramLabel = "SECONDS",
+      description = "Timestamp for reproducible output (default: $SOURCE_DATE_EPOCH).")
+  Long sourceDateEpoch;
+
+  @Mixin DiskOptions disks = new DiskOptions();
+  @Mixin GlobalOptions global = new GlobalOptions();
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    String text = ComposeCommand.readRecipe(recipe);
+    Recipe parsed;
+    try {
+      parsed = new RecipeParser().parse(text, recipe.toString());
+    } catch (RecipeException e) {
+      throw new UserError(e.getMessage());
+    }
+    String architecture = arch != null ? arch : parsed.architectures().get(0);
+    if (!parsed.architectures().contains(architecture)) {
+      throw new UserError(
+          recipe + ": the recipe is for " + parsed.architectures() + ", not " + architecture);
+    }
+    List<String> tools = new ArrayList<>(HostTools.COMPOSE);
+    tools.addAll(BuildCommand.TOOLS);
+    BuildCommand.requireTools(global, tools);
+    Long epoch = sourceDateEpoch != null ? sourceDateEpoch : ComposeCommand.epochFromEnvironment();
+    BuildRequest request =
+        BuildRequest.run(
+                recipe.toAbsolutePath().toString(),
+                text,
+                Path.of(disks.output).toAbsolutePath().toString(),
+                disks.types(),
+                architecture,
+                epoch)
+            .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
+    return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
+        .run(request, architecture, "run-" + parsed.name());
+  }
+}

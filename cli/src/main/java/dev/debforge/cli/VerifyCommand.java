@@ -1,0 +1,170 @@
+package dev.debforge.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.debforge.boot.Firmware;
+import dev.debforge.disk.Architecture;
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.stage.verify.VerifyStage;
+import dev.debforge.store.Trees;
+import dev.debforge.verify.BootFailedException;
+import dev.debforge.verify.BootReport;
+import dev.debforge.verify.BootVerifier;
+import dev.debforge.verify.Credentials;
+import dev.debforge.verify.ProcessLauncher;
+import dev.debforge.verify.QemuOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code debforge verify DISK}: boots a disk in QEMU and waits for the login prompt. */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Boot a disk image in QEMU (KVM when it really works here, else software emulation),",
+      "wait for the login prompt on the serial console, optionally log in and run commands.",
+      "Exit code 0 when the login prompt was reached (and every command exited 0), else 1."
+    })
+final class VerifyCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Parameters(paramLabel = "DISK", description = "The disk image (raw, qcow2, vmdk, vhd).")
+  Path disk;
+
+  @Option(names = "--firmware", defaultValue = "uefi", description = "uefi or bios (default: "
+      + "${DEFAULT-VALUE}).")
+  String firmware;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+      description = "How long to wait for the login prompt (default: ${DEFAULT-VALUE}).")
+  int timeout;
+
+  @Option(names = "--arch", paramLabel = "ARCH", description = "The disk's architecture "
+      + "(default: this machine's).")
+  String arch;
+
+  @Option(names = "--format", description = "The disk's format (default: from its name).")
+  String format;
+
+  @Option(names = "--user", description = "Log in as this user after the prompt.")
+  String user;
+
+  @Option(names = "--password", description = "The user's password.")
+  String password;
+
+  @Option(names = "--command", paramLabel = "CMD", description = "A command to run after "
+      + "logging in; repeatable.")
+  List<String> commands = new ArrayList<>();
+
+  @Option(names = "--json", description = "Print one result object on standard output.")
+  boolean json;
+
+  @Option(names = "--console-log", paramLabel = "FILE", description = "Where to keep the whole "
+      + "serial console transcript.")
+  Path consoleLog;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isRegularFile(disk)) {
+      throw new UserError("no disk image at " + disk);
+    }
+    if ((user == null) != (password == null) || (!commands.isEmpty() && user == null)) {
+      throw new UserError("--user and --password go together, and --command needs them");
+    }
+    Firmware fw;
+    Architecture architecture;
+    try {
+      fw = VerifyStage.firmware(firmware);
+      architecture = Architecture.fromDebianName(arch != null ? arch : Host.architecture());
+    } catch (BadInputException | IllegalArgumentException e) {
+      throw new UserError(e.getMessage());
+    }
+    Path scratch = Files.createTempDirectory("debforge-verify");
+    try {
+      QemuOptions qemu =
+          VerifyStage.qemuOptions(
+              architecture,
+              fw,
+              disk.toAbsolutePath(),
+              format != null ? format : VerifyStage.formatOf(disk),
+              scratch,
+              line -> progress(err, line));
+      BootVerifier verifier =
+          new BootVerifier(ProcessLauncher.host(line -> {}), line -> progress(err, line), () -> {});
+      Path log = consoleLog != null ? consoleLog : scratch.resolve("console.log");
+      try {
+        BootReport report =
+            verifier.verify(
+                qemu,
+                user == null ? null : new Credentials(user, password),
+                commands,
+                Duration.ofSeconds(timeout),
+                log);
+        boolean commandsPassed =
+            report.commandExitCodes().values().stream().allMatch(code -> code == 0);
+        print(report, commandsPassed);
+        return commandsPassed ? ExitCodes.DONE : ExitCodes.FAILED;
+      } catch (BootFailedException e) {
+        if (json) {
+          print(e.report(), false);
+        }
+        err.println("error: " + e.getMessage());
+        return ExitCodes.FAILED;
+      } catch (BadInputException e) {
+        throw new UserError(e.getMessage());
+      }
+    } finally {
+      Trees.delete(scratch);
+    }
+  }
+
+  private void print(BootReport report, boolean commandsPassed) throws Exception {
+    if (json) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("disk", disk.toAbsolutePath().toString());
+      out.put("reachedLogin", report.reachedLogin());
+      out.put("secondsToLogin", report.secondsToLogin());
+      out.put("firmware", report.firmware());
+      out.put("accelerator", report.accelerator());
+      out.put("commands", report.commandOutputs());
+      out.put("exitCodes", report.commandExitCodes());
+      out.put("passed", report.reachedLogin() && commandsPassed);
+      spec.commandLine().getOut().println(JSON.writeValueAsString(out));
+    } else {
+      spec.commandLine()
+          .getOut()
+          .println(
+              disk + ": login prompt after "
+                  + String.format(Locale.ROOT, "%.1f", report.secondsToLogin()) + " s ("
+                  + report.firmware() + ", " + report.accelerator() + ")");
+      report.commandOutputs().forEach((command, output) ->
+          spec.commandLine().getOut().println("$ " + command + "\n" + output));
+    }
+    spec.commandLine().getOut().flush();
+  }
+
+  private static void progress(PrintWriter err, String line) {
+    synchronized (err) {
+      err.println(line);
+      err.flush();
+    }
+  }
+}

@@ -414,30 +414,51 @@ public final class LayerExtractor {
       }
     }
 
+    /**
+     * Sets owner, mode, xattrs and mtime of a file, device or FIFO that was just created (so not
+     * a symlink). The JDK's no-follow attribute calls open the file first, which blocks on a FIFO
+     * and may have side effects on a device; the path-based calls used here do not open it.
+     */
     private void setFileMetadata(Path path, TarArchiveEntry entry, Map<String, byte[]> xattrs)
         throws IOException, ToolException {
+      boolean special = entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice();
       setOwner(path, entry);
-      Files.setAttribute(path, "unix:mode", entry.getMode() & 07777, NOFOLLOW);
-      setXattrs(path, xattrs, false);
-      setMtime(path, entry.getLastModifiedTime(), false);
+      Files.setAttribute(path, "unix:mode", entry.getMode() & 07777);
+      setXattrs(path, xattrs, special);
+      if (special) {
+        // Java sets times only through an open file descriptor; touch uses utimensat.
+        long seconds = entry.getLastModifiedTime().toInstant().getEpochSecond();
+        tools.run(
+            ToolCall.of(
+                List.of("touch", "--no-dereference", "--date=@" + seconds, path.toString()),
+                TOOL_TIMEOUT));
+      } else {
+        setMtime(path, entry.getLastModifiedTime(), false);
+      }
     }
 
     private void setOwner(Path path, TarArchiveEntry entry) throws IOException {
       if (setOwners) {
+        // With NOFOLLOW the JDK uses lchown, which is right for symlinks and harmless otherwise.
         Files.setAttribute(path, "unix:uid", (int) entry.getLongUserId(), NOFOLLOW);
         Files.setAttribute(path, "unix:gid", (int) entry.getLongGroupId(), NOFOLLOW);
       }
     }
 
-    private void setXattrs(Path path, Map<String, byte[]> xattrs, boolean symlink)
+    /**
+     * Sets xattrs: {@code user.*} through Java on regular files and directories, everything
+     * else (and everything on symlinks, devices and FIFOs, which Java would open) through
+     * {@code setfattr -h}.
+     */
+    private void setXattrs(Path path, Map<String, byte[]> xattrs, boolean notOpenable)
         throws IOException, ToolException {
       for (Map.Entry<String, byte[]> xattr : xattrs.entrySet()) {
         String name = xattr.getKey();
-        if (name.startsWith("user.") && !symlink) {
+        if (name.startsWith("user.") && !notOpenable) {
           UserDefinedFileAttributeView view =
               Files.getFileAttributeView(path, UserDefinedFileAttributeView.class, NOFOLLOW);
           view.write(name.substring("user.".length()), ByteBuffer.wrap(xattr.getValue()));
-        } else if (!name.startsWith("user.")) {
+        } else {
           tools.run(
               ToolCall.of(
                   List.of(
@@ -450,7 +471,6 @@ public final class LayerExtractor {
                       path.toString()),
                   TOOL_TIMEOUT));
         }
-        // Linux allows no user.* xattrs on symlinks; such an entry cannot be reproduced.
       }
     }
 

@@ -1,0 +1,132 @@
+package dev.debforge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.store.Sha256;
+import dev.debforge.store.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code debforge run} of the shipped minimal recipe into every disk type, then real boots in
+ * QEMU (software emulation here) to the login prompt, under BIOS and UEFI, logged in and checked.
+ * Shares the store with {@link ComposeIT}, so the compose steps are cache hits after it.
+ */
+class DiskBootIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String[] CHECKS = {
+    "--command", "cat /proc/cmdline",
+    "--command", "ostree admin status",
+    "--command", "systemctl is-system-running --wait",
+    "--command", "stat -c %h /usr/bin/bash",
+    "--command", "lsattr -d / | cut -c1-5"
+  };
+
+  private static Path out;
+  private static JsonNode result;
+
+  @BeforeAll
+  static void run() throws Exception {
+    out = Files.createTempDirectory("debforge-disks-it");
+    CliRun run =
+        CliRun.of(
+            "run", ComposeIT.RECIPE, "--type", "qcow2,raw,vmdk,vhd,vhdx,vdi,gce", "-o",
+            out.toString(), "--store", ComposeIT.STORE.toString(), "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    result = JSON.readTree(run.out());
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    if (out != null) {
+      Trees.delete(out);
+    }
+  }
+
+  private static JsonNode verify(Path disk, String firmware) throws Exception {
+    String[] head = {"verify", disk.toString(), "--firmware", firmware, "--user", "debian",
+        "--password", "debian", "--json"};
+    String[] args = new String[head.length + CHECKS.length];
+    System.arraycopy(head, 0, args, 0, head.length);
+    System.arraycopy(CHECKS, 0, args, head.length, CHECKS.length);
+    CliRun run = CliRun.of(args);
+    assertEquals(0, run.exitCode(), run.err());
+    return JSON.readTree(run.out());
+  }
+
+  private static void assertBootedTheDeployment(JsonNode report) {
+    assertTrue(report.get("reachedLogin").asBoolean());
+    JsonNode commands = report.get("commands");
+    String cmdline = commands.get("cat /proc/cmdline").asText();
+    assertTrue(cmdline.contains("root=UUID="), cmdline);
+    assertTrue(cmdline.contains("console=ttyS0,115200"), "the recipe's karg: " + cmdline);
+    assertTrue(cmdline.contains("ostree=/ostree/boot."), cmdline);
+    assertTrue(commands.get("ostree admin status").asText().matches("(?s)\\* debian [0-9a-f]{64}"
+        + "\\.0.*"), commands.get("ostree admin status").asText());
+    assertEquals("running", commands.get("systemctl is-system-running --wait").asText());
+    assertEquals("2", commands.get("stat -c %h /usr/bin/bash").asText(),
+        "files are hard links into the OSTree repository");
+    assertEquals("----i", commands.get("lsattr -d / | cut -c1-5").asText(),
+        "the deployment root is immutable");
+  }
+
+  @Test
+  void everyTypeIsPublishedWithItsSha256() throws Exception {
+    assertEquals(7, result.get("artifacts").size());
+    for (JsonNode artifact : result.get("artifacts")) {
+      Path file = Path.of(artifact.get("artifact").asText());
+      assertTrue(file.startsWith(out), file.toString());
+      assertEquals(Sha256.ofFile(file), artifact.get("sha256").asText(), file.toString());
+    }
+    assertTrue(Files.isRegularFile(out.resolve("qcow2/disk.qcow2")));
+    assertTrue(Files.isRegularFile(out.resolve("image/disk.raw")));
+  }
+
+  @Test
+  void qcow2BootsToALoginPromptWithBios() throws Exception {
+    JsonNode report = verify(out.resolve("qcow2/disk.qcow2"), "bios");
+    assertEquals("bios", report.get("firmware").asText());
+    assertBootedTheDeployment(report);
+  }
+
+  @Test
+  void rawBootsToALoginPromptWithUefi() throws Exception {
+    JsonNode report = verify(out.resolve("image/disk.raw"), "uefi");
+    assertEquals("uefi", report.get("firmware").asText());
+    assertBootedTheDeployment(report);
+  }
+
+  @Test
+  void rawIsSparse() throws Exception {
+    Path raw = out.resolve("image/disk.raw");
+    long allocated = (Long) Files.getAttribute(raw, "unix:blocks") * 512;
+    assertTrue(allocated < Files.size(raw) / 4,
+        "allocated " + allocated + " of " + Files.size(raw));
+  }
+
+  @Test
+  void otherFormatsAreValidImagesOfTheSameDisk() throws Exception {
+    String[][] formats = {
+      {"vmdk/disk.vmdk", "vmdk"}, {"vpc/disk.vhd", "vpc"}, {"vhdx/disk.vhdx", "vhdx"},
+      {"vdi/disk.vdi", "vdi"}
+    };
+    for (String[] format : formats) {
+      JsonNode info =
+          JSON.readTree(Tools.run("qemu-img", "info", "--output=json", out.resolve(format[0])
+              .toString()));
+      assertEquals(format[1], info.get("format").asText(), format[0]);
+      Tools.run("qemu-img", "compare", "-f", "raw", "-F", format[1],
+          out.resolve("image/disk.raw").toString(), out.resolve(format[0]).toString());
+    }
+    String listing = Tools.run("tar", "-tzf", out.resolve("gce/image.tar.gz").toString());
+    assertEquals("disk.raw\n", listing);
+  }
+}

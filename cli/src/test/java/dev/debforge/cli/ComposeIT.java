@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.store.Sha256;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -127,23 +125,8 @@ class ComposeIT {
 
   @Test
   void pushedImageCanBePulledBackFromARegistry() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    Path config = work.resolve("registry.yml");
-    Files.writeString(
-        config,
-        "version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: " + work.resolve("registry")
-            + "\nhttp:\n  addr: 127.0.0.1:" + port + "\n");
-    Process registry =
-        new ProcessBuilder("docker-registry", "serve", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve("registry.log").toFile())
-            .start();
-    try {
-      waitForPort(port);
-      String ref = "docker://127.0.0.1:" + port + "/debforge/minimal-bookworm:latest";
+    try (Registry registry = Registry.start(work.resolve("registry"))) {
+      String ref = registry.reference("debforge/minimal-bookworm:latest");
       CliRun run =
           CliRun.of("compose", RECIPE, "-o", ref, "--no-tls-verify", "--store", STORE.toString());
       assertEquals(0, run.exitCode(), run.err());
@@ -154,19 +137,6 @@ class ComposeIT {
       Tools.run("skopeo", "copy", "--quiet", "--src-tls-verify=false", ref,
           "oci-archive:" + pulled);
       assertTrue(Files.size(pulled) > 100_000_000);
-    } finally {
-      registry.destroyForcibly().waitFor();
     }
-  }
-
-  private static void waitForPort(int port) throws InterruptedException {
-    for (int i = 0; i < 100; i++) {
-      try (Socket socket = new Socket("127.0.0.1", port)) {
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    throw new AssertionError("docker-registry did not listen on port " + port);
   }
 }

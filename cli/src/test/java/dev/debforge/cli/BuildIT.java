@@ -1,0 +1,97 @@
+package dev.debforge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.oci.ImageConfig;
+import dev.debforge.oci.OciImageWriter;
+import dev.debforge.store.Trees;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code debforge build} of an image pulled from a registry on loopback (Debian's
+ * docker-registry) into a disk with a btrfs root, booted to the login prompt; and images that
+ * break the bootc contract refused with exit code 2.
+ */
+class BuildIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static Path work;
+
+  @BeforeAll
+  static void workDir() throws IOException {
+    work = Files.createTempDirectory("debforge-build-it");
+  }
+
+  @AfterAll
+  static void cleanUp() throws IOException {
+    Trees.delete(work);
+  }
+
+  @Test
+  void imageFromARegistryBecomesABootableDiskWithABtrfsRoot() throws Exception {
+    Path archive = work.resolve("minimal.oci.tar");
+    CliRun compose =
+        CliRun.of("compose", ComposeIT.RECIPE, "-o", "oci-archive:" + archive, "--store",
+            ComposeIT.STORE.toString());
+    assertEquals(0, compose.exitCode(), compose.err());
+    Path out = work.resolve("out");
+    try (Registry registry = Registry.start(work.resolve("registry"))) {
+      String ref = registry.reference("debforge/minimal:latest");
+      Tools.run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "oci-archive:" + archive,
+          ref);
+      CliRun build =
+          CliRun.of("build", ref, "--no-tls-verify", "--type", "qcow2", "--rootfs", "btrfs",
+              "-o", out.toString(), "--store", ComposeIT.STORE.toString(), "--json");
+      assertEquals(0, build.exitCode(), build.err());
+      JsonNode result = JSON.readTree(build.out());
+      assertEquals("extract", result.get("steps").get(0).get("stage").asText());
+    }
+    CliRun verify =
+        CliRun.of("verify", out.resolve("qcow2/disk.qcow2").toString(), "--firmware", "bios",
+            "--user", "debian", "--password", "debian", "--json",
+            "--command", "findmnt -no FSTYPE /sysroot",
+            "--command", "ostree admin status");
+    assertEquals(0, verify.exitCode(), verify.err());
+    JsonNode report = JSON.readTree(verify.out());
+    assertEquals("btrfs", report.get("commands").get("findmnt -no FSTYPE /sysroot").asText());
+    assertTrue(report.get("commands").get("ostree admin status").asText().startsWith("* debian "));
+  }
+
+  @Test
+  void imageWithoutTheBootcLabelIsRefusedWithExitCodeTwo() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("plain/etc"));
+    Files.writeString(tree.resolve("hostname"), "plain\n");
+    Path tar = work.resolve("plain.tar");
+    Tools.run("tar", "--create", "--file=" + tar, "--directory=" + work.resolve("plain"), ".");
+    Path layout = work.resolve("plain-layout");
+    new OciImageWriter()
+        .write(layout, List.of(tar),
+            new ImageConfig("amd64", Instant.EPOCH, Map.of(), List.of(), List.of(), List.of(),
+                "latest"));
+    CliRun build =
+        CliRun.of("build", "oci:" + layout + ":latest", "-o", work.resolve("never").toString(),
+            "--store", ComposeIT.STORE.toString());
+    assertEquals(2, build.exitCode(), build.err());
+    assertTrue(build.err().contains("containers.bootc"), build.err());
+    assertTrue(build.err().contains("Hint:"), build.err());
+    assertTrue(Files.notExists(work.resolve("never/qcow2/disk.qcow2")));
+  }
+
+  @Test
+  void unknownDiskTypeIsAUsageError() {
+    CliRun build = CliRun.of("build", "oci:/nonexistent", "--type", "qcow3");
+    assertEquals(2, build.exitCode());
+    assertTrue(build.err().contains("unknown disk type 'qcow3'"), build.err());
+  }
+}

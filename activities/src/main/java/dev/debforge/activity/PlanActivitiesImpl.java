@@ -63,22 +63,28 @@ public final class PlanActivitiesImpl implements PlanActivities {
   private BuildPlan compose(BuildRequest request) throws BadInputException, IOException {
     Recipe recipe = parse(request);
     String arch = architecture(recipe, request);
-    Path recipeDir = Path.of(request.recipePath()).toAbsolutePath().getParent();
     PlanBuilder plan = new PlanBuilder(arch, id -> registry.get(id).version());
+    ComposePlan.Steps steps = composeSteps(plan, recipe, arch, request);
+    if (request.destination() != null) {
+      ComposePlan.publish(
+          plan, steps.image(), recipe, request.destination(), request.tlsVerify());
+    }
+    return plan.build(recipe.name() + " for " + arch);
+  }
+
+  /** Adds the compose steps of the request's recipe. */
+  private ComposePlan.Steps composeSteps(
+      PlanBuilder plan, Recipe recipe, String arch, BuildRequest request)
+      throws BadInputException, IOException {
+    Path recipeDir = Path.of(request.recipePath()).toAbsolutePath().getParent();
     List<String> sources =
         AptSources.lines(
             recipe.base().suite(),
             recipe.base().components(),
             recipe.base().effectiveMirror().orElse(null),
             recipe.base().effectiveMirror().isPresent() ? List.of() : hostArchives.get());
-    ComposePlan.Steps steps =
-        ComposePlan.add(
-            plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch());
-    if (request.destination() != null) {
-      ComposePlan.publish(
-          plan, steps.image(), recipe, request.destination(), request.tlsVerify());
-    }
-    return plan.build(recipe.name() + " for " + arch);
+    return ComposePlan.add(
+        plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch());
   }
 
   private BuildPlan build(BuildRequest request) throws Exception {
@@ -96,17 +102,8 @@ public final class PlanActivitiesImpl implements PlanActivities {
   private BuildPlan run(BuildRequest request) throws Exception {
     Recipe recipe = parse(request);
     String arch = architecture(recipe, request);
-    Path recipeDir = Path.of(request.recipePath()).toAbsolutePath().getParent();
     PlanBuilder plan = new PlanBuilder(arch, id -> registry.get(id).version());
-    List<String> sources =
-        AptSources.lines(
-            recipe.base().suite(),
-            recipe.base().components(),
-            recipe.base().effectiveMirror().orElse(null),
-            recipe.base().effectiveMirror().isPresent() ? List.of() : hostArchives.get());
-    ComposePlan.Steps steps =
-        ComposePlan.add(
-            plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch());
+    ComposePlan.Steps steps = composeSteps(plan, recipe, arch, request);
     // The recipe's kernel arguments are in the composed tree's kargs.d, which only the extract
     // step reads; here they come straight from the recipe, before the build's own.
     DiskPlan.Disks disks = disks(request);

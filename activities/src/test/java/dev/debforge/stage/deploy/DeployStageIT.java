@@ -53,11 +53,12 @@ class DeployStageIT {
             .strip();
     TestStageContext context =
         new TestStageContext(work.resolve("step"), "amd64")
-            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"));
+            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"))
+            .withInput("tree", repo.getParent(), Map.of("kargs", "console=ttyS0,115200"));
     DeployOptions options =
         new DeployOptions(
             "debian",
-            List.of("root=UUID=" + ROOT_UUID, "rw", "console=tty0", "console=ttyS0,115200"),
+            List.of("quiet"),
             ROOT_UUID,
             BOOT_UUID,
             "1234-ABCD",
@@ -80,7 +81,7 @@ class DeployStageIT {
     String entry = Files.readString(sysroot.resolve(out.facts().get("blsEntry")));
     assertTrue(
         entry.contains(
-            "options root=UUID=" + ROOT_UUID + " rw console=tty0 console=ttyS0,115200 ostree=/ostree/boot.1/debian/"
+            "options console=ttyS0,115200 quiet root=UUID=" + ROOT_UUID + " rw ostree=/ostree/boot.1/debian/"
                 + bootcsum + "/0\n"),
         entry);
     assertTrue(entry.contains("linux /ostree/debian-" + bootcsum + "/vmlinuz-" + KVER), entry);

@@ -132,7 +132,9 @@ public final class PlanActivitiesImpl implements PlanActivities {
         request.diskSizeBytes(),
         request.kernelArgs(),
         Path.of(request.destination()).toAbsolutePath().toString(),
-        request.sourceDateEpoch());
+        request.sourceDateEpoch(),
+        request.minRootBytes(),
+        request.users());
   }
 
   /** The manifest digest of the image, which makes the extract step's key content-addressed. */

@@ -1,5 +1,8 @@
 package dev.debforge.plan;
 
+import dev.debforge.config.ConfigUser;
+import dev.debforge.config.DiskConfig;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,6 +21,8 @@ import java.util.List;
  * @param rootFsType the disks' root file system, or null for ext4
  * @param diskSizeBytes the disk size, or null for the default
  * @param kernelArgs kernel arguments from the build's configuration, added to the image's
+ * @param minRootBytes the smallest root file system the {@code --config} file asks for, or null
+ * @param users users the {@code --config} file adds to the deployment; null or empty for none
  */
 public record BuildRequest(
     String kind,
@@ -31,24 +36,27 @@ public record BuildRequest(
     boolean tlsVerify,
     String rootFsType,
     Long diskSizeBytes,
-    List<String> kernelArgs) {
+    List<String> kernelArgs,
+    Long minRootBytes,
+    List<ConfigUser> users) {
   public BuildRequest {
     types = types == null ? List.of() : List.copyOf(types);
     kernelArgs = kernelArgs == null ? List.of() : List.copyOf(kernelArgs);
+    users = users == null ? List.of() : List.copyOf(users);
   }
 
   public static BuildRequest compose(
       String recipePath, String recipeText, String destination, String arch, Long epoch) {
     return new BuildRequest(
         "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true, null,
-        null, List.of());
+        null, List.of(), null, List.of());
   }
 
   /** Disks from an image. */
   public static BuildRequest build(
       String image, String directory, List<String> types, String arch, Long epoch) {
     return new BuildRequest(
-        "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of());
+        "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of(), null, List.of());
   }
 
   /** A recipe composed and made into disks in one workflow. */
@@ -57,19 +65,36 @@ public record BuildRequest(
       Long epoch) {
     return new BuildRequest(
         "run", recipePath, recipeText, null, directory, types, arch, epoch, true, null, null,
-        List.of());
+        List.of(), null, List.of());
   }
 
   public BuildRequest withTlsVerify(boolean verify) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        verify, rootFsType, diskSizeBytes, kernelArgs);
+        verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users);
   }
 
   /** The same request with the disks' root file system, size and configured kernel arguments. */
   public BuildRequest withDisks(String rootFs, Long sizeBytes, List<String> kargs) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        tlsVerify, rootFs, sizeBytes, kargs);
+        tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users);
+  }
+
+  /**
+   * The same request with a {@code --config} file applied: its kernel arguments follow those
+   * already given, the disk is at least its {@code disk.minsize} (a larger {@code --disk-size}
+   * wins), and its root minimum and users are carried to the partition and deploy steps.
+   */
+  public BuildRequest withConfig(DiskConfig config) {
+    List<String> kargs = new ArrayList<>(kernelArgs);
+    kargs.addAll(config.kernelAppend());
+    Long size = diskSizeBytes;
+    if (config.diskSizeBytes() != null) {
+      size = size == null ? config.diskSizeBytes() : Math.max(size, config.diskSizeBytes());
+    }
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
+        tlsVerify, rootFsType, size, kargs, config.rootMinSizeBytes(), config.users());
   }
 }

@@ -1,5 +1,6 @@
 package dev.debforge.plan;
 
+import dev.debforge.config.ConfigUser;
 import dev.debforge.disk.BuildIds;
 import dev.debforge.stage.bootloader.BootloaderOptions;
 import dev.debforge.stage.bootloader.BootloaderStage;
@@ -35,14 +36,35 @@ public final class DiskPlan {
       Long sizeBytes,
       List<String> kernelArgs,
       String directory,
-      Long sourceDateEpoch) {
+      Long sourceDateEpoch,
+      Long minRootBytes,
+      List<ConfigUser> users) {
     public Disks {
       types = List.copyOf(types);
       kernelArgs = List.copyOf(kernelArgs);
+      users = users == null ? List.of() : List.copyOf(users);
+    }
+
+    public Disks(
+        List<String> types,
+        String rootFsType,
+        Long sizeBytes,
+        List<String> kernelArgs,
+        String directory,
+        Long sourceDateEpoch) {
+      this(types, rootFsType, sizeBytes, kernelArgs, directory, sourceDateEpoch, null, List.of());
     }
 
     public Disks withKernelArgs(List<String> args) {
-      return new Disks(types, rootFsType, sizeBytes, args, directory, sourceDateEpoch);
+      return new Disks(
+          types, rootFsType, sizeBytes, args, directory, sourceDateEpoch, minRootBytes, users);
+    }
+
+    /** The users as the deploy step takes them. */
+    List<DeployOptions.User> deployUsers() {
+      return users.stream()
+          .map(u -> new DeployOptions.User(u.name(), u.password(), u.keys(), u.groups()))
+          .toList();
     }
   }
 
@@ -88,7 +110,8 @@ public final class DiskPlan {
                 rootUuid,
                 bootUuid,
                 esp.substring(0, 4) + "-" + esp.substring(4),
-                disks.rootFsType()),
+                disks.rootFsType(),
+                disks.deployUsers()),
             Map.of("commit", commit, "tree", tree));
     List<String> firmwares = firmwares(arch);
     String bootloader =
@@ -100,7 +123,12 @@ public final class DiskPlan {
         plan.add(
             PartitionStage.ID,
             new PartitionOptions(
-                seed, disks.rootFsType(), disks.sizeBytes(), firmwares, disks.sourceDateEpoch()),
+                seed,
+                disks.rootFsType(),
+                disks.sizeBytes(),
+                firmwares,
+                disks.sourceDateEpoch(),
+                disks.minRootBytes()),
             Map.of("sysroot", deploy, "bootloader", bootloader));
     for (String type : disks.types()) {
       DiskType diskType = DiskType.parse(type);

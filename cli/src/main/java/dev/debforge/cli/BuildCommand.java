@@ -79,6 +79,7 @@ final class BuildCommand implements Callable<Integer> {
                 epoch)
             .withTlsVerify(tlsVerify)
             .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
+    request = disks.applyConfig(request);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "build");
   }

@@ -1,6 +1,10 @@
 package dev.debforge.cli;
 
+import dev.debforge.config.ConfigParser;
+import dev.debforge.plan.BuildRequest;
+import dev.debforge.plugin.BadInputException;
 import dev.debforge.stage.convert.DiskType;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +48,25 @@ final class DiskOptions {
       paramLabel = "ARG",
       description = "A kernel argument added to the image's; repeatable.")
   List<String> kernelArgs = new ArrayList<>();
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Users, kernel arguments and sizes: bootc-image-builder's customizations in "
+          + "a .toml, .json or .yaml file (see docs/config.md).")
+  Path config;
+
+  /** The request with the {@code --config} file applied, read here so its errors exit with 2. */
+  BuildRequest applyConfig(BuildRequest request) {
+    if (config == null) {
+      return request;
+    }
+    try {
+      return request.withConfig(ConfigParser.parse(config));
+    } catch (BadInputException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
 
   List<String> types() {
     List<String> chosen = types.isEmpty() ? List.of("qcow2") : types;

@@ -70,6 +70,7 @@ final class RunCommand implements Callable<Integer> {
                 architecture,
                 epoch)
             .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
+    request = disks.applyConfig(request);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "run-" + parsed.name());
   }

@@ -13,9 +13,9 @@ import java.util.Optional;
  * The image's own users and groups, read from its {@code /etc/passwd} and {@code /etc/group}, so
  * that names are never resolved through the build host's.
  */
-final class Accounts {
+public final class Accounts {
 
-  record Entry(String name, int uid, int gid, String home) {}
+  public record Entry(String name, int uid, int gid, String home) {}
 
   private final Map<String, Entry> users;
   private final Map<String, Integer> groups;
@@ -25,7 +25,7 @@ final class Accounts {
     this.groups = groups;
   }
 
-  static Accounts read(Path root) throws IOException {
+  public static Accounts read(Path root) throws IOException {
     Map<String, Entry> users = new HashMap<>();
     for (String line : lines(root.resolve("etc/passwd"))) {
       String[] f = line.split(":", -1);
@@ -47,12 +47,16 @@ final class Accounts {
     return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
   }
 
-  boolean hasUser(String name) {
+  public boolean hasUser(String name) {
     return users.containsKey(name);
   }
 
-  Optional<Entry> user(String name) {
+  public Optional<Entry> user(String name) {
     return Optional.ofNullable(users.get(name));
+  }
+
+  public boolean hasGroup(String name) {
+    return groups.containsKey(name);
   }
 
   /** Resolves {@code user:group} (names or numbers) to {uid, gid}. */

@@ -65,7 +65,7 @@ public final class ConfigureStage implements Stage<ConfigureOptions> {
       for (List<String> argv : ShadowTools.user(root, user, accounts.hasUser(user.name()))) {
         tools.run(call(argv));
       }
-      writeSshKeys(root, user, Accounts.read(root));
+      SshKeys.write(root, user.name(), user.sshKeys());
     }
     Accounts accounts = Accounts.read(root);
     for (FileSpec file : options.files()) {
@@ -90,20 +90,6 @@ public final class ConfigureStage implements Stage<ConfigureOptions> {
 
   private static ToolCall call(List<String> argv) {
     return ToolCall.of(argv, TOOL_TIMEOUT);
-  }
-
-  private static void writeSshKeys(Path root, UserSpec user, Accounts accounts)
-      throws IOException {
-    if (user.sshKeys().isEmpty()) {
-      return;
-    }
-    Accounts.Entry entry = accounts.user(user.name()).orElseThrow();
-    Path ssh = RootPath.inside(root, entry.home()).resolve(".ssh");
-    Files.createDirectories(ssh);
-    Path keys = ssh.resolve("authorized_keys");
-    Files.writeString(keys, String.join("\n", user.sshKeys()) + "\n", StandardCharsets.UTF_8);
-    Ownership.apply(ssh, entry.uid(), entry.gid(), 0700);
-    Ownership.apply(keys, entry.uid(), entry.gid(), 0600);
   }
 
   private static void writeFile(Path root, FileSpec file, Accounts accounts)

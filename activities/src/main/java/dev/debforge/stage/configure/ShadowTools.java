@@ -6,12 +6,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Command lines of the host's shadow tools, run against the image with {@code --root}. */
-final class ShadowTools {
+/**
+ * Command lines of the host's shadow tools, run against an image root with {@code --root}; the
+ * deploy stage uses them too, for the users of a {@code --config} file.
+ */
+public final class ShadowTools {
 
   private ShadowTools() {}
 
-  static List<String> groupadd(Path root, GroupSpec group) {
+  public static List<String> groupadd(Path root, GroupSpec group) {
     List<String> argv = new ArrayList<>(List.of("groupadd", "--root", root.toString(), "--force"));
     if (group.gid() != null) {
       argv.add("--gid");
@@ -22,7 +25,7 @@ final class ShadowTools {
   }
 
   /** The commands that create (or, when it exists, change) a user. */
-  static List<List<String>> user(Path root, UserSpec user, boolean exists) {
+  public static List<List<String>> user(Path root, UserSpec user, boolean exists) {
     List<List<String>> commands = new ArrayList<>();
     List<String> argv = new ArrayList<>();
     argv.add(exists ? "usermod" : "useradd");

@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
  * <p>The deployment's root directory is immutable ({@code chattr +i}), as ostree leaves it; its
  * {@code etc/} is not, so fstab is written without lifting the bit.
  *
+ * <p>Users of a {@code --config} file are created in the deployment before /var is seeded
+ * ({@link DeploymentUsers}), so that their homes reach the stateroot's /var. Without users the
+ * output is what it was before users existed, so the stage's version is unchanged.
+ *
  * <p>Facts: {@code deployment} (relative to the sysroot, {@code
  * ostree/deploy/OS/deploy/CSUM.0}), {@code commit}, {@code bootcsum}, {@code blsEntry} (the
  * entry's path relative to the sysroot) and {@code os}.
@@ -95,6 +99,12 @@ public final class DeployStage implements Stage<DeployOptions> {
       throw new IOException("ostree admin deploy made no deployment at " + deployRoot);
     }
     writeFstab(deployRoot, options);
+    if (!options.users().isEmpty()) {
+      context.progress(
+          "creating users "
+              + String.join(", ", options.users().stream().map(DeployOptions.User::name).toList()));
+      DeploymentUsers.create(context.tools(), deployRoot, options.users());
+    }
     Files.createDirectories(sysroot.resolve("boot/efi"));
     context.progress("seeding the stateroot's /var from the image");
     Path imageVar = deployRoot.resolve("var");

@@ -77,6 +77,11 @@ public final class PartitionStage implements Stage<PartitionOptions> {
     if (options.sizeBytes() != null) {
       request = request.withRequestedBytes(options.sizeBytes());
     }
+    if (options.minRootBytes() != null) {
+      request =
+          request.withMinimumRootBytes(
+              Math.max(options.minRootBytes(), LayoutRequest.DEFAULT_MINIMUM_ROOT_BYTES));
+    }
     DiskLayout layout;
     try {
       layout = DiskLayout.compute(request);

@@ -110,6 +110,54 @@ class DeployStageIT {
         "ostree leaves the deployment root immutable");
   }
 
+  @Test
+  void createsConfigUsersInTheDeploymentWithHomesInTheStaterootVar() throws Exception {
+    Path repo = commitFakeImage();
+    String commit =
+        ProcessRunner.logging(line -> {})
+            .run(Ostree.revParse(repo, "debian/test/x86_64"))
+            .stdout()
+            .strip();
+    TestStageContext context =
+        new TestStageContext(work.resolve("step"), "amd64")
+            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"));
+    String hash = "$6$salt$Mk0ExampleHashOnlyForTheTest";
+    String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest alice@laptop";
+    DeployOptions options =
+        new DeployOptions(
+            "debian", List.of(), ROOT_UUID, BOOT_UUID, "1234-ABCD", "ext4",
+            List.of(new DeployOptions.User("alice", hash, List.of(key), List.of("sudo"))));
+
+    new DeployStage().run(context, options);
+
+    Path sysroot = context.output().resolve("sysroot");
+    Path deployRoot = sysroot.resolve("ostree/deploy/debian/deploy/" + commit + ".0");
+    String passwd = Files.readString(deployRoot.resolve("etc/passwd"));
+    assertTrue(passwd.contains("alice:x:1000:1000::/home/alice:"), passwd);
+    assertTrue(
+        Files.readString(deployRoot.resolve("etc/shadow")).contains("alice:" + hash + ":"));
+    assertTrue(
+        Files.readString(deployRoot.resolve("etc/group")).contains("sudo:x:27:alice"),
+        Files.readString(deployRoot.resolve("etc/group")));
+
+    Path keys = deployRoot.resolve("var/home/alice/.ssh/authorized_keys");
+    assertEquals(key + "\n", Files.readString(keys));
+    assertEquals(1000, Files.getAttribute(keys, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(keys, LinkOption.NOFOLLOW_LINKS)));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(keys.getParent(), LinkOption.NOFOLLOW_LINKS)));
+
+    Path stateKeys = sysroot.resolve("ostree/deploy/debian/var/home/alice/.ssh/authorized_keys");
+    assertEquals(key + "\n", Files.readString(stateKeys), "the seeded /var holds the home");
+    assertEquals(1000, Files.getAttribute(stateKeys, "unix:uid", LinkOption.NOFOLLOW_LINKS));
+    assertEquals(
+        1000, Files.getAttribute(stateKeys.getParent().getParent(), "unix:uid", LinkOption.NOFOLLOW_LINKS));
+  }
+
   /** A bootable root in OSTree's layout, committed to a bare repository. */
   private Path commitFakeImage() throws Exception {
     Path tree = work.resolve("tree");
@@ -122,6 +170,14 @@ class DeployStageIT {
     Files.writeString(
         tree.resolve("etc/os-release"), "ID=debian\nPRETTY_NAME=\"Debian Test\"\n");
     Files.writeString(tree.resolve("etc/fstab"), "# image fstab, replaced at install\n");
+    Files.writeString(tree.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+    Files.writeString(tree.resolve("etc/shadow"), "root:*:19000:0:99999:7:::\n");
+    Files.writeString(tree.resolve("etc/group"), "root:x:0:\nsudo:x:27:\n");
+    Files.writeString(tree.resolve("etc/gshadow"), "root:*::\nsudo:*::\n");
+    Files.setPosixFilePermissions(
+        tree.resolve("etc/shadow"), PosixFilePermissions.fromString("rw-r-----"));
+    // As in bootc images: /home is a link into /var, which ostree deploys without var/home.
+    Files.createSymbolicLink(tree.resolve("home"), Path.of("var/home"));
     Files.createDirectories(tree.resolve("var/lib/dpkg"));
     Files.writeString(tree.resolve("var/lib/dpkg/status"), "installed\n");
     Path roothome = Files.createDirectories(tree.resolve("var/roothome"));

@@ -1,0 +1,224 @@
+package dev.debforge.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debforge.config.ConfigParser.Syntax;
+import dev.debforge.plugin.BadInputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigParserTest {
+
+  private static final String HASH = "$6$salt$k3Cl0Wq1bCDVh1iu2AQ7Xy";
+  private static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI alice@laptop";
+
+  private static final DiskConfig EXPECTED =
+      new DiskConfig(
+          List.of(new ConfigUser("alice", HASH, List.of(KEY), List.of("sudo"))),
+          List.of("console=ttyS0", "quiet"),
+          20L << 30,
+          null);
+
+  @Test
+  void readsBootcImageBuilderToml() throws Exception {
+    String toml =
+        """
+        [[customizations.user]]
+        name = "alice"
+        password = "%s"
+        key = "%s"
+        groups = ["sudo"]
+
+        [customizations.kernel]
+        append = "console=ttyS0 quiet"
+
+        [[customizations.filesystem]]
+        mountpoint = "/"
+        minsize = "20 GiB"
+        """
+            .formatted(HASH, KEY);
+    assertEquals(EXPECTED, ConfigParser.parse(toml, "config.toml", Syntax.TOML));
+  }
+
+  @Test
+  void readsJson() throws Exception {
+    String json =
+        """
+        {"customizations": {
+          "user": [{"name": "alice", "password": "%s", "key": "%s", "groups": ["sudo"]}],
+          "kernel": {"append": "console=ttyS0 quiet"},
+          "filesystem": [{"mountpoint": "/", "minsize": 21474836480}]}}
+        """
+            .formatted(HASH, KEY);
+    assertEquals(EXPECTED, ConfigParser.parse(json, "config.json", Syntax.JSON));
+  }
+
+  @Test
+  void readsYamlFromAFileChosenByExtension(@TempDir Path dir) throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("config.yml"),
+            """
+            customizations:
+              user:
+                - name: alice
+                  password: '%s'
+                  key: %s
+                  groups: [sudo]
+              kernel:
+                append: console=ttyS0 quiet
+              filesystem:
+                - mountpoint: /
+                  minsize: 20G
+            """
+                .formatted(HASH, KEY));
+    assertEquals(EXPECTED, ConfigParser.parse(file));
+  }
+
+  @Test
+  void rejectsUnknownKeyWithItsLineAndTheValidKeys() {
+    BadInputException e =
+        assertThrows(
+            BadInputException.class,
+            () ->
+                ConfigParser.parse(
+                    "customizations:\n  user:\n    - name: alice\n      shell: /bin/zsh\n",
+                    "c.yaml",
+                    Syntax.YAML));
+    assertEquals(
+        "c.yaml:4:7: customizations.user[0].shell: unknown key 'shell'\n"
+            + "Hint: valid keys here: groups, key, name, password; debforge takes no other "
+            + "customizations, put them in the image instead",
+        e.getMessage());
+  }
+
+  @Test
+  void rejectsUnknownTomlTableNamingTheFileAndKeyPath() {
+    BadInputException e =
+        assertThrows(
+            BadInputException.class,
+            () ->
+                ConfigParser.parse(
+                    "[[customizations.group]]\nname = \"x\"\n", "config.toml", Syntax.TOML));
+    assertTrue(
+        e.getMessage().startsWith("config.toml: customizations.group: unknown key 'group'"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("valid keys here: disk, filesystem, kernel, user"));
+  }
+
+  @Test
+  void refusesPlainTextPassword() {
+    BadInputException e =
+        assertThrows(
+            BadInputException.class,
+            () ->
+                ConfigParser.parse(
+                    "{\"customizations\": {\"user\": [{\"name\": \"bob\", \"password\": \"hunter2\"}]}}",
+                    "c.json",
+                    Syntax.JSON));
+    assertTrue(e.getMessage().startsWith("c.json:1:"), e.getMessage());
+    assertTrue(e.getMessage().contains("customizations.user[0].password: the password is not a "
+        + "crypt hash"), e.getMessage());
+    assertTrue(e.getMessage().contains("Hint: hash it with: openssl passwd -6"), e.getMessage());
+  }
+
+  @Test
+  void readsSizesInBinaryAndDecimalUnits() throws Exception {
+    assertEquals(512L << 20, rootSize("\"512 MiB\""));
+    assertEquals(20L << 30, rootSize("\"20G\""));
+    assertEquals(10L << 30, rootSize("\"10 GiB\""));
+    assertEquals(10_000_000_000L, rootSize("\"10 GB\""));
+    assertEquals(4096L, rootSize("4096"));
+    assertEquals(4096L, rootSize("\"4096\""));
+    for (String bad : List.of("\"ten GiB\"", "0", "-5", "\"5 PiB\"", "true")) {
+      assertThrows(BadInputException.class, () -> rootSize(bad), bad);
+    }
+  }
+
+  @Test
+  void rejectsMountpointsOtherThanRoot() throws Exception {
+    BadInputException e =
+        assertThrows(
+            BadInputException.class,
+            () ->
+                ConfigParser.parse(
+                    "[[customizations.filesystem]]\nmountpoint = \"/var\"\nminsize = 1024\n",
+                    "c.toml",
+                    Syntax.TOML));
+    assertTrue(e.getMessage().contains("customizations.filesystem[0].mountpoint: '/var' cannot "
+        + "be sized: debforge's layout is an ESP, a fixed 1 GiB /boot and one root file system"),
+        e.getMessage());
+    // A /boot no larger than debforge's fixed one is already satisfied.
+    DiskConfig small =
+        ConfigParser.parse(
+            "[[customizations.filesystem]]\nmountpoint = \"/boot\"\nminsize = \"512 MiB\"\n",
+            "c.toml",
+            Syntax.TOML);
+    assertNull(small.rootMinSizeBytes());
+    assertThrows(
+        BadInputException.class,
+        () ->
+            ConfigParser.parse(
+                "[[customizations.filesystem]]\nmountpoint = \"/boot\"\nminsize = \"2 GiB\"\n",
+                "c.toml",
+                Syntax.TOML));
+  }
+
+  @Test
+  void readsDiskMinsizeAndQuotedKernelArguments() throws Exception {
+    DiskConfig config =
+        ConfigParser.parse(
+            "[customizations.disk]\nminsize = \"30 GiB\"\n[customizations.kernel]\n"
+                + "append = 'quiet  dyndbg=\"file x +p\"'\n",
+            "c.toml",
+            Syntax.TOML);
+    assertEquals(30L << 30, config.diskSizeBytes());
+    assertEquals(List.of("quiet", "dyndbg=\"file x +p\""), config.kernelAppend());
+  }
+
+  @Test
+  void rejectsSyntaxErrorsDuplicatesAndUnknownExtensions() {
+    BadInputException syntax =
+        assertThrows(
+            BadInputException.class,
+            () -> ConfigParser.parse("{\"customizations\": ", "c.json", Syntax.JSON));
+    assertTrue(syntax.getMessage().startsWith("c.json:1:"), syntax.getMessage());
+    assertTrue(syntax.getMessage().contains("invalid JSON"), syntax.getMessage());
+    assertThrows(
+        BadInputException.class,
+        () ->
+            ConfigParser.parse(
+                "{\"customizations\": {}, \"customizations\": {}}", "c.json", Syntax.JSON));
+    BadInputException extension =
+        assertThrows(BadInputException.class, () -> ConfigParser.parse(Path.of("config.ini")));
+    assertTrue(extension.getMessage().contains(".toml, .json, .yaml or .yml"));
+  }
+
+  @Test
+  void acceptsSeveralKeysAndAnEmptyFile() throws Exception {
+    DiskConfig config =
+        ConfigParser.parse(
+            "customizations:\n  user:\n    - name: ops\n      key: |\n        ssh-ed25519 A a\n"
+                + "        ssh-rsa B b\n",
+            "c.yaml",
+            Syntax.YAML);
+    assertEquals(List.of("ssh-ed25519 A a", "ssh-rsa B b"), config.users().get(0).keys());
+    assertEquals(new DiskConfig(null, null, null, null),
+        ConfigParser.parse("", "c.yaml", Syntax.YAML));
+  }
+
+  private static long rootSize(String value) throws BadInputException {
+    return ConfigParser.parse(
+            "{\"customizations\": {\"filesystem\": [{\"mountpoint\": \"/\", \"minsize\": "
+                + value + "}]}}",
+            "c.json",
+            Syntax.JSON)
+        .rootMinSizeBytes();
+  }
+}

@@ -5,11 +5,6 @@ import dev.debforge.plan.BuildRequest;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.process.HostTools;
 import dev.debforge.recipe.Recipe;
-import dev.debforge.recipe.RecipeException;
-import dev.debforge.recipe.RecipeParser;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,19 +62,9 @@ final class ComposeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String text = readRecipe(recipe);
-    Recipe parsed;
-    try {
-      parsed = new RecipeParser().parse(text, recipe.toString());
-    } catch (RecipeException e) {
-      throw new UserError(e.getMessage());
-    }
-    String architecture = arch != null ? arch : parsed.architectures().get(0);
-    if (!parsed.architectures().contains(architecture)) {
-      throw new UserError(
-          recipe + ": the recipe is for " + parsed.architectures() + ", not " + architecture
-              + "\nHint: add " + architecture + " to its architectures");
-    }
+    RecipeInput input = RecipeInput.load(recipe, arch);
+    Recipe parsed = input.recipe();
+    String architecture = input.architecture();
     String destination = output != null ? output : "oci-archive:" + parsed.name() + ".oci.tar";
     try {
       destination = ImageReference.parse(destination).absolute().toString();
@@ -97,21 +82,10 @@ final class ComposeCommand implements Callable<Integer> {
     }
     Long epoch = sourceDateEpoch != null ? sourceDateEpoch : epochFromEnvironment();
     BuildRequest request =
-        BuildRequest.compose(
-                recipe.toAbsolutePath().toString(), text, destination, architecture, epoch)
+        BuildRequest.compose(input.absolutePath(), input.text(), destination, architecture, epoch)
             .withTlsVerify(tlsVerify);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "compose-" + parsed.name());
-  }
-
-  static String readRecipe(Path recipe) {
-    try {
-      return Files.readString(recipe, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UserError(
-          "cannot read the recipe " + recipe + ": " + e.getMessage()
-              + "\nHint: check the path; shipped recipes are under recipes/");
-    }
   }
 
   static Long epochFromEnvironment() {

@@ -2,9 +2,6 @@ package dev.debforge.cli;
 
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.process.HostTools;
-import dev.debforge.recipe.Recipe;
-import dev.debforge.recipe.RecipeException;
-import dev.debforge.recipe.RecipeParser;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,26 +42,16 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String text = ComposeCommand.readRecipe(recipe);
-    Recipe parsed;
-    try {
-      parsed = new RecipeParser().parse(text, recipe.toString());
-    } catch (RecipeException e) {
-      throw new UserError(e.getMessage());
-    }
-    String architecture = arch != null ? arch : parsed.architectures().get(0);
-    if (!parsed.architectures().contains(architecture)) {
-      throw new UserError(
-          recipe + ": the recipe is for " + parsed.architectures() + ", not " + architecture);
-    }
+    RecipeInput input = RecipeInput.load(recipe, arch);
+    String architecture = input.architecture();
     List<String> tools = new ArrayList<>(HostTools.COMPOSE);
     tools.addAll(BuildCommand.TOOLS);
     BuildCommand.requireTools(global, tools);
     Long epoch = sourceDateEpoch != null ? sourceDateEpoch : ComposeCommand.epochFromEnvironment();
     BuildRequest request =
         BuildRequest.run(
-                recipe.toAbsolutePath().toString(),
-                text,
+                input.absolutePath(),
+                input.text(),
                 Path.of(disks.output).toAbsolutePath().toString(),
                 disks.types(),
                 architecture,
@@ -72,6 +59,6 @@ final class RunCommand implements Callable<Integer> {
             .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
     request = disks.applyConfig(request);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run(request, architecture, "run-" + parsed.name());
+        .run(request, architecture, "run-" + input.recipe().name());
   }
 }

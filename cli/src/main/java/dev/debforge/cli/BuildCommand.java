@@ -41,21 +41,9 @@ final class BuildCommand implements Callable<Integer> {
       + "machine's).")
   String arch;
 
-  @Option(
-      names = "--tls-verify",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      description = "Require valid TLS from registries (default: true).")
-  boolean tlsVerify;
-
-  @Option(
-      names = "--source-date-epoch",
-      paramLabel = "SECONDS",
-      description = "Timestamp for reproducible output (default: $SOURCE_DATE_EPOCH).")
-  Long sourceDateEpoch;
-
   @Mixin DiskOptions disks = new DiskOptions();
+  @Mixin BuildTimeOptions buildTime = new BuildTimeOptions();
+  @Mixin RegistryOptions registry = new RegistryOptions();
   @Mixin GlobalOptions global = new GlobalOptions();
   @Spec CommandSpec spec;
 
@@ -69,7 +57,7 @@ final class BuildCommand implements Callable<Integer> {
     }
     String architecture = arch != null ? arch : Host.architecture();
     requireTools(global, TOOLS);
-    Long epoch = sourceDateEpoch != null ? sourceDateEpoch : ComposeCommand.epochFromEnvironment();
+    Long epoch = buildTime.epoch();
     BuildRequest request =
         BuildRequest.build(
                 reference,
@@ -77,7 +65,7 @@ final class BuildCommand implements Callable<Integer> {
                 disks.types(),
                 architecture,
                 epoch)
-            .withTlsVerify(tlsVerify)
+            .withTlsVerify(registry.tlsVerify)
             .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
     request = disks.applyConfig(request);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())

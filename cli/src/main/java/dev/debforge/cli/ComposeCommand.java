@@ -42,20 +42,8 @@ final class ComposeCommand implements Callable<Integer> {
       + "recipe's first architecture).")
   String arch;
 
-  @Option(
-      names = "--source-date-epoch",
-      paramLabel = "SECONDS",
-      description = "Timestamp for reproducible output (default: $SOURCE_DATE_EPOCH).")
-  Long sourceDateEpoch;
-
-  @Option(
-      names = "--tls-verify",
-      negatable = true,
-      defaultValue = "true",
-      fallbackValue = "true",
-      description = "Require valid TLS from registries (default: true).")
-  boolean tlsVerify;
-
+  @Mixin BuildTimeOptions buildTime = new BuildTimeOptions();
+  @Mixin RegistryOptions registry = new RegistryOptions();
   @Mixin GlobalOptions global = new GlobalOptions();
 
   @Spec CommandSpec spec;
@@ -80,23 +68,11 @@ final class ComposeCommand implements Callable<Integer> {
         throw new UserError(e.getMessage());
       }
     }
-    Long epoch = sourceDateEpoch != null ? sourceDateEpoch : epochFromEnvironment();
+    Long epoch = buildTime.epoch();
     BuildRequest request =
         BuildRequest.compose(input.absolutePath(), input.text(), destination, architecture, epoch)
-            .withTlsVerify(tlsVerify);
+            .withTlsVerify(registry.tlsVerify);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "compose-" + parsed.name());
-  }
-
-  static Long epochFromEnvironment() {
-    String value = System.getenv("SOURCE_DATE_EPOCH");
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      throw new UserError("SOURCE_DATE_EPOCH is not a number of seconds: " + value);
-    }
   }
 }

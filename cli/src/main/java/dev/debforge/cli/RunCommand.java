@@ -30,13 +30,8 @@ final class RunCommand implements Callable<Integer> {
       + "recipe's first architecture).")
   String arch;
 
-  @Option(
-      names = "--source-date-epoch",
-      paramLabel = "SECONDS",
-      description = "Timestamp for reproducible output (default: $SOURCE_DATE_EPOCH).")
-  Long sourceDateEpoch;
-
   @Mixin DiskOptions disks = new DiskOptions();
+  @Mixin BuildTimeOptions buildTime = new BuildTimeOptions();
   @Mixin GlobalOptions global = new GlobalOptions();
   @Spec CommandSpec spec;
 
@@ -47,7 +42,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> tools = new ArrayList<>(HostTools.COMPOSE);
     tools.addAll(BuildCommand.TOOLS);
     BuildCommand.requireTools(global, tools);
-    Long epoch = sourceDateEpoch != null ? sourceDateEpoch : ComposeCommand.epochFromEnvironment();
+    Long epoch = buildTime.epoch();
     BuildRequest request =
         BuildRequest.run(
                 input.absolutePath(),

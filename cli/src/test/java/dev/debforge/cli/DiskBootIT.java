@@ -27,19 +27,36 @@ class DiskBootIT {
     "--command", "ostree admin status",
     "--command", "systemctl is-system-running --wait",
     "--command", "stat -c %h /usr/bin/bash",
-    "--command", "lsattr -d / | cut -c1-5"
+    "--command", "lsattr -d / | cut -c1-5",
+    "--command", "id -nG"
   };
 
   private static Path out;
   private static JsonNode result;
 
+  /** A bootc-image-builder config: a user of its own and an extra kernel argument. */
+  private static final String CONFIG =
+      """
+      [[customizations.user]]
+      name = "tester"
+      password = "$6$debforge$HASH"
+      groups = ["sudo"]
+
+      [customizations.kernel]
+      append = "quiet"
+      """;
+
   @BeforeAll
   static void run() throws Exception {
     out = Files.createTempDirectory("debforge-disks-it");
+    String hash = Tools.run("openssl", "passwd", "-6", "-salt", "debforge", "tester").strip();
+    Path config = Files.writeString(out.resolve("config.toml"),
+        CONFIG.replace("$6$debforge$HASH", hash));
     CliRun run =
         CliRun.of(
             "run", ComposeIT.RECIPE, "--type", "qcow2,raw,vmdk,vhd,vhdx,vdi,gce", "-o",
-            out.toString(), "--store", ComposeIT.STORE.toString(), "--json");
+            out.toString(), "--config", config.toString(), "--store", ComposeIT.STORE.toString(),
+            "--json");
     assertEquals(0, run.exitCode(), run.err());
     result = JSON.readTree(run.out());
   }
@@ -51,9 +68,9 @@ class DiskBootIT {
     }
   }
 
-  private static JsonNode verify(Path disk, String firmware) throws Exception {
-    String[] head = {"verify", disk.toString(), "--firmware", firmware, "--user", "debian",
-        "--password", "debian", "--json"};
+  private static JsonNode verify(Path disk, String firmware, String user) throws Exception {
+    String[] head = {"verify", disk.toString(), "--firmware", firmware, "--user", user,
+        "--password", user, "--json"};
     String[] args = new String[head.length + CHECKS.length];
     System.arraycopy(head, 0, args, 0, head.length);
     System.arraycopy(CHECKS, 0, args, head.length, CHECKS.length);
@@ -62,13 +79,14 @@ class DiskBootIT {
     return JSON.readTree(run.out());
   }
 
-  private static void assertBootedTheDeployment(JsonNode report) {
+  private static void assertBootedTheDeployment(JsonNode report, String groups) {
     assertTrue(report.get("reachedLogin").asBoolean());
     JsonNode commands = report.get("commands");
     String cmdline = commands.get("cat /proc/cmdline").asText();
     assertTrue(cmdline.contains("root=UUID="), cmdline);
     assertTrue(cmdline.contains("console=ttyS0,115200"), "the recipe's karg: " + cmdline);
     assertTrue(cmdline.contains("ostree=/ostree/boot."), cmdline);
+    assertTrue(cmdline.contains(" quiet "), "the config's kernel append: " + cmdline);
     assertTrue(commands.get("ostree admin status").asText().matches("(?s)\\* debian [0-9a-f]{64}"
         + "\\.0.*"), commands.get("ostree admin status").asText());
     assertEquals("running", commands.get("systemctl is-system-running --wait").asText());
@@ -76,6 +94,7 @@ class DiskBootIT {
         "files are hard links into the OSTree repository");
     assertEquals("----i", commands.get("lsattr -d / | cut -c1-5").asText(),
         "the deployment root is immutable");
+    assertEquals(groups, commands.get("id -nG").asText());
   }
 
   @Test
@@ -92,16 +111,16 @@ class DiskBootIT {
 
   @Test
   void qcow2BootsToALoginPromptWithBios() throws Exception {
-    JsonNode report = verify(out.resolve("qcow2/disk.qcow2"), "bios");
+    JsonNode report = verify(out.resolve("qcow2/disk.qcow2"), "bios", "debian");
     assertEquals("bios", report.get("firmware").asText());
-    assertBootedTheDeployment(report);
+    assertBootedTheDeployment(report, "debian");
   }
 
   @Test
-  void rawBootsToALoginPromptWithUefi() throws Exception {
-    JsonNode report = verify(out.resolve("image/disk.raw"), "uefi");
+  void rawBootsToALoginPromptWithUefiAndTheConfigsUserLogsIn() throws Exception {
+    JsonNode report = verify(out.resolve("image/disk.raw"), "uefi", "tester");
     assertEquals("uefi", report.get("firmware").asText());
-    assertBootedTheDeployment(report);
+    assertBootedTheDeployment(report, "tester sudo");
   }
 
   @Test

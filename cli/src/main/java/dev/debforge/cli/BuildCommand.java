@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
     name = "build",
     mixinStandardHelpOptions = true,
     description = {
-      "Make bootable disks from a bootc image: extract, ostree-commit, deploy, bootloader,",
-      "partition, convert and publish-disk. GRUB boots them with BIOS and UEFI (UEFI only on",
-      "arm64). No loop devices, mounts or privileged containers are used."
+      "Make bootable disks from a bootc image.",
+      "Steps: extract, ostree-commit, deploy, bootloader, partition, convert, publish-disk.",
+      "GRUB boots them with BIOS and UEFI (UEFI only on arm64). No loop devices, mounts or",
+      "privileged containers are used."
     })
 final class BuildCommand implements Callable<Integer> {
 

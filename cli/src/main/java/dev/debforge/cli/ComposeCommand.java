@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
     name = "compose",
     mixinStandardHelpOptions = true,
     description = {
-      "Build a bootable Debian container image (bootc) from a recipe:",
-      "debootstrap, configure, initramfs, ostree-commit, oci-export, publish."
+      "Build a bootable Debian container image (bootc) from a recipe.",
+      "Steps: debootstrap, configure, initramfs, ostree-commit, oci-export, publish."
     })
 final class ComposeCommand implements Callable<Integer> {
 

@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Compose a recipe and make disks from it in one workflow. The disks are made from the",
-      "composed tree and its OSTree commit directly, without extracting the image again."
+      "Compose a recipe and make disks from it in one workflow.",
+      "The disks are made from the composed tree and its OSTree commit directly, without",
+      "extracting the image again."
     })
 final class RunCommand implements Callable<Integer> {
 

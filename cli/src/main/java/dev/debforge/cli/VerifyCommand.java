@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Boot a disk image in QEMU (KVM when it really works here, else software emulation),",
-      "wait for the login prompt on the serial console, optionally log in and run commands.",
+      "Boot a disk image in QEMU and wait for the login prompt on the serial console.",
+      "KVM is used when it really works here, else software emulation. With --user and",
+      "--password it logs in and runs the --command lines.",
       "Exit code 0 when the login prompt was reached (and every command exited 0), else 1."
     })
 final class VerifyCommand implements Callable<Integer> {

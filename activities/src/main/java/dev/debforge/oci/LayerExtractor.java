@@ -329,11 +329,11 @@ public final class LayerExtractor {
      */
     private Path resolve(List<String> names, boolean followLast, String entryName)
         throws IOException, OciException {
-      Deque<String> todo = new ArrayDeque<>(names);
+      Deque<String> pending = new ArrayDeque<>(names);
       List<String> done = new ArrayList<>();
       int links = 0;
-      while (!todo.isEmpty()) {
-        String name = todo.pollFirst();
+      while (!pending.isEmpty()) {
+        String name = pending.pollFirst();
         if (name.isEmpty() || name.equals(".")) {
           continue;
         }
@@ -344,7 +344,7 @@ public final class LayerExtractor {
           continue;
         }
         Path candidate = join(done).resolve(name);
-        if ((followLast || !todo.isEmpty()) && Files.isSymbolicLink(candidate)) {
+        if ((followLast || !pending.isEmpty()) && Files.isSymbolicLink(candidate)) {
           if (++links > MAX_SYMLINKS) {
             throw refused(entryName, "goes through more than " + MAX_SYMLINKS + " symlinks");
           }
@@ -354,7 +354,7 @@ public final class LayerExtractor {
           }
           String[] parts = target.split("/");
           for (int i = parts.length - 1; i >= 0; i--) {
-            todo.addFirst(parts[i]);
+            pending.addFirst(parts[i]);
           }
         } else {
           done.add(name);

@@ -132,7 +132,7 @@ public final class ComposePlan {
             OciExportStage.ID,
             new OciExportOptions(recipe.image().tag(), labels, epoch),
             Map.of("tree", initramfs, "commit", commit));
-    return new Steps(configure, initramfs, commit, image);
+    return new Steps(configure, commit, image);
   }
 
   /** Adds the step that copies the image to the user's destination. */
@@ -150,11 +150,10 @@ public final class ComposePlan {
    *
    * @param configured the configured tree (its facts carry no kernel arguments: those are in
    *     its kargs.d)
-   * @param tree the final tree with the kernel and initramfs
-   * @param commit the OSTree commit of {@code tree}
+   * @param commit the OSTree commit of the final tree (kernel and initramfs included)
    * @param image the OCI image
    */
-  public record Steps(String configured, String tree, String commit, String image) {}
+  public record Steps(String configured, String commit, String image) {}
 
   static ConfigureOptions configureOptions(Recipe recipe, List<FileSpec> files) {
     List<GroupSpec> groups =

@@ -22,9 +22,12 @@ import java.util.regex.Pattern;
  *
  * <p>The protocol after the password: it types {@code echo DEBFORGE-READY} until that line comes
  * back on its own (the shell is then reading input), then for each command types
- * {@code CMD; echo "DEBFORGE-END $?"} and reads up to a line {@code DEBFORGE-END <status>}. The
- * typed line is echoed back too, but never at the start of a line and never with a number, so the
- * markers cannot match the echo. A failing command is reported, not an error: the caller decides.
+ * {@code echo DEBFORGE-BEG''IN; CMD; echo "DEBFORGE-END $?"} and takes what the guest prints
+ * between the markers {@code DEBFORGE-BEGIN} and {@code DEBFORGE-END <status>}, each ending a
+ * line. The echo of the typed line matches neither (it spells {@code BEG''IN} and {@code $?}),
+ * and whatever the tty prints before the command runs, such as the shell's prompt racing the
+ * echo, lands before the begin marker, even on its line. Output without a final newline still
+ * ends at the end marker. A failing command is reported, not an error: the caller decides.
  *
  * <p>Milestones go to the progress callback: "firmware started", "kernel booting" (at
  * {@code Linux version}), "login prompt after 42.1 s". A kernel panic, SeaBIOS's
@@ -48,7 +51,8 @@ public final class BootVerifier {
   private static final Pattern PASSWORD = Pattern.compile("Password: ?");
   private static final Pattern AFTER_PASSWORD =
       Pattern.compile("(Login incorrect)|(?m:^" + READY + "$)");
-  private static final Pattern COMMAND_END = Pattern.compile("(?m)^DEBFORGE-END (\\d+)$");
+  private static final Pattern COMMAND_BEGIN = Pattern.compile("(?m)DEBFORGE-BEGIN$");
+  private static final Pattern COMMAND_END = Pattern.compile("(?m)DEBFORGE-END (\\d+)$");
 
   private final ProcessLauncher launcher;
   private final Consumer<String> progress;
@@ -217,23 +221,17 @@ public final class BootVerifier {
 
     void run(String command, Map<String, String> outputs, Map<String, Integer> exits)
         throws BootFailedException, InterruptedException, IOException {
-      int from = console.position();
-      String trailer = "; echo \"DEBFORGE-END $?\"";
-      console.send(command + trailer + "\n");
-      MatchResult end = expectUntil(COMMAND_END, deadlineIn(COMMAND_TIMEOUT));
+      console.send("echo DEBFORGE-BEG''IN; " + command + "; echo \"DEBFORGE-END $?\"\n");
+      long deadline = deadlineIn(COMMAND_TIMEOUT);
+      MatchResult begin = expectUntil(COMMAND_BEGIN, deadline);
+      MatchResult end = begin == null ? null : expectUntil(COMMAND_END, deadline);
       if (end == null) {
         throw failure(
             "the command '" + command + "' did not finish within "
                 + COMMAND_TIMEOUT.toSeconds() + " s",
             "run it by hand in the booted image to see where it waits");
       }
-      String segment = console.cleanedSince(from, end.start());
-      int echoed = segment.lastIndexOf("DEBFORGE-END $?\"");
-      if (echoed >= 0) {
-        int newline = segment.indexOf('\n', echoed);
-        segment = newline < 0 ? "" : segment.substring(newline + 1);
-      }
-      outputs.put(command, segment.strip());
+      outputs.put(command, console.cleanedSince(begin.end(), end.start()).strip());
       exits.put(command, Integer.parseInt(end.group(1)));
     }
 

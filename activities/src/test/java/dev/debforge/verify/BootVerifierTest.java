@@ -34,16 +34,20 @@ class BootVerifierTest {
         new BootVerifier(fake, milestones::add, () -> {})
             .verify(
                 options(), new Credentials("root", "secret"),
-                List.of("uname -r", "false", "cat /etc/motd"), Duration.ofSeconds(20),
+                List.of("uname -r", "false", "cat /etc/motd", "printf x"), Duration.ofSeconds(20),
                 dir.resolve("console.log"));
 
     assertTrue(report.reachedLogin());
     assertEquals("bios", report.firmware());
     assertEquals("tcg", report.accelerator());
     assertEquals(
-        Map.of("uname -r", "6.1.0-test", "false", "", "cat /etc/motd", "line one\nline two"),
+        Map.of(
+            "uname -r", "6.1.0-test", "false", "", "cat /etc/motd", "line one\nline two",
+            "printf x", "x"),
         report.commandOutputs());
-    assertEquals(Map.of("uname -r", 0, "false", 1, "cat /etc/motd", 0), report.commandExitCodes());
+    assertEquals(
+        Map.of("uname -r", 0, "false", 1, "cat /etc/motd", 0, "printf x", 0),
+        report.commandExitCodes());
     assertEquals("firmware started", milestones.get(0));
     assertEquals("kernel booting", milestones.get(1));
     assertTrue(milestones.get(2).matches("login prompt after \\d+\\.\\d s"), milestones.get(2));

@@ -23,6 +23,9 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
           + "[    0.000000] Linux version 6.1.0-test (debian)\r\n"
           + "Debian GNU/Linux 12 debian ttyS0\r\n\r\ndebian login: ";
 
+  private static final String BEGIN = "echo DEBFORGE-BEG''IN; ";
+  private static final String END = "; echo \"DEBFORGE-END $?\"";
+
   private final Path socket;
   private final String boot;
   private final String password;
@@ -92,11 +95,14 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
         write(guest, "DEBFORGE-READY\r\n");
       } else if (line.equals("systemctl poweroff")) {
         return;
-      } else if (line.endsWith("; echo \"DEBFORGE-END $?\"")) {
-        String command = line.substring(0, line.length() - "; echo \"DEBFORGE-END $?\"".length());
+      } else if (line.startsWith(BEGIN) && line.endsWith(END)) {
+        String command = line.substring(BEGIN.length(), line.length() - END.length());
+        // The race seen on real guests: the shell's next prompt lands before the output.
+        write(guest, "$ DEBFORGE-BEGIN\r\n");
         switch (command) {
           case "uname -r" -> write(guest, "6.1.0-test\r\nDEBFORGE-END 0\r\n");
           case "false" -> write(guest, "DEBFORGE-END 1\r\n");
+          case "printf x" -> write(guest, "xDEBFORGE-END 0\r\n");
           default -> write(guest, "line one\r\nline two\r\nDEBFORGE-END 0\r\n");
         }
       }

@@ -17,8 +17,14 @@ public final class Failures {
   /** An external tool failed; retried, since mirrors and disks have bad moments. */
   public static final String TOOL_FAILED = "ToolFailed";
 
+  /**
+   * A step's input is not in the store of the worker that got the step; retrying there cannot
+   * help, so the workflow plans the build again on one host.
+   */
+  public static final String INPUT_MISSING = "InputMissing";
+
   /** Failure types that the workflow's retry policy must not retry. */
-  public static final List<String> NON_RETRYABLE = List.of(BAD_INPUT);
+  public static final List<String> NON_RETRYABLE = List.of(BAD_INPUT, INPUT_MISSING);
 
   private Failures() {}
 
@@ -29,6 +35,9 @@ public final class Failures {
     }
     if (e instanceof BadInputException bad) {
       return ApplicationFailure.newNonRetryableFailure(bad.getMessage(), BAD_INPUT);
+    }
+    if (e instanceof InputMissingException missing) {
+      return ApplicationFailure.newNonRetryableFailure(missing.getMessage(), INPUT_MISSING);
     }
     if (e instanceof ToolException tool) {
       return ApplicationFailure.newFailure(where + ": " + tool.getMessage(), TOOL_FAILED);

@@ -28,10 +28,16 @@ public final class StageActivity implements DynamicActivity {
       throw new IllegalArgumentException(
           "activity " + type + " was sent step " + request.step().name());
     }
+    Heartbeater heartbeater = Heartbeater.start(context, Heartbeater.INTERVAL);
     try {
-      return runtime.run(request, context::heartbeat);
+      return runtime.run(request, heartbeater);
     } catch (Exception e) {
+      // A step stopped because the build was cancelled reports the cancellation, not the
+      // killed tool it caused.
+      heartbeater.check();
       throw Failures.toFailure("stage " + type, e);
+    } finally {
+      heartbeater.close();
     }
   }
 }

@@ -34,6 +34,12 @@ public final class StageRuntime {
   static final ObjectMapper OPTIONS =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
+  /** The first line of each run of a step in its log; a cache hit writes none. */
+  public static final String STARTED = "step started";
+
+  private static final long PID = ProcessHandle.current().pid();
+  private static final String HOST = hostName();
+
   private final Store store;
   private final StageRegistry registry;
   private final BuildEvents events;
@@ -55,10 +61,10 @@ public final class StageRuntime {
   /**
    * Runs the step.
    *
-   * @param heartbeat called with a progress message while the step runs; it throws when the build
-   *     was cancelled, which stops the step and kills its tools
+   * @param liveness receives the step's progress and is checked while tools run; it throws when
+   *     the build was cancelled, which stops the step and kills its tools
    */
-  public StepResult run(StepRequest request, Consumer<String> heartbeat) throws Exception {
+  public StepResult run(StepRequest request, Liveness liveness) throws Exception {
     PlannedStep step = request.step();
     Stage<?> stage = registry.get(step.stage());
     long started = System.nanoTime();
@@ -85,12 +91,13 @@ public final class StageRuntime {
           new Context(
               request,
               pending,
-              new ProcessRunner(toolLine, () -> heartbeat.accept("running")),
+              new ProcessRunner(toolLine, liveness::check),
               message -> {
                 writeLine(logWriter, "# " + message);
                 events.progress(request.buildId(), step.name(), message);
-                heartbeat.accept(message);
+                liveness.progress(message);
               });
+      writeLine(logWriter, "# " + STARTED + " on " + HOST + " (pid " + PID + ")");
       StageOutput output = runTyped(stage, context, step.options());
       double seconds = (System.nanoTime() - started) / 1e9;
       if (step.key() == null) {
@@ -98,6 +105,14 @@ public final class StageRuntime {
       }
       StoredObject stored = pending.commit(step.stage(), output.facts());
       return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
     }
   }
 
@@ -158,12 +173,12 @@ public final class StageRuntime {
           .lookup(input.key())
           .orElseThrow(
               () ->
-                  new IllegalStateException(
+                  new InputMissingException(
                       "the output of step "
                           + input.name()
                           + " ("
                           + input.key()
-                          + ") is no longer in the store at "
+                          + ") is not in the store at "
                           + store.root()));
     }
 

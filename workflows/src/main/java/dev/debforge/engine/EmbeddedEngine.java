@@ -6,6 +6,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactoryOptions;
+import java.util.List;
 
 /**
  * The Temporal service and a worker in this process, for a CLI run with no server given: the
@@ -28,11 +29,7 @@ public final class EmbeddedEngine implements AutoCloseable {
                 .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().build())
                 .build());
     Workers.register(
-        environment.getWorkerFactory(),
-        TaskQueues.forArchitecture(architecture),
-        runtime,
-        planner,
-        2);
+        environment.getWorkerFactory(), List.of(architecture), runtime, planner, 2);
     environment.start();
     return new EmbeddedEngine(environment);
   }

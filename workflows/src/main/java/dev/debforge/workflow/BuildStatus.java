@@ -7,12 +7,19 @@ import java.util.List;
  *
  * @param title what is built, once planned
  * @param steps the planned steps and their states; empty while planning
+ * @param worker the worker running the build ({@code HOST pid PID}), or null while it waits for
+ *     one
+ * @param notes what happened to the build beyond its steps, such as moving to another worker
  */
-public record BuildStatus(String title, List<StepStatus> steps) {
+public record BuildStatus(String title, List<StepStatus> steps, String worker, List<String> notes) {
   public BuildStatus {
     steps = List.copyOf(steps);
+    notes = notes == null ? List.of() : List.copyOf(notes);
   }
 
-  /** A step's state: {@code pending}, {@code running}, {@code done}, {@code cached}, {@code failed}. */
+  /**
+   * A step's state: {@code pending}, {@code running}, {@code done}, {@code cached},
+   * {@code failed}, {@code cancelled}.
+   */
   public record StepStatus(String name, String stage, String state, double seconds) {}
 }

@@ -2,15 +2,23 @@ package dev.debforge.workflow;
 
 import dev.debforge.activity.Failures;
 import dev.debforge.activity.PlanActivities;
+import dev.debforge.engine.HostActivities;
+import dev.debforge.engine.HostLease;
+import dev.debforge.engine.TaskQueues;
 import dev.debforge.plan.BuildPlan;
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.PlannedStep;
 import dev.debforge.plan.StepRequest;
 import dev.debforge.plan.StepResult;
 import dev.debforge.workflow.BuildStatus.StepStatus;
+import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -19,53 +27,137 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Plans the build in an activity, then runs its steps in order, each as the activity named by
- * its stage id. Nothing here touches files, clocks or plugins: all of that is in the activities,
- * so the workflow replays from history alone.
+ * Claims a worker of the build's architecture, plans the build there, then runs its steps in
+ * order on that worker's own queue, each as the activity named by its stage id. The steps share
+ * files through that worker's store, so they stay on one worker. When the worker is gone (a step
+ * waits on its queue longer than {@link #WORKER_GONE_AFTER}) or a step's input is missing from
+ * its store, the build claims another worker and is planned again there; steps whose outputs
+ * that worker's store already has are cache hits.
+ *
+ * <p>Nothing here touches files, clocks or plugins: all of that is in the activities, so the
+ * workflow replays from history alone.
  */
 public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
 
-  static final RetryOptions RETRY =
-      RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(2))
-          .setBackoffCoefficient(2)
-          .setMaximumAttempts(3)
-          .setDoNotRetry(Failures.NON_RETRYABLE.toArray(String[]::new))
+  /**
+   * How long a step may wait on a worker's own queue before that worker is taken as gone. A
+   * claimed worker always has a free slot for the build's next step, so only a dead worker makes
+   * a step wait.
+   */
+  static final Duration WORKER_GONE_AFTER = Duration.ofSeconds(30);
+
+  /** How many times a build may move to another worker before it fails. */
+  static final int MAX_MOVES = 5;
+
+  /** How many times a plan or a step is tried on one worker. */
+  static final int MAX_ATTEMPTS = 3;
+
+  /**
+   * The server retries no plan or step: the workflow does (see {@link #withRetries}), so that
+   * every attempt is a new schedule with its own schedule-to-start timeout, and an attempt sent
+   * to a dead worker's queue is noticed on any Temporal server, the Java test server included.
+   */
+  static final RetryOptions NO_SERVER_RETRY =
+      RetryOptions.newBuilder().setMaximumAttempts(1).build();
+
+  /** A claim that found its worker full is tried again, for as long as the build waits. */
+  static final ActivityOptions CLAIM_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofMinutes(1))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setBackoffCoefficient(1.5)
+                  .setMaximumInterval(Duration.ofSeconds(5))
+                  .setMaximumAttempts(0)
+                  .build())
           .build();
 
   static final ActivityOptions PLAN_OPTIONS =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(5))
-          .setRetryOptions(RETRY)
+          .setScheduleToStartTimeout(WORKER_GONE_AFTER)
+          .setRetryOptions(NO_SERVER_RETRY)
           .build();
 
   /**
-   * Stages heartbeat at least every few seconds while a tool runs; a worker that stops doing so
-   * is taken as lost, and the step runs again on another.
+   * Stages heartbeat every few seconds while they run; a worker that stops doing so is taken as
+   * lost, and the step is tried again. A cancelled build waits for its step to stop and kill its
+   * tools.
    */
   static final ActivityOptions STAGE_OPTIONS =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofHours(4))
-          .setHeartbeatTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(RETRY)
+          .setScheduleToStartTimeout(WORKER_GONE_AFTER)
+          .setHeartbeatTimeout(Duration.ofSeconds(20))
+          .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+          .setRetryOptions(NO_SERVER_RETRY)
           .build();
 
-  private final PlanActivities planner =
-      Workflow.newActivityStub(PlanActivities.class, PLAN_OPTIONS);
+  static final ActivityOptions RELEASE_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setScheduleToStartTimeout(WORKER_GONE_AFTER)
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
+          .build();
 
   private BuildPlan plan;
+  private String worker;
   private final Map<String, StepStatus> states = new LinkedHashMap<>();
+  private final List<String> notes = new ArrayList<>();
 
   @Override
   public BuildResult build(BuildRequest request) {
-    plan = planner.plan(request);
+    if (request.architecture() == null) {
+      throw ApplicationFailure.newNonRetryableFailure(
+          "the request names no architecture", Failures.BAD_INPUT);
+    }
+    String buildId = Workflow.getInfo().getWorkflowId();
+    HostActivities claims =
+        Workflow.newActivityStub(
+            HostActivities.class,
+            ActivityOptions.newBuilder(CLAIM_OPTIONS)
+                .setTaskQueue(TaskQueues.forArchitecture(request.architecture()))
+                .build());
+    for (int moves = 0; ; moves++) {
+      HostLease lease;
+      try {
+        lease = claims.claim(buildId);
+      } catch (ActivityFailure failure) {
+        throw cancelledOr(failure);
+      }
+      worker = lease.worker();
+      try {
+        return buildOn(lease, request, buildId);
+      } catch (ActivityFailure failure) {
+        if (!workerLost(failure) || moves >= MAX_MOVES) {
+          throw cancelledOr(failure);
+        }
+        notes.add("worker " + lease.worker() + " was lost (" + reason(failure)
+            + "); the build is planned again on another worker");
+        worker = null;
+      } finally {
+        release(lease, buildId);
+      }
+    }
+  }
+
+  private BuildResult buildOn(HostLease lease, BuildRequest request, String buildId) {
+    PlanActivities planner =
+        Workflow.newActivityStub(
+            PlanActivities.class,
+            ActivityOptions.newBuilder(PLAN_OPTIONS).setTaskQueue(lease.taskQueue()).build());
+    plan = withRetries(() -> planner.plan(request));
+    states.clear();
     for (PlannedStep step : plan.steps()) {
       states.put(step.name(), new StepStatus(step.name(), step.stage(), "pending", 0));
     }
-    String buildId = Workflow.getInfo().getWorkflowId();
-    ActivityStub stages = Workflow.newUntypedActivityStub(STAGE_OPTIONS);
+    ActivityStub stages =
+        Workflow.newUntypedActivityStub(
+            ActivityOptions.newBuilder(STAGE_OPTIONS).setTaskQueue(lease.taskQueue()).build());
     Map<String, StepResult> done = new HashMap<>();
     List<StepResult> results = new ArrayList<>();
     List<Map<String, String>> artifacts = new ArrayList<>();
@@ -75,13 +167,11 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
       states.put(step.name(), new StepStatus(step.name(), step.stage(), "running", 0));
       StepResult result;
       try {
-        result =
-            stages.execute(
-                step.stage(),
-                StepResult.class,
-                new StepRequest(buildId, plan.architecture(), step, inputs));
+        StepRequest stepRequest = new StepRequest(buildId, plan.architecture(), step, inputs);
+        result = withRetries(() -> stages.execute(step.stage(), StepResult.class, stepRequest));
       } catch (ActivityFailure failure) {
-        states.put(step.name(), new StepStatus(step.name(), step.stage(), "failed", 0));
+        String state = failure.getCause() instanceof CanceledFailure ? "cancelled" : "failed";
+        states.put(step.name(), new StepStatus(step.name(), step.stage(), state, 0));
         throw failure;
       }
       states.put(
@@ -98,8 +188,81 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
     return new BuildResult(plan.title(), plan.architecture(), results, artifacts);
   }
 
+  /**
+   * Runs the call up to {@link #MAX_ATTEMPTS} times, 2 s then 4 s apart. Bad input, a missing
+   * input, a lost worker and a cancelled build are not tried again here.
+   */
+  private static <T> T withRetries(Supplier<T> call) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.get();
+      } catch (ActivityFailure failure) {
+        if (attempt >= MAX_ATTEMPTS || !retryable(failure)) {
+          throw failure;
+        }
+        Workflow.sleep(Duration.ofSeconds(2L << (attempt - 1)));
+      }
+    }
+  }
+
+  static boolean retryable(ActivityFailure failure) {
+    Throwable cause = failure.getCause();
+    if (cause instanceof CanceledFailure) {
+      return false;
+    }
+    if (cause instanceof TimeoutFailure timeout) {
+      return timeout.getTimeoutType() != TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+    }
+    if (cause instanceof ApplicationFailure app) {
+      return !app.isNonRetryable() && !Failures.NON_RETRYABLE.contains(app.getType());
+    }
+    return true;
+  }
+
+  /** Gives the worker's slot back, even when the build was cancelled; a lost worker needs none. */
+  private static void release(HostLease lease, String buildId) {
+    Workflow.newDetachedCancellationScope(
+            () -> {
+              HostActivities host =
+                  Workflow.newActivityStub(
+                      HostActivities.class,
+                      ActivityOptions.newBuilder(RELEASE_OPTIONS)
+                          .setTaskQueue(lease.taskQueue())
+                          .build());
+              try {
+                host.release(buildId);
+              } catch (ActivityFailure gone) {
+                // The worker is gone, and its slots with it.
+              }
+            })
+        .run();
+  }
+
+  static boolean workerLost(ActivityFailure failure) {
+    if (failure.getCause() instanceof TimeoutFailure timeout) {
+      return timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START;
+    }
+    return failure.getCause() instanceof ApplicationFailure app
+        && Failures.INPUT_MISSING.equals(app.getType());
+  }
+
+  private static String reason(ActivityFailure failure) {
+    return failure.getCause() instanceof TimeoutFailure
+        ? "no answer on its queue for " + WORKER_GONE_AFTER.toSeconds() + " s"
+        : failure.getCause().getMessage();
+  }
+
+  /** A cancelled build ends as cancelled, not as failed. */
+  private static RuntimeException cancelledOr(ActivityFailure failure) {
+    if (failure.getCause() instanceof CanceledFailure cancelled) {
+      return cancelled;
+    }
+    return failure;
+  }
+
   @Override
   public BuildStatus status() {
-    return new BuildStatus(plan == null ? null : plan.title(), List.copyOf(states.values()));
+    return new BuildStatus(
+        plan == null ? null : plan.title(), List.copyOf(states.values()), worker, notes);
   }
 }

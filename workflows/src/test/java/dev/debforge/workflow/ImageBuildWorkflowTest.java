@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.activity.Failures;
 import dev.debforge.activity.PlanActivities;
+import dev.debforge.engine.TaskQueues;
 import dev.debforge.engine.Workers;
 import dev.debforge.plan.BuildPlan;
 import dev.debforge.plan.BuildRequest;
@@ -18,30 +19,38 @@ import io.temporal.activity.DynamicActivity;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.common.Priority;
 import io.temporal.common.converter.EncodedValues;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The workflow against scripted activities: order, inputs, retries and bad input. */
+/**
+ * The workflow against scripted activities on the real worker wiring (claim queue, own queue):
+ * order, inputs, retries, bad input, a build moving off a lost worker, and priorities.
+ */
 class ImageBuildWorkflowTest {
-
-  private static final String QUEUE = "test-queue";
 
   private TestWorkflowEnvironment env;
   private final List<StepRequest> calls = new CopyOnWriteArrayList<>();
+  private final List<String> workersSeen = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
   private final Map<String, RuntimeException> failOnce = new ConcurrentHashMap<>();
   private final Map<String, RuntimeException> failAlways = new ConcurrentHashMap<>();
+  private volatile CountDownLatch blockConfigure = new CountDownLatch(0);
 
   private static final BuildPlan PLAN =
       new BuildPlan(
@@ -54,46 +63,72 @@ class ImageBuildWorkflowTest {
 
   private final PlanActivities planner = request -> PLAN;
 
-  private final DynamicActivity stages =
-      new DynamicActivity() {
-        @Override
-        public Object execute(EncodedValues args) {
-          StepRequest request = args.get(0, StepRequest.class);
-          String stage = Activity.getExecutionContext().getInfo().getActivityType();
-          attempts.computeIfAbsent(stage, s -> new AtomicInteger()).incrementAndGet();
-          calls.add(request);
-          RuntimeException once = failOnce.remove(stage);
-          if (once != null) {
-            throw once;
-          }
-          if (failAlways.containsKey(stage)) {
-            throw failAlways.get(stage);
-          }
-          Map<String, String> facts =
-              stage.equals("publish") ? Map.of("artifact", "/out/x.tar") : Map.of("s", stage);
-          return new StepResult(
-              request.step().name(), stage, request.step().key(), false, 1.5, facts);
+  private DynamicActivity stages(String name) {
+    return new DynamicActivity() {
+      @Override
+      public Object execute(EncodedValues args) {
+        StepRequest request = args.get(0, StepRequest.class);
+        String stage = Activity.getExecutionContext().getInfo().getActivityType();
+        attempts.computeIfAbsent(stage, s -> new AtomicInteger()).incrementAndGet();
+        calls.add(request);
+        workersSeen.add(name + ":" + stage);
+        RuntimeException once = failOnce.remove(stage);
+        if (once != null) {
+          throw once;
         }
-      };
+        if (failAlways.containsKey(stage)) {
+          throw failAlways.get(stage);
+        }
+        if (stage.equals("configure")) {
+          try {
+            blockConfigure.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("worker stopped");
+          }
+        }
+        Map<String, String> facts =
+            stage.equals("publish") ? Map.of("artifact", "/out/x.tar") : Map.of("s", stage);
+        return new StepResult(
+            request.step().name(), stage, request.step().key(), false, 1.5, facts);
+      }
+    };
+  }
 
   @BeforeEach
   void start() {
     env = TestWorkflowEnvironment.newInstance();
-    Worker worker = env.getWorkerFactory().newWorker(QUEUE, Workers.options(2));
-    worker.registerWorkflowImplementationTypes(ImageBuildWorkflowImpl.class);
-    worker.registerActivitiesImplementations(planner, stages);
-    env.start();
   }
+
+  private Workers worker(String name, int maxBuilds) {
+    WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
+    Workers workers = Workers.register(factory, List.of("amd64"), stages(name), planner, maxBuilds);
+    factory.start();
+    factories.add(factory);
+    return workers;
+  }
+
+  private final List<WorkerFactory> factories = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() {
+    factories.forEach(WorkerFactory::shutdownNow);
     env.close();
   }
 
-  private ImageBuildWorkflow workflow() {
+  private ImageBuildWorkflow workflow(String id, int priority) {
     WorkflowClient client = env.getWorkflowClient();
     return client.newWorkflowStub(
-        ImageBuildWorkflow.class, WorkflowOptions.newBuilder().setTaskQueue(QUEUE).build());
+        ImageBuildWorkflow.class,
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(id)
+            .setTaskQueue(TaskQueues.WORKFLOWS)
+            .setPriority(Priority.newBuilder().setPriorityKey(priority).build())
+            .build());
+  }
+
+  private ImageBuildWorkflow workflow() {
+    return workflow("build-" + UUID.randomUUID(), 3);
   }
 
   private static BuildRequest request() {
@@ -103,6 +138,7 @@ class ImageBuildWorkflowTest {
 
   @Test
   void runsThePlannedStepsInOrderAndPassesEachItsInputs() {
+    worker("a", 2);
     BuildResult result = workflow().build(request());
     assertEquals(
         List.of("debootstrap", "configure", "publish"),
@@ -116,6 +152,7 @@ class ImageBuildWorkflowTest {
 
   @Test
   void retriesAStepThatFailedForAPassingReason() {
+    worker("a", 2);
     failOnce.put("configure", ApplicationFailure.newFailure("mirror hiccup", Failures.TOOL_FAILED));
     workflow().build(request());
     assertEquals(2, attempts.get("configure").get());
@@ -123,6 +160,7 @@ class ImageBuildWorkflowTest {
 
   @Test
   void badInputFailsTheBuildAtOnceWithoutRetry() {
+    worker("a", 2);
     failAlways.put(
         "debootstrap",
         ApplicationFailure.newNonRetryableFailure("no such package: vimm", Failures.BAD_INPUT));
@@ -137,13 +175,83 @@ class ImageBuildWorkflowTest {
   }
 
   @Test
-  void statusReportsEveryStepState() {
+  void statusReportsEveryStepStateAndTheWorker() {
+    Workers a = worker("a", 2);
     ImageBuildWorkflow workflow = workflow();
     workflow.build(request());
     BuildStatus status = workflow.status();
     assertEquals("test for amd64", status.title());
+    assertEquals(a.lease().worker(), status.worker());
     assertEquals(
         List.of("done", "done", "done"),
         status.steps().stream().map(BuildStatus.StepStatus::state).toList());
+    assertEquals(List.of(), a.slots().builds(), "the build gave its slot back");
+  }
+
+  @Test
+  void aBuildWhoseWorkerIsLostMovesToAnotherAndIsPlannedAgain() throws Exception {
+    blockConfigure = new CountDownLatch(1);
+    worker("a", 1);
+    ImageBuildWorkflow workflow = workflow();
+    WorkflowClient.start(workflow::build, request());
+    while (!workersSeen.contains("a:configure")) {
+      Thread.sleep(20);
+    }
+    // Worker a dies in the middle of configure; b joins and never saw the build.
+    factories.get(0).shutdownNow();
+    blockConfigure = new CountDownLatch(0);
+    Workers b = worker("b", 1);
+    BuildResult result =
+        WorkflowStub.fromTyped(workflow).getResult(BuildResult.class);
+    assertEquals(3, result.steps().size());
+    assertEquals(
+        List.of("a:debootstrap", "a:configure", "b:debootstrap", "b:configure", "b:publish"),
+        workersSeen);
+    BuildStatus status = workflow.status();
+    assertEquals(b.lease().worker(), status.worker());
+    assertEquals(1, status.notes().size(), status.notes().toString());
+    assertTrue(status.notes().get(0).contains("was lost"), status.notes().get(0));
+  }
+
+  @Test
+  void aStepWhoseInputIsMissingMovesTheBuildInsteadOfFailingIt() {
+    worker("a", 1);
+    failOnce.put(
+        "configure",
+        ApplicationFailure.newNonRetryableFailure("k1 is not in the store", Failures.INPUT_MISSING));
+    ImageBuildWorkflow workflow = workflow();
+    workflow.build(request());
+    assertEquals(
+        List.of("a:debootstrap", "a:configure", "a:debootstrap", "a:configure", "a:publish"),
+        workersSeen);
+  }
+
+  @Test
+  void waitingBuildsGetTheWorkerInPriorityOrder() throws Exception {
+    blockConfigure = new CountDownLatch(1);
+    worker("a", 1);
+    ImageBuildWorkflow first = workflow("first", 3);
+    WorkflowClient.start(first::build, request());
+    while (!workersSeen.contains("a:configure")) {
+      Thread.sleep(20);
+    }
+    List<ImageBuildWorkflow> waiting = new ArrayList<>();
+    for (String id : List.of("low-1", "low-2", "urgent")) {
+      ImageBuildWorkflow next = workflow(id, id.equals("urgent") ? 1 : 5);
+      WorkflowClient.start(next::build, request());
+      waiting.add(next);
+      Thread.sleep(1500);
+    }
+    blockConfigure.countDown();
+    for (ImageBuildWorkflow next : waiting) {
+      WorkflowStub.fromTyped(next).getResult(BuildResult.class);
+    }
+    List<String> order =
+        calls.stream()
+            .filter(c -> c.step().stage().equals("debootstrap"))
+            .map(StepRequest::buildId)
+            .toList();
+    assertEquals("first", order.get(0));
+    assertEquals("urgent", order.get(1), order.toString());
   }
 }

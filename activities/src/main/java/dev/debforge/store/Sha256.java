@@ -1,6 +1,7 @@
 package dev.debforge.store;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +14,19 @@ public final class Sha256 {
 
   private Sha256() {}
 
+  /**
+   * Reads the whole file. An interrupted thread (a cancelled build) stops reading with an
+   * {@link InterruptedIOException}, even for a file of many gigabytes.
+   */
   public static String ofFile(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       byte[] buffer = new byte[1 << 20];
       int n;
       while ((n = in.read(buffer)) > 0) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedIOException("stopped reading " + file + ": the step was stopped");
+        }
         digest.update(buffer, 0, n);
       }
       return HexFormat.of().formatHex(digest.digest());

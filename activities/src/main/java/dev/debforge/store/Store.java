@@ -87,6 +87,11 @@ public final class Store {
     return Files.createDirectories(root.resolve("cache").resolve(name));
   }
 
+  /** The directory of a build's step logs, which may not exist yet. */
+  public Path logDir(String buildId) {
+    return root.resolve("logs").resolve(safe(buildId));
+  }
+
   /** Where a build's step logs go. */
   public Path logFile(String buildId, String stage) throws IOException {
     Path dir = Files.createDirectories(root.resolve("logs").resolve(safe(buildId)));

@@ -14,6 +14,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.common.Priority;
 import io.temporal.failure.ApplicationFailure;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -51,30 +52,10 @@ final class BuildRunner {
   int run(BuildRequest request, String architecture, String idPrefix) throws Exception {
     Thread killTools = new Thread(BuildRunner::killChildren, "debforge-stop-tools");
     Runtime.getRuntime().addShutdownHook(killTools);
-    long started = System.nanoTime();
-    String buildId = idPrefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     try (BuildSession session = BuildSession.open(options, architecture, err)) {
-      WorkflowClient client = session.client();
-      ImageBuildWorkflow workflow =
-          client.newWorkflowStub(
-              ImageBuildWorkflow.class,
-              WorkflowOptions.newBuilder()
-                  .setWorkflowId(buildId)
-                  .setTaskQueue(TaskQueues.forArchitecture(architecture))
-                  .build());
-      WorkflowClient.start(workflow::build, request);
+      String buildId = start(session.client(), request, idPrefix, Builds.DEFAULT_PRIORITY);
       progress("build " + buildId + " started");
-      WorkflowStub stub = WorkflowStub.fromTyped(workflow);
-      CompletableFuture<BuildResult> result = stub.getResultAsync(BuildResult.class);
-      follow(workflow, result);
-      try {
-        BuildResult done = result.get();
-        double seconds = (System.nanoTime() - started) / 1e9;
-        report(buildId, done, seconds);
-        return ExitCodes.DONE;
-      } catch (ExecutionException e) {
-        return failed(buildId, e.getCause(), (System.nanoTime() - started) / 1e9);
-      }
+      return await(session.client(), buildId);
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(killTools);
@@ -84,11 +65,58 @@ final class BuildRunner {
     }
   }
 
+  /**
+   * Starts the build and returns its id at once. What the build is goes into the workflow's memo,
+   * for {@code debforge list}.
+   *
+   * @param priority 1 (first) to 5 (last); waiting builds get workers in this order
+   */
+  static String start(WorkflowClient client, BuildRequest request, String idPrefix, int priority) {
+    String buildId = idPrefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    ImageBuildWorkflow workflow =
+        client.newWorkflowStub(
+            ImageBuildWorkflow.class,
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(buildId)
+                .setTaskQueue(TaskQueues.WORKFLOWS)
+                .setPriority(Priority.newBuilder().setPriorityKey(priority).build())
+                .setMemo(Builds.memo(request, priority))
+                .build());
+    WorkflowClient.start(workflow::build, request);
+    return buildId;
+  }
+
+  /** Follows a started build to its end, prints its result and returns the exit code. */
+  int await(WorkflowClient client, String buildId) throws Exception {
+    return await(client, buildId, System.nanoTime());
+  }
+
+  /**
+   * Follows a started build to its end, prints its result and returns the exit code.
+   *
+   * @param started when the build started, on {@link System#nanoTime}'s clock
+   */
+  int await(WorkflowClient client, String buildId, long started) throws Exception {
+    ImageBuildWorkflow workflow = client.newWorkflowStub(ImageBuildWorkflow.class, buildId);
+    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+    CompletableFuture<BuildResult> result = stub.getResultAsync(BuildResult.class);
+    follow(workflow, result);
+    try {
+      BuildResult done = result.get();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      report(buildId, done, seconds);
+      return ExitCodes.DONE;
+    } catch (ExecutionException e) {
+      return failed(buildId, e.getCause(), (System.nanoTime() - started) / 1e9);
+    }
+  }
+
   /** Prints each step as it starts and ends, until the build is over. */
   private void follow(ImageBuildWorkflow workflow, CompletableFuture<BuildResult> result)
       throws InterruptedException {
     Map<String, String> shown = new HashMap<>();
     String title = null;
+    int notesShown = 0;
     while (true) {
       boolean over = waitFor(result, 500);
       BuildStatus status;
@@ -100,6 +128,10 @@ final class BuildRunner {
         }
         continue;
       }
+      for (int i = notesShown; i < status.notes().size(); i++) {
+        progress(status.notes().get(i));
+      }
+      notesShown = status.notes().size();
       if (title == null && status.title() != null) {
         title = status.title();
         progress("plan: " + title + ", " + status.steps().size() + " steps");
@@ -110,6 +142,11 @@ final class BuildRunner {
         if (step.state().equals(shown.get(step.name()))) {
           continue;
         }
+        if (shown.containsKey(step.name()) && step.state().equals("pending")) {
+          // The build moved to another worker and starts its steps again.
+          shown.remove(step.name());
+          continue;
+        }
         shown.put(step.name(), step.state());
         String counter = "[" + (i + 1) + "/" + steps.size() + "] ";
         switch (step.state()) {
@@ -118,6 +155,7 @@ final class BuildRunner {
               progress(counter + step.name() + " done in " + seconds(step.seconds()));
           case "cached" -> progress(counter + step.name() + " cached");
           case "failed" -> progress(counter + step.name() + " failed");
+          case "cancelled" -> progress(counter + step.name() + " cancelled");
           default -> {}
         }
       }
@@ -161,15 +199,20 @@ final class BuildRunner {
   private int failed(String buildId, Throwable failure, double seconds) throws Exception {
     ApplicationFailure cause = rootApplicationFailure(failure);
     boolean badInput = cause != null && Failures.BAD_INPUT.equals(cause.getType());
-    String message = cause != null ? cause.getOriginalMessage() : String.valueOf(failure);
+    boolean cancelled = Builds.cancelled(failure);
+    String message =
+        cancelled
+            ? "the build was cancelled"
+            : cause != null ? cause.getOriginalMessage() : String.valueOf(failure);
     if (options.json) {
-      Map<String, Object> json = base(buildId, badInput ? "invalid" : "failed", seconds);
+      String status = cancelled ? "cancelled" : badInput ? "invalid" : "failed";
+      Map<String, Object> json = base(buildId, status, seconds);
       json.put("error", message);
       out.println(JSON.writeValueAsString(json));
       out.flush();
     }
     err.println("error: " + message);
-    if (!badInput) {
+    if (!badInput && !cancelled) {
       err.println("Hint: the step logs are under the store's logs/" + buildId + "/");
     }
     err.flush();

@@ -17,7 +17,15 @@ import picocli.CommandLine.Command;
       ComposeCommand.class,
       BuildCommand.class,
       RunCommand.class,
-      VerifyCommand.class
+      VerifyCommand.class,
+      ServerCommand.class,
+      WorkerCommand.class,
+      SubmitCommand.class,
+      ListCommand.class,
+      StatusCommand.class,
+      LogsCommand.class,
+      CancelCommand.class,
+      WaitCommand.class
     })
 final class DebforgeCommand implements Runnable {
 

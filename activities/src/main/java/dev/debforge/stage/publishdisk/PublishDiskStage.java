@@ -7,6 +7,7 @@ import dev.debforge.plugin.ToolCall;
 import dev.debforge.stage.convert.DiskType;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Trees;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * {@code publish-disk}: copies one disk image from the store to {@code DIR/TYPE/FILE} (the
@@ -48,9 +50,14 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
   public StageOutput run(StageContext context, PublishDiskOptions options) throws Exception {
     DiskType type = DiskType.parse(options.type());
     Path source = context.input("disk").resolve(type.fileName());
-    Path dir = Files.createDirectories(Path.of(options.directory()).resolve(type.directory()));
+    Path dir = Path.of(options.directory()).resolve(type.directory());
+    Path created = firstMissing(dir);
+    Files.createDirectories(dir);
     Path target = dir.resolve(type.fileName());
-    Path partial = dir.resolve("." + type.fileName() + ".partial-" + ProcessHandle.current().pid());
+    String partialPrefix = "." + type.fileName() + ".partial-";
+    removeOrphans(dir, partialPrefix);
+    Path partial = dir.resolve(partialPrefix + ProcessHandle.current().pid());
+    boolean published = false;
     try {
       context.progress("writing " + target);
       context.tools().run(
@@ -65,9 +72,57 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
       facts.put("type", type.id());
       facts.put("sha256", sha256);
       facts.put("size", Long.toString(Files.size(target)));
+      published = true;
       return new StageOutput(facts);
     } finally {
       Trees.delete(partial);
+      if (!published && created != null) {
+        removeEmpty(dir, created);
+      }
+    }
+  }
+
+  /** The outermost directory of {@code dir} that does not exist yet, or null if it exists. */
+  private static Path firstMissing(Path dir) {
+    Path missing = null;
+    for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+      missing = p;
+    }
+    return missing;
+  }
+
+  /** Removes the directories this step created, from {@code dir} up to {@code top}, if empty. */
+  private static void removeEmpty(Path dir, Path top) {
+    for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(top); p = p.getParent()) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException notEmpty) {
+        return;
+      }
+    }
+  }
+
+  /**
+   * Deletes partial copies left by a worker that was killed while writing them: their pid is no
+   * longer alive.
+   */
+  private static void removeOrphans(Path dir, String prefix) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (!name.startsWith(prefix)) {
+          continue;
+        }
+        try {
+          long pid = Long.parseLong(name.substring(prefix.length()));
+          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+        } catch (NumberFormatException notOurs) {
+          continue;
+        }
+        Trees.delete(entry);
+      }
     }
   }
 }

@@ -1,0 +1,234 @@
+package dev.debforge.cli;
+
+import dev.debforge.plan.BuildRequest;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The builds a Temporal service knows, as the queue commands read them: listed from open and
+ * closed executions (the Java test server has no visibility queries), described with their
+ * running step's heartbeat.
+ */
+final class Builds {
+
+  static final int DEFAULT_PRIORITY = 3;
+  static final String DEFAULT_TEMPORAL = "localhost:7233";
+
+  private Builds() {}
+
+  /** A connection to the service named by --temporal, $DEBFORGE_TEMPORAL or localhost:7233. */
+  static Connection connect(GlobalOptions options) {
+    String target = options.temporal;
+    if (target == null) {
+      target = System.getenv().getOrDefault("DEBFORGE_TEMPORAL", DEFAULT_TEMPORAL);
+    }
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    return new Connection(target, service, WorkflowClient.newInstance(service));
+  }
+
+  record Connection(String target, WorkflowServiceStubs service, WorkflowClient client)
+      implements AutoCloseable {
+    WorkflowServiceBlockingStub blocking() {
+      return service.blockingStub();
+    }
+
+    String namespace() {
+      return client.getOptions().getNamespace();
+    }
+
+    @Override
+    public void close() {
+      service.shutdown();
+    }
+  }
+
+  /** What a build is, kept with its workflow for {@code list}. */
+  static Map<String, Object> memo(BuildRequest request, int priority) {
+    Map<String, Object> memo = new LinkedHashMap<>();
+    memo.put("kind", request.kind());
+    memo.put("source", request.kind().equals("build") ? request.image() : request.recipePath());
+    memo.put("destination", request.destination());
+    memo.put("architecture", request.architecture());
+    memo.put("priority", Integer.toString(priority));
+    return memo;
+  }
+
+  /** One build in a listing. */
+  record Entry(
+      String id,
+      String state,
+      String kind,
+      String source,
+      String architecture,
+      String destination,
+      int priority,
+      Instant started,
+      Instant closed) {
+
+    double seconds(Instant now) {
+      Instant end = closed != null ? closed : now;
+      return Math.round((end.toEpochMilli() - started.toEpochMilli()) / 100.0) / 10.0;
+    }
+  }
+
+  /** Every build the service knows, newest first. */
+  static List<Entry> list(Connection connection) {
+    List<WorkflowExecutionInfo> infos = new ArrayList<>();
+    infos.addAll(
+        connection
+            .blocking()
+            .listOpenWorkflowExecutions(
+                ListOpenWorkflowExecutionsRequest.newBuilder()
+                    .setNamespace(connection.namespace())
+                    .setMaximumPageSize(1000)
+                    .build())
+            .getExecutionsList());
+    infos.addAll(
+        connection
+            .blocking()
+            .listClosedWorkflowExecutions(
+                ListClosedWorkflowExecutionsRequest.newBuilder()
+                    .setNamespace(connection.namespace())
+                    .setMaximumPageSize(1000)
+                    .build())
+            .getExecutionsList());
+    return infos.stream()
+        .filter(info -> info.getType().getName().equals("ImageBuild"))
+        .map(info -> withMemo(connection, info))
+        .map(Builds::entry)
+        .sorted(Comparator.comparing(Entry::started).reversed())
+        .toList();
+  }
+
+  /** The Java test server lists executions without their memo; describing one has it. */
+  private static WorkflowExecutionInfo withMemo(Connection connection, WorkflowExecutionInfo info) {
+    if (info.getMemo().getFieldsCount() > 0) {
+      return info;
+    }
+    try {
+      return describe(connection, info.getExecution().getWorkflowId()).getWorkflowExecutionInfo();
+    } catch (io.grpc.StatusRuntimeException e) {
+      return info;
+    }
+  }
+
+  static Optional<Entry> find(Connection connection, String buildId) {
+    try {
+      DescribeWorkflowExecutionResponse described = describe(connection, buildId);
+      return Optional.of(entry(described.getWorkflowExecutionInfo()));
+    } catch (io.grpc.StatusRuntimeException e) {
+      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  static DescribeWorkflowExecutionResponse describe(Connection connection, String buildId) {
+    return connection
+        .blocking()
+        .describeWorkflowExecution(
+            DescribeWorkflowExecutionRequest.newBuilder()
+                .setNamespace(connection.namespace())
+                .setExecution(WorkflowExecution.newBuilder().setWorkflowId(buildId))
+                .build());
+  }
+
+  /** The running step's attempt and last heartbeat message, if a step is running. */
+  static Optional<Map<String, Object>> runningStep(DescribeWorkflowExecutionResponse described) {
+    for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put("stage", activity.getActivityType().getName());
+      step.put("attempt", activity.getAttempt());
+      step.put("state", activity.getState().name().replace("PENDING_ACTIVITY_STATE_", "")
+          .toLowerCase(Locale.ROOT));
+      if (activity.hasHeartbeatDetails() && activity.getHeartbeatDetails().getPayloadsCount() > 0) {
+        step.put("progress", text(activity.getHeartbeatDetails().getPayloads(0)));
+      }
+      if (activity.hasLastHeartbeatTime()) {
+        step.put("lastHeartbeat",
+            Instant.ofEpochSecond(activity.getLastHeartbeatTime().getSeconds()).toString());
+      }
+      if (!activity.getLastWorkerIdentity().isEmpty()) {
+        step.put("workerIdentity", activity.getLastWorkerIdentity());
+      }
+      return Optional.of(step);
+    }
+    return Optional.empty();
+  }
+
+  private static Entry entry(WorkflowExecutionInfo info) {
+    Map<String, Payload> memo = info.getMemo().getFieldsMap();
+    String priority = memoText(memo, "priority");
+    return new Entry(
+        info.getExecution().getWorkflowId(),
+        state(info.getStatus()),
+        memoText(memo, "kind"),
+        memoText(memo, "source"),
+        memoText(memo, "architecture"),
+        memoText(memo, "destination"),
+        priority == null ? DEFAULT_PRIORITY : Integer.parseInt(priority),
+        Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos()),
+        info.hasCloseTime() && info.getCloseTime().getSeconds() > 0
+            ? Instant.ofEpochSecond(info.getCloseTime().getSeconds(), info.getCloseTime().getNanos())
+            : null);
+  }
+
+  /** The state names {@code list --state} takes. */
+  static final List<String> STATES =
+      List.of("running", "succeeded", "failed", "cancelled", "terminated", "timed-out");
+
+  static String state(WorkflowExecutionStatus status) {
+    return switch (status) {
+      case WORKFLOW_EXECUTION_STATUS_RUNNING -> "running";
+      case WORKFLOW_EXECUTION_STATUS_COMPLETED -> "succeeded";
+      case WORKFLOW_EXECUTION_STATUS_FAILED -> "failed";
+      case WORKFLOW_EXECUTION_STATUS_CANCELED -> "cancelled";
+      case WORKFLOW_EXECUTION_STATUS_TERMINATED -> "terminated";
+      case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> "timed-out";
+      default -> status.name().toLowerCase(Locale.ROOT);
+    };
+  }
+
+  private static String memoText(Map<String, Payload> memo, String key) {
+    Payload payload = memo.get(key);
+    return payload == null ? null : text(payload);
+  }
+
+  private static String text(Payload payload) {
+    return DefaultDataConverter.STANDARD_INSTANCE.fromPayload(payload, String.class, String.class);
+  }
+
+  /** Whether a build's failure is its cancellation. */
+  static boolean cancelled(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof CanceledFailure) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.debforge.cli;
+
+import dev.debforge.store.Store;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code debforge logs ID}: what a build's tools printed, step by step. */
+@Command(
+    name = "logs",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Print a build's step logs from the store of the worker that ran it: run it on that",
+      "worker's machine, or give that store with --store. With --follow, keep printing until",
+      "the build ends."
+    })
+final class LogsCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "ID", description = "The build id.")
+  String buildId;
+
+  @Option(names = {"-f", "--follow"}, description = "Keep printing new lines until the build ends.")
+  boolean follow;
+
+  @Mixin GlobalOptions global = new GlobalOptions();
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Store store = new Store(global.store != null ? global.store : Store.defaultRoot());
+    Path dir = store.logDir(buildId);
+    PrintWriter out = spec.commandLine().getOut();
+    Map<Path, Long> printed = new HashMap<>();
+    if (!follow) {
+      if (!Files.isDirectory(dir)) {
+        throw new UserError("no logs of build " + buildId + " in the store " + store.root()
+            + "\nHint: the logs are in the store of the worker that ran the build ('debforge"
+            + " status " + buildId + "' names it); pass that store with --store");
+      }
+      printNew(dir, printed, out);
+      return ExitCodes.DONE;
+    }
+    try (Builds.Connection connection = Builds.connect(global)) {
+      StatusCommand.requireKnown(connection, buildId);
+      while (true) {
+        boolean running =
+            Builds.find(connection, buildId).map(e -> e.state().equals("running")).orElse(false);
+        printNew(dir, printed, out);
+        if (!running) {
+          return ExitCodes.DONE;
+        }
+        Thread.sleep(1000);
+      }
+    }
+  }
+
+  /** Prints what each step log gained since the last call, each line with its step's name. */
+  private static void printNew(Path dir, Map<Path, Long> printed, PrintWriter out)
+      throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> logs;
+    try (Stream<Path> files = Files.list(dir)) {
+      logs =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".log"))
+              .sorted((a, b) -> Long.compare(modified(a), modified(b)))
+              .toList();
+    }
+    for (Path log : logs) {
+      String step = log.getFileName().toString().replaceFirst("\\.log$", "");
+      long from = printed.getOrDefault(log, 0L);
+      try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+        long length = file.length();
+        if (length <= from) {
+          continue;
+        }
+        byte[] bytes = new byte[(int) (length - from)];
+        file.seek(from);
+        file.readFully(bytes);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int end = text.lastIndexOf('\n');
+        if (end < 0) {
+          continue;
+        }
+        for (String line : text.substring(0, end).split("\n", -1)) {
+          out.println(step + " | " + line);
+        }
+        printed.put(log, from + text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length);
+      }
+    }
+    out.flush();
+  }
+
+  private static long modified(Path path) {
+    try {
+      return Files.getLastModifiedTime(path).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.debforge.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged CLI run as its own process, its output in a log file: servers and workers. */
+final class DebforgeProcess implements AutoCloseable {
+
+  static final Path JAR = Path.of("target/debforge.jar").toAbsolutePath();
+
+  private final Process process;
+  private final Path log;
+
+  private DebforgeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  static DebforgeProcess start(Path log, String... args) throws IOException {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR + " is missing: the package phase builds it");
+    }
+    List<String> argv = new ArrayList<>();
+    argv.add(ProcessHandle.current().info().command().orElse("java"));
+    argv.add("-jar");
+    argv.add(JAR.toString());
+    argv.addAll(List.of(args));
+    Process process =
+        new ProcessBuilder(argv)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
+    return new DebforgeProcess(process, log);
+  }
+
+  /** Waits until the log shows the text, failing if the process exits first. */
+  DebforgeProcess awaitLog(String text, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (log().contains(text)) {
+        return this;
+      }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("exited with " + process.exitValue() + ":\n" + log());
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("no '" + text + "' after " + timeout + ":\n" + log());
+  }
+
+  String log() throws IOException {
+    return Files.exists(log) ? Files.readString(log) : "";
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  ProcessHandle handle() {
+    return process.toHandle();
+  }
+
+  /** SIGKILL: the process gets no chance to clean up, as when a machine dies. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}

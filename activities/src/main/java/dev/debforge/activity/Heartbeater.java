@@ -3,6 +3,8 @@ package dev.debforge.activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.client.ActivityCompletionException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a running step's activity alive: a daemon thread heartbeats every few seconds with the
@@ -20,6 +22,7 @@ final class Heartbeater implements AutoCloseable, Liveness {
   private final ActivityExecutionContext context;
   private final Thread stepThread;
   private final Thread beater;
+  private final CountDownLatch closed = new CountDownLatch(1);
   private volatile String message = "starting";
   private volatile ActivityCompletionException stopped;
 
@@ -38,15 +41,20 @@ final class Heartbeater implements AutoCloseable, Liveness {
 
   private void beat(Duration interval) {
     try {
-      while (true) {
+      // Never interrupted: an interrupt in the middle of a heartbeat's call fails the call.
+      do {
         context.heartbeat(message);
-        Thread.sleep(interval.toMillis());
-      }
+      } while (!closed.await(interval.toMillis(), TimeUnit.MILLISECONDS));
     } catch (ActivityCompletionException e) {
       stopped = e;
-      stepThread.interrupt();
+      synchronized (this) {
+        // Once closed, the step thread runs other work: it must not be interrupted.
+        if (closed.getCount() > 0) {
+          stepThread.interrupt();
+        }
+      }
     } catch (InterruptedException e) {
-      // The step ended and closed the heartbeater.
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -66,7 +74,9 @@ final class Heartbeater implements AutoCloseable, Liveness {
 
   @Override
   public void close() {
-    beater.interrupt();
+    synchronized (this) {
+      closed.countDown();
+    }
     // A cancellation that interrupted the step thread must not leak into the worker's thread.
     Thread.interrupted();
   }

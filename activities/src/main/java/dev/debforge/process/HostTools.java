@@ -68,7 +68,7 @@ public final class HostTools {
    * @throws MissingToolsException naming the tools and the apt-get line that installs them
    */
   public static void require(List<String> tools) throws MissingToolsException {
-    List<String> missing = missing(tools);
+    List<String> missing = missing(List.copyOf(new LinkedHashSet<>(tools)));
     if (!missing.isEmpty()) {
       Set<String> packages = new LinkedHashSet<>();
       missing.forEach(tool -> packages.add(packageOf(tool)));

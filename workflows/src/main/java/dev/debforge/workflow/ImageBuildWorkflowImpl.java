@@ -130,17 +130,22 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         throw cancelledOr(failure);
       }
       worker = lease.worker();
+      boolean lost = false;
       try {
         return buildOn(lease, request, buildId);
       } catch (ActivityFailure failure) {
         if (!workerLost(failure) || moves >= MAX_MOVES) {
           throw cancelledOr(failure);
         }
+        // A worker that did not answer is gone with its slots; one that lacked an input is alive.
+        lost = failure.getCause() instanceof TimeoutFailure;
         notes.add("worker " + lease.worker() + " was lost (" + reason(failure)
             + "); the build is planned again on another worker");
         worker = null;
       } finally {
-        release(lease, buildId);
+        if (!lost) {
+          release(lease, buildId);
+        }
       }
     }
   }

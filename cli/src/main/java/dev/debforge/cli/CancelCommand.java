@@ -17,8 +17,9 @@ import picocli.CommandLine.Spec;
     name = "cancel",
     mixinStandardHelpOptions = true,
     description = {
-      "Cancel a build: its running step kills its tools, nothing it was writing is left in the",
-      "output directory. Waits up to a minute for the build to stop."
+      "Cancel a build, kill its tools and leave nothing partial behind.",
+      "The running step kills its tools and removes what it was writing from the output",
+      "directory. Waits up to a minute for the build to stop."
     })
 final class CancelCommand implements Callable<Integer> {
 

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
     name = "logs",
     mixinStandardHelpOptions = true,
     description = {
-      "Print a build's step logs from the store of the worker that ran it: run it on that",
-      "worker's machine, or give that store with --store. With --follow, keep printing until",
-      "the build ends."
+      "Print a build's step logs.",
+      "They are in the store of the worker that ran the build: run this on that worker's",
+      "machine, or give that store with --store. With --follow, keep printing until the build",
+      "ends."
     })
 final class LogsCommand implements Callable<Integer> {
 

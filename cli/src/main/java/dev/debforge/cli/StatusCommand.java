@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
     name = "status",
     mixinStandardHelpOptions = true,
     description = {
-      "Show a build: its state, worker, each step's state and seconds, cache hits, and the",
-      "running step's attempt and latest progress."
+      "Show a build: its state, its worker and each step's state and progress.",
+      "Per step: state, seconds, cache hit; for the running step its attempt and the latest",
+      "progress from its heartbeat."
     })
 final class StatusCommand implements Callable<Integer> {
 

@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
     name = "wait",
     mixinStandardHelpOptions = true,
     description = {
-      "Follow a submitted build to its end, print its result and exit with its code:",
-      "0 done, 1 failed or cancelled, 2 bad input."
+      "Follow a submitted build to its end and print its result.",
+      "Exits with the build's code: 0 done, 1 failed or cancelled, 2 bad input."
     })
 final class WaitCommand implements Callable<Integer> {
 

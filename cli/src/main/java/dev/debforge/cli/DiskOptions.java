@@ -17,7 +17,7 @@ final class DiskOptions {
       names = {"-t", "--type"},
       split = ",",
       paramLabel = "TYPE",
-      description = "Disk types, comma-separated: qcow2, raw, vmdk, vhd, vhdx, vdi, gce, ami "
+      description = "Disk types, comma-separated: qcow2, raw, vmdk, vhd, vhdx, vdi, ova, gce, ami "
           + "(default: qcow2).")
   List<String> types = new ArrayList<>();
 

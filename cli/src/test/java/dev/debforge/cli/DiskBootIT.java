@@ -54,7 +54,7 @@ class DiskBootIT {
         CONFIG.replace("$6$debforge$HASH", hash));
     CliRun run =
         CliRun.of(
-            "run", ComposeIT.RECIPE, "--type", "qcow2,raw,vmdk,vhd,vhdx,vdi,gce", "-o",
+            "run", ComposeIT.RECIPE, "--type", "qcow2,raw,vmdk,vhd,vhdx,vdi,ova,gce", "-o",
             out.toString(), "--config", config.toString(), "--store", ComposeIT.STORE.toString(),
             "--json");
     assertEquals(0, run.exitCode(), run.err());
@@ -151,5 +151,24 @@ class DiskBootIT {
     }
     String listing = Tools.run("tar", "-tzf", out.resolve("gce/image.tar.gz").toString());
     assertEquals("disk.raw\n", listing);
+    Path ova = out.resolve("ova/image.ova");
+    assertEquals("disk.ovf\ndisk.vmdk\ndisk.mf\n", Tools.run("tar", "-tf", ova.toString()));
+    Path unpacked = Files.createDirectories(out.resolve("ova-unpacked"));
+    Tools.run("tar", "-xf", ova.toString(), "-C", unpacked.toString());
+    Tools.run("qemu-img", "compare", "-f", "raw", "-F", "vmdk",
+        out.resolve("image/disk.raw").toString(), unpacked.resolve("disk.vmdk").toString());
+    String ovf = Files.readString(unpacked.resolve("disk.ovf"));
+    assertTrue(ovf.contains("ovf:capacity=\"" + rawSize + "\""), ovf);
+    assertTrue(ovf.contains("ovf:size=\"" + Files.size(unpacked.resolve("disk.vmdk")) + "\""));
+    // The manifest's sums are those of the files: sha256sum checks them in its own format.
+    String manifest = Files.readString(unpacked.resolve("disk.mf"));
+    StringBuilder sums = new StringBuilder();
+    for (String line : manifest.split("\n")) {
+      var m = java.util.regex.Pattern.compile("SHA256\\((.+)\\)= (\\p{XDigit}{64})").matcher(line);
+      assertTrue(m.matches(), line);
+      sums.append(m.group(2)).append("  ").append(m.group(1)).append('\n');
+    }
+    Files.writeString(unpacked.resolve("sums"), sums.toString());
+    Tools.run("sh", "-c", "cd " + unpacked + " && sha256sum --check --quiet sums");
   }
 }

@@ -5,16 +5,18 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
+import dev.debforge.store.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@code convert}: turns the raw disk into one disk type with qemu-img (qcow2, vmdk
- * streamOptimized, fixed vhd, vhdx, vdi), a sparse copy (raw, ami), or a gzip'd tar holding
- * {@code disk.raw} (gce). Every qemu-img result is checked with {@code qemu-img check} (where
+ * streamOptimized, fixed vhd, vhdx, vdi), a sparse copy (raw, ami), a gzip'd tar holding
+ * {@code disk.raw} (gce), or an OVA (an OVF descriptor, a streamOptimized vmdk, a manifest). Every qemu-img result is checked with {@code qemu-img check} (where
  * the format has one) and compared with the raw disk.
  *
  * <p>Input: {@code disk} (the partition step). Output: the file named by {@link DiskType}.
@@ -22,6 +24,10 @@ import java.util.Map;
 public final class ConvertStage implements Stage<ConvertOptions> {
 
   public static final String ID = "convert";
+
+  static final String OVA_DESCRIPTOR = "disk.ovf";
+  static final String OVA_DISK = "disk.vmdk";
+  static final String OVA_MANIFEST = "disk.mf";
 
   @Override
   public String id() {
@@ -46,6 +52,8 @@ public final class ConvertStage implements Stage<ConvertOptions> {
     context.progress("making " + type.id() + " (" + target.getFileName() + ")");
     if (type == DiskType.GCE) {
       context.tools().run(gceTar(raw, target));
+    } else if (type == DiskType.OVA) {
+      ova(context, raw, target);
     } else if (type.format() == QemuImg.Format.RAW) {
       context.tools().run(
           ToolCall.of(
@@ -65,6 +73,45 @@ public final class ConvertStage implements Stage<ConvertOptions> {
             "type", type.id(),
             "file", type.fileName(),
             "size", Long.toString(Files.size(target))));
+  }
+
+  /** The OVA's three files, made in scratch and archived with the descriptor first. */
+  private static void ova(StageContext context, Path raw, Path target) throws Exception {
+    Path dir = context.scratch();
+    Path vmdk = dir.resolve(OVA_DISK);
+    context.tools().run(QemuImg.convert(new QemuImg.Convert(raw, vmdk, QemuImg.Format.VMDK,
+        false)));
+    context.progress("comparing with the raw disk");
+    context.tools().run(QemuImg.compare(raw, vmdk, QemuImg.Format.VMDK));
+    Path ovf = dir.resolve(OVA_DESCRIPTOR);
+    Files.writeString(
+        ovf,
+        Ovf.descriptor("debforge", OVA_DISK, Files.size(vmdk), Files.size(raw), 2, 2048));
+    Map<String, String> sums = new LinkedHashMap<>();
+    sums.put(OVA_DESCRIPTOR, Sha256.ofFile(ovf));
+    sums.put(OVA_DISK, Sha256.ofFile(vmdk));
+    Files.writeString(dir.resolve(OVA_MANIFEST), Ovf.manifest(sums));
+    context.tools().run(ovaTar(dir, target));
+  }
+
+  /**
+   * An OVA is a ustar archive whose first member is the descriptor, then the disk, then the
+   * manifest.
+   */
+  static ToolCall ovaTar(Path dir, Path target) {
+    return ToolCall.of(
+        List.of(
+            "tar",
+            "--format=ustar",
+            "--owner=0",
+            "--group=0",
+            "--create",
+            "--file=" + target,
+            "--directory=" + dir,
+            OVA_DESCRIPTOR,
+            OVA_DISK,
+            OVA_MANIFEST),
+        Duration.ofMinutes(30));
   }
 
   /** GCE wants a gzip'd tar in the old GNU format with one sparse member named disk.raw. */

@@ -18,6 +18,11 @@ public enum DiskType {
   VDI("vdi", "vdi", "disk.vdi", QemuImg.Format.VDI),
   /** Google Compute Engine: a gzip'd tar holding {@code disk.raw}. */
   GCE("gce", "gce", "image.tar.gz", null),
+  /**
+   * An OVA: a tar of the OVF descriptor {@code disk.ovf}, a stream-optimized {@code disk.vmdk}
+   * and the manifest {@code disk.mf}, for VMware, VirtualBox and oVirt.
+   */
+  OVA("ova", "ova", "image.ova", null),
   /** Amazon: the raw disk, to import as a snapshot. */
   AMI("ami", "image", "disk.raw", QemuImg.Format.RAW);
 

@@ -134,7 +134,21 @@ public final class PlanActivitiesImpl implements PlanActivities {
         Path.of(request.destination()).toAbsolutePath().toString(),
         request.sourceDateEpoch(),
         request.minRootBytes(),
-        request.users());
+        request.users(),
+        verifyFirmwares(request));
+  }
+
+  private static List<String> verifyFirmwares(BuildRequest request) throws BadInputException {
+    List<String> supported = DiskPlan.firmwares(request.architecture());
+    for (String firmware : request.verifyFirmwares()) {
+      if (!supported.contains(firmware)) {
+        throw new BadInputException(
+            "--verify " + firmware + ": a " + request.architecture() + " disk boots with "
+                + String.join(" and ", supported) + " only",
+            "use --verify=" + String.join(" or --verify=", supported));
+      }
+    }
+    return request.verifyFirmwares();
   }
 
   /** The manifest digest of the image, which makes the extract step's key content-addressed. */

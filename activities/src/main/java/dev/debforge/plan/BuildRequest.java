@@ -23,6 +23,8 @@ import java.util.List;
  * @param kernelArgs kernel arguments from the build's configuration, added to the image's
  * @param minRootBytes the smallest root file system the {@code --config} file asks for, or null
  * @param users users the {@code --config} file adds to the deployment; null or empty for none
+ * @param verifyFirmwares the firmwares to boot the raw disk with in a {@code verify} step
+ *     before it is converted; empty for none
  */
 public record BuildRequest(
     String kind,
@@ -38,9 +40,11 @@ public record BuildRequest(
     Long diskSizeBytes,
     List<String> kernelArgs,
     Long minRootBytes,
-    List<ConfigUser> users) {
+    List<ConfigUser> users,
+    List<String> verifyFirmwares) {
   public BuildRequest {
     types = types == null ? List.of() : List.copyOf(types);
+    verifyFirmwares = verifyFirmwares == null ? List.of() : List.copyOf(verifyFirmwares);
     kernelArgs = kernelArgs == null ? List.of() : List.copyOf(kernelArgs);
     users = users == null ? List.of() : List.copyOf(users);
   }
@@ -49,14 +53,15 @@ public record BuildRequest(
       String recipePath, String recipeText, String destination, String arch, Long epoch) {
     return new BuildRequest(
         "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true, null,
-        null, List.of(), null, List.of());
+        null, List.of(), null, List.of(), List.of());
   }
 
   /** Disks from an image. */
   public static BuildRequest build(
       String image, String directory, List<String> types, String arch, Long epoch) {
     return new BuildRequest(
-        "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of(), null, List.of());
+        "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of(),
+        null, List.of(), List.of());
   }
 
   /** A recipe composed and made into disks in one workflow. */
@@ -65,20 +70,20 @@ public record BuildRequest(
       Long epoch) {
     return new BuildRequest(
         "run", recipePath, recipeText, null, directory, types, arch, epoch, true, null, null,
-        List.of(), null, List.of());
+        List.of(), null, List.of(), List.of());
   }
 
   public BuildRequest withTlsVerify(boolean verify) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users);
+        verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares);
   }
 
   /** The same request with the disks' root file system, size and configured kernel arguments. */
   public BuildRequest withDisks(String rootFs, Long sizeBytes, List<String> kargs) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users);
+        tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users, verifyFirmwares);
   }
 
   /**
@@ -86,6 +91,13 @@ public record BuildRequest(
    * already given, the disk is at least its {@code disk.minsize} (a larger {@code --disk-size}
    * wins), and its root minimum and users are carried to the partition and deploy steps.
    */
+  /** The same request with the raw disk booted with these firmwares before it is converted. */
+  public BuildRequest withVerify(List<String> firmwares) {
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
+        tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, firmwares);
+  }
+
   public BuildRequest withConfig(DiskConfig config) {
     List<String> kargs = new ArrayList<>(kernelArgs);
     kargs.addAll(config.kernelAppend());
@@ -95,6 +107,7 @@ public record BuildRequest(
     }
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        tlsVerify, rootFsType, size, kargs, config.rootMinSizeBytes(), config.users());
+        tlsVerify, rootFsType, size, kargs, config.rootMinSizeBytes(), config.users(),
+        verifyFirmwares);
   }
 }

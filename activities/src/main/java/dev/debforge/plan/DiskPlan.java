@@ -17,12 +17,15 @@ import dev.debforge.stage.partition.PartitionOptions;
 import dev.debforge.stage.partition.PartitionStage;
 import dev.debforge.stage.publishdisk.PublishDiskOptions;
 import dev.debforge.stage.publishdisk.PublishDiskStage;
+import dev.debforge.stage.verify.VerifyOptions;
+import dev.debforge.stage.verify.VerifyStage;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The steps that turn an image into disks: {@code extract → ostree-commit → deploy →
- * bootloader → partition → convert (one per type) → publish-disk}. For {@code run}, the compose
+ * bootloader → partition → [verify (one per firmware)] → convert (one per type) →
+ * publish-disk}. For {@code run}, the compose
  * steps' tree and commit take the place of extract and ostree-commit.
  */
 public final class DiskPlan {
@@ -38,11 +41,13 @@ public final class DiskPlan {
       String directory,
       Long sourceDateEpoch,
       Long minRootBytes,
-      List<ConfigUser> users) {
+      List<ConfigUser> users,
+      List<String> verifyFirmwares) {
     public Disks {
       types = List.copyOf(types);
       kernelArgs = List.copyOf(kernelArgs);
       users = users == null ? List.of() : List.copyOf(users);
+      verifyFirmwares = verifyFirmwares == null ? List.of() : List.copyOf(verifyFirmwares);
     }
 
     public Disks(
@@ -52,12 +57,14 @@ public final class DiskPlan {
         List<String> kernelArgs,
         String directory,
         Long sourceDateEpoch) {
-      this(types, rootFsType, sizeBytes, kernelArgs, directory, sourceDateEpoch, null, List.of());
+      this(types, rootFsType, sizeBytes, kernelArgs, directory, sourceDateEpoch, null, List.of(),
+          List.of());
     }
 
     public Disks withKernelArgs(List<String> args) {
       return new Disks(
-          types, rootFsType, sizeBytes, args, directory, sourceDateEpoch, minRootBytes, users);
+          types, rootFsType, sizeBytes, args, directory, sourceDateEpoch, minRootBytes, users,
+          verifyFirmwares);
     }
 
     /** The users as the deploy step takes them. */
@@ -130,6 +137,14 @@ public final class DiskPlan {
                 disks.sourceDateEpoch(),
                 disks.minRootBytes()),
             Map.of("sysroot", deploy, "bootloader", bootloader));
+    // A disk that does not boot is not converted: each firmware's boot comes first.
+    for (String firmware : disks.verifyFirmwares()) {
+      plan.add(
+          VerifyStage.ID + "-" + firmware,
+          VerifyStage.ID,
+          new VerifyOptions(firmware, "disk.raw", "raw", null, null, null, List.of()),
+          Map.of("disk", partition));
+    }
     for (String type : disks.types()) {
       DiskType diskType = DiskType.parse(type);
       String convert =

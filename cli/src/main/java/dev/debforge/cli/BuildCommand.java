@@ -68,9 +68,17 @@ final class BuildCommand implements Callable<Integer> {
                 epoch)
             .withTlsVerify(registry.tlsVerify)
             .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
-    request = disks.applyConfig(request);
+    request = disks.applyVerify(disks.applyConfig(request));
+    if (!request.verifyFirmwares().isEmpty()) {
+      requireTools(global, List.of(qemuFor(architecture)));
+    }
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "build");
+  }
+
+  /** The qemu that boots a disk of the architecture. */
+  static String qemuFor(String architecture) {
+    return architecture.equals("arm64") ? "qemu-system-aarch64" : "qemu-system-x86_64";
   }
 
   /** With the embedded engine, the tools run here: check them before any work starts. */

@@ -2,6 +2,7 @@ package dev.debforge.cli;
 
 import dev.debforge.config.ConfigParser;
 import dev.debforge.plan.BuildRequest;
+import dev.debforge.plan.DiskPlan;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.stage.convert.DiskType;
 import java.nio.file.Path;
@@ -50,11 +51,37 @@ final class DiskOptions {
   List<String> kernelArgs = new ArrayList<>();
 
   @Option(
+      names = "--verify",
+      arity = "0..1",
+      fallbackValue = "all",
+      paramLabel = "FIRMWARE",
+      description = "Boot the raw disk in QEMU to its login prompt before converting it, as a "
+          + "step of the build: with every firmware it supports (uefi, and bios on amd64), or "
+          + "only the one named (--verify=bios). A disk that does not boot fails the build.")
+  String verify;
+
+  @Option(
       names = "--config",
       paramLabel = "FILE",
       description = "Users, kernel arguments and sizes: bootc-image-builder's customizations in "
           + "a .toml, .json or .yaml file (see docs/config.md).")
   Path config;
+
+  /** The request with its disk boot checks, as {@code --verify} asks. */
+  BuildRequest applyVerify(BuildRequest request) {
+    if (verify == null) {
+      return request;
+    }
+    List<String> supported = DiskPlan.firmwares(request.architecture());
+    if (verify.equals("all")) {
+      return request.withVerify(supported);
+    }
+    if (!List.of("uefi", "bios").contains(verify)) {
+      throw new UserError("--verify " + verify + " is not a firmware\nHint: use --verify, "
+          + "--verify=uefi or --verify=bios");
+    }
+    return request.withVerify(List.of(verify));
+  }
 
   /** The request with the {@code --config} file applied, read here so its errors exit with 2. */
   BuildRequest applyConfig(BuildRequest request) {

@@ -53,7 +53,10 @@ final class RunCommand implements Callable<Integer> {
                 architecture,
                 epoch)
             .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
-    request = disks.applyConfig(request);
+    request = disks.applyVerify(disks.applyConfig(request));
+    if (!request.verifyFirmwares().isEmpty()) {
+      BuildCommand.requireTools(global, List.of(BuildCommand.qemuFor(architecture)));
+    }
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "run-" + input.recipe().name());
   }

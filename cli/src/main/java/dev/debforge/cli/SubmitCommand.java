@@ -70,7 +70,7 @@ final class SubmitCommand implements Callable<Integer> {
                     Path.of(disks.output).toAbsolutePath().toString(), disks.types(),
                     input.architecture(), epoch)
                 .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
-        request = disks.applyConfig(request);
+        request = disks.applyVerify(disks.applyConfig(request));
         idPrefix = "run-" + input.recipe().name();
       } else {
         String destination =
@@ -100,7 +100,7 @@ final class SubmitCommand implements Callable<Integer> {
                   arch != null ? arch : Host.architecture(), buildTime.epoch())
               .withTlsVerify(registry.tlsVerify)
               .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
-      request = disks.applyConfig(request);
+      request = disks.applyVerify(disks.applyConfig(request));
       idPrefix = "build";
     }
     try (Builds.Connection connection = Builds.connect(global)) {

@@ -99,7 +99,7 @@ class DiskBootIT {
 
   @Test
   void everyTypeIsPublishedWithItsSha256() throws Exception {
-    assertEquals(7, result.get("artifacts").size());
+    assertEquals(8, result.get("artifacts").size(), "one per type");
     for (JsonNode artifact : result.get("artifacts")) {
       Path file = Path.of(artifact.get("artifact").asText());
       assertTrue(file.startsWith(out), file.toString());

@@ -1,6 +1,8 @@
 package dev.debforge.cli;
 
 import dev.debforge.plan.BuildRequest;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
@@ -130,7 +132,7 @@ final class Builds {
     }
     try {
       return describe(connection, info.getExecution().getWorkflowId()).getWorkflowExecutionInfo();
-    } catch (io.grpc.StatusRuntimeException e) {
+    } catch (StatusRuntimeException e) {
       return info;
     }
   }
@@ -139,8 +141,8 @@ final class Builds {
     try {
       DescribeWorkflowExecutionResponse described = describe(connection, buildId);
       return Optional.of(entry(described.getWorkflowExecutionInfo()));
-    } catch (io.grpc.StatusRuntimeException e) {
-      if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+    } catch (StatusRuntimeException e) {
+      if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
         return Optional.empty();
       }
       throw e;

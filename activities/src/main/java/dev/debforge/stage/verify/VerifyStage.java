@@ -6,6 +6,7 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
+import dev.debforge.store.Trees;
 import dev.debforge.verify.Accelerator;
 import dev.debforge.verify.BootReport;
 import dev.debforge.verify.BootVerifier;
@@ -89,20 +90,27 @@ public final class VerifyStage implements Stage<VerifyOptions> {
           "verify.timeoutSeconds must be positive, not " + options.timeoutSeconds(),
           "leave it out for the default of 300 s");
     }
-    QemuOptions qemu =
-        qemuOptions(arch, firmware, disk, format, context.scratch(), context::progress);
-    long started = System.nanoTime();
-    BootVerifier verifier =
-        new BootVerifier(
-            launchers.apply(context),
-            context::progress,
-            () -> context.progress(
-                String.format(Locale.ROOT, "still running after %.0f s",
-                    (System.nanoTime() - started) / 1e9)));
-    BootReport report =
-        verifier.verify(
-            qemu, credentials, options.commands(), timeout,
-            context.output().resolve(CONSOLE_LOG));
+    // The console socket's path must fit sockaddr_un (108 bytes), which a path in the store may
+    // not: the socket and the firmware variables go to a short directory of their own.
+    Path machine = Files.createTempDirectory("debforge-qemu-");
+    BootReport report;
+    try {
+      QemuOptions qemu = qemuOptions(arch, firmware, disk, format, machine, context::progress);
+      long started = System.nanoTime();
+      BootVerifier verifier =
+          new BootVerifier(
+              launchers.apply(context),
+              context::progress,
+              () -> context.progress(
+                  String.format(Locale.ROOT, "still running after %.0f s",
+                      (System.nanoTime() - started) / 1e9)));
+      report =
+          verifier.verify(
+              qemu, credentials, options.commands(), timeout,
+              context.output().resolve(CONSOLE_LOG));
+    } finally {
+      Trees.delete(machine);
+    }
     return new StageOutput(facts(report, options.commands()));
   }
 

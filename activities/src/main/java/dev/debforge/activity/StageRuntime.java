@@ -9,6 +9,7 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolRunner;
+import dev.debforge.process.HostTools;
 import dev.debforge.process.ProcessRunner;
 import dev.debforge.store.Store;
 import dev.debforge.store.StoredObject;
@@ -38,7 +39,7 @@ public final class StageRuntime {
   public static final String STARTED = "step started";
 
   private static final long PID = ProcessHandle.current().pid();
-  private static final String HOST = hostName();
+  private static final String HOST = HostTools.hostName();
 
   private final Store store;
   private final StageRegistry registry;
@@ -105,14 +106,6 @@ public final class StageRuntime {
       }
       StoredObject stored = pending.commit(step.stage(), output.facts());
       return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
     }
   }
 

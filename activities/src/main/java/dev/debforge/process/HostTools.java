@@ -1,6 +1,8 @@
 package dev.debforge.process;
 
 import java.io.File;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -60,6 +62,15 @@ public final class HostTools {
       }
     }
     return missing;
+  }
+
+  /** This machine's host name, as workers and step logs name it; "localhost" if unknown. */
+  public static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   /**

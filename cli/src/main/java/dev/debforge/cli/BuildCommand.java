@@ -1,10 +1,7 @@
 package dev.debforge.cli;
 
-import dev.debforge.image.ImageReference;
 import dev.debforge.plan.BuildRequest;
-import dev.debforge.plugin.BadInputException;
 import dev.debforge.process.HostTools;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,25 +47,9 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String reference;
-    try {
-      reference = ImageReference.parse(image).absolute().toString();
-    } catch (BadInputException e) {
-      throw new UserError(e.getMessage());
-    }
     String architecture = arch != null ? arch : Host.architecture();
+    BuildRequest request = Requests.build(image, architecture, disks, buildTime, registry);
     requireTools(global, TOOLS);
-    Long epoch = buildTime.epoch();
-    BuildRequest request =
-        BuildRequest.build(
-                reference,
-                Path.of(disks.output).toAbsolutePath().toString(),
-                disks.types(),
-                architecture,
-                epoch)
-            .withTlsVerify(registry.tlsVerify)
-            .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
-    request = disks.applyVerify(disks.applyConfig(request));
     if (!request.verifyFirmwares().isEmpty()) {
       requireTools(global, List.of(qemuFor(architecture)));
     }

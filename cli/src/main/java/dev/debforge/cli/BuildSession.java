@@ -2,10 +2,8 @@ package dev.debforge.cli;
 
 import dev.debforge.activity.BuiltinStages;
 import dev.debforge.activity.PlanActivitiesImpl;
-import dev.debforge.activity.StageRegistry;
 import dev.debforge.activity.StageRuntime;
 import dev.debforge.engine.EmbeddedEngine;
-import dev.debforge.store.Store;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -32,14 +30,21 @@ final class BuildSession implements AutoCloseable {
               WorkflowServiceStubsOptions.newBuilder().setTarget(options.temporal).build());
       return new BuildSession(WorkflowClient.newInstance(service), service::shutdown);
     }
-    Store store = new Store(options.store != null ? options.store : Store.defaultRoot());
-    StageRegistry registry = BuiltinStages.registry();
-    StageRuntime runtime =
-        new StageRuntime(
-            store, registry, new ConsoleEvents(err, !options.quiet(), options.verbose));
+    StageRuntime runtime = runtime(options, err);
     EmbeddedEngine engine =
-        EmbeddedEngine.start(architecture, runtime, new PlanActivitiesImpl(registry));
+        EmbeddedEngine.start(architecture, runtime, new PlanActivitiesImpl(runtime.registry()));
     return new BuildSession(engine.client(), engine);
+  }
+
+  /**
+   * The stages of an in-process worker, on the store of --store, reporting progress (and with -v
+   * the tools' lines) on standard error.
+   */
+  static StageRuntime runtime(GlobalOptions options, PrintWriter err) {
+    return new StageRuntime(
+        options.openStore(),
+        BuiltinStages.registry(),
+        new ConsoleEvents(err, !options.quiet(), options.verbose));
   }
 
   WorkflowClient client() {

@@ -35,16 +35,12 @@ import java.util.Optional;
 final class Builds {
 
   static final int DEFAULT_PRIORITY = 3;
-  static final String DEFAULT_TEMPORAL = "localhost:7233";
 
   private Builds() {}
 
   /** A connection to the service named by --temporal, $DEBFORGE_TEMPORAL or localhost:7233. */
   static Connection connect(GlobalOptions options) {
-    String target = options.temporal;
-    if (target == null) {
-      target = System.getenv().getOrDefault("DEBFORGE_TEMPORAL", DEFAULT_TEMPORAL);
-    }
+    String target = options.temporalTarget();
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
@@ -93,6 +89,21 @@ final class Builds {
     double seconds(Instant now) {
       Instant end = closed != null ? closed : now;
       return Math.round((end.toEpochMilli() - started.toEpochMilli()) / 100.0) / 10.0;
+    }
+
+    /** The entry as {@code list --json} and {@code status --json} print it. */
+    Map<String, Object> toJson(Instant now) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("buildId", id);
+      json.put("state", state);
+      json.put("kind", kind);
+      json.put("source", source);
+      json.put("architecture", architecture);
+      json.put("destination", destination);
+      json.put("priority", priority);
+      json.put("started", started.toString());
+      json.put("seconds", seconds(now));
+      return json;
     }
   }
 
@@ -161,25 +172,27 @@ final class Builds {
 
   /** The running step's attempt and last heartbeat message, if a step is running. */
   static Optional<Map<String, Object>> runningStep(DescribeWorkflowExecutionResponse described) {
-    for (PendingActivityInfo activity : described.getPendingActivitiesList()) {
-      Map<String, Object> step = new LinkedHashMap<>();
-      step.put("stage", activity.getActivityType().getName());
-      step.put("attempt", activity.getAttempt());
-      step.put("state", activity.getState().name().replace("PENDING_ACTIVITY_STATE_", "")
-          .toLowerCase(Locale.ROOT));
-      if (activity.hasHeartbeatDetails() && activity.getHeartbeatDetails().getPayloadsCount() > 0) {
-        step.put("progress", text(activity.getHeartbeatDetails().getPayloads(0)));
-      }
-      if (activity.hasLastHeartbeatTime()) {
-        step.put("lastHeartbeat",
-            Instant.ofEpochSecond(activity.getLastHeartbeatTime().getSeconds()).toString());
-      }
-      if (!activity.getLastWorkerIdentity().isEmpty()) {
-        step.put("workerIdentity", activity.getLastWorkerIdentity());
-      }
-      return Optional.of(step);
+    // A build runs one step at a time: at most one activity is pending.
+    return described.getPendingActivitiesList().stream().findFirst().map(Builds::runningStep);
+  }
+
+  private static Map<String, Object> runningStep(PendingActivityInfo activity) {
+    Map<String, Object> step = new LinkedHashMap<>();
+    step.put("stage", activity.getActivityType().getName());
+    step.put("attempt", activity.getAttempt());
+    step.put("state", activity.getState().name().replace("PENDING_ACTIVITY_STATE_", "")
+        .toLowerCase(Locale.ROOT));
+    if (activity.hasHeartbeatDetails() && activity.getHeartbeatDetails().getPayloadsCount() > 0) {
+      step.put("progress", text(activity.getHeartbeatDetails().getPayloads(0)));
     }
-    return Optional.empty();
+    if (activity.hasLastHeartbeatTime()) {
+      step.put("lastHeartbeat",
+          Instant.ofEpochSecond(activity.getLastHeartbeatTime().getSeconds()).toString());
+    }
+    if (!activity.getLastWorkerIdentity().isEmpty()) {
+      step.put("workerIdentity", activity.getLastWorkerIdentity());
+    }
+    return step;
   }
 
   private static Entry entry(WorkflowExecutionInfo info) {
@@ -193,10 +206,14 @@ final class Builds {
         memoText(memo, "architecture"),
         memoText(memo, "destination"),
         priority == null ? DEFAULT_PRIORITY : Integer.parseInt(priority),
-        Instant.ofEpochSecond(info.getStartTime().getSeconds(), info.getStartTime().getNanos()),
+        instant(info.getStartTime()),
         info.hasCloseTime() && info.getCloseTime().getSeconds() > 0
-            ? Instant.ofEpochSecond(info.getCloseTime().getSeconds(), info.getCloseTime().getNanos())
+            ? instant(info.getCloseTime())
             : null);
+  }
+
+  private static Instant instant(com.google.protobuf.Timestamp time) {
+    return Instant.ofEpochSecond(time.getSeconds(), time.getNanos());
   }
 
   /** The state names {@code list --state} takes. */

@@ -1,10 +1,7 @@
 package dev.debforge.cli;
 
-import dev.debforge.image.ImageReference;
 import dev.debforge.plan.BuildRequest;
-import dev.debforge.plugin.BadInputException;
 import dev.debforge.process.HostTools;
-import dev.debforge.recipe.Recipe;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,14 +48,7 @@ final class ComposeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RecipeInput input = RecipeInput.load(recipe, arch);
-    Recipe parsed = input.recipe();
-    String architecture = input.architecture();
-    String destination = output != null ? output : "oci-archive:" + parsed.name() + ".oci.tar";
-    try {
-      destination = ImageReference.parse(destination).absolute().toString();
-    } catch (BadInputException e) {
-      throw new UserError("--output: " + e.getMessage());
-    }
+    BuildRequest request = Requests.compose(input, output, buildTime, registry);
     if (global.temporal == null) {
       List<String> tools = new ArrayList<>(HostTools.COMPOSE);
       tools.add("skopeo");
@@ -68,11 +58,7 @@ final class ComposeCommand implements Callable<Integer> {
         throw new UserError(e.getMessage());
       }
     }
-    Long epoch = buildTime.epoch();
-    BuildRequest request =
-        BuildRequest.compose(input.absolutePath(), input.text(), destination, architecture, epoch)
-            .withTlsVerify(registry.tlsVerify);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run(request, architecture, "compose-" + parsed.name());
+        .run(request, input.architecture(), "compose-" + input.recipe().name());
   }
 }

@@ -1,10 +1,13 @@
 package dev.debforge.cli;
 
+import dev.debforge.store.Store;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options every build command takes. */
 final class GlobalOptions {
+
+  static final String DEFAULT_TEMPORAL = "localhost:7233";
 
   enum Progress {
     auto,
@@ -41,5 +44,20 @@ final class GlobalOptions {
 
   boolean quiet() {
     return progress == Progress.quiet;
+  }
+
+  /** The store named by --store, else the default one. */
+  Store openStore() {
+    return new Store(store != null ? store : Store.defaultRoot());
+  }
+
+  /**
+   * The Temporal service of the commands that always need one (worker and the queue commands):
+   * --temporal, else $DEBFORGE_TEMPORAL, else localhost:7233.
+   */
+  String temporalTarget() {
+    return temporal != null
+        ? temporal
+        : System.getenv().getOrDefault("DEBFORGE_TEMPORAL", DEFAULT_TEMPORAL);
   }
 }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,17 +56,7 @@ final class ListCommand implements Callable<Integer> {
     if (global.json) {
       List<Map<String, Object>> builds = new ArrayList<>();
       for (Builds.Entry e : entries) {
-        Map<String, Object> build = new LinkedHashMap<>();
-        build.put("buildId", e.id());
-        build.put("state", e.state());
-        build.put("kind", e.kind());
-        build.put("source", e.source());
-        build.put("architecture", e.architecture());
-        build.put("destination", e.destination());
-        build.put("priority", e.priority());
-        build.put("started", e.started().toString());
-        build.put("seconds", e.seconds(now));
-        builds.add(build);
+        builds.add(e.toJson(now));
       }
       out.println(JSON.writeValueAsString(Map.of("builds", builds)));
     } else {

@@ -42,7 +42,7 @@ final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Store store = new Store(global.store != null ? global.store : Store.defaultRoot());
+    Store store = global.openStore();
     Path dir = store.logDir(buildId);
     PrintWriter out = spec.commandLine().getOut();
     Map<Path, Long> printed = new HashMap<>();

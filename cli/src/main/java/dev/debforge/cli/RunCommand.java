@@ -24,6 +24,9 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
 
+  /** The host tools a compose and a disk build run. */
+  static final List<String> TOOLS = tools();
+
   @Parameters(paramLabel = "RECIPE", description = "The recipe file (YAML).")
   Path recipe;
 
@@ -40,24 +43,18 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RecipeInput input = RecipeInput.load(recipe, arch);
     String architecture = input.architecture();
-    List<String> tools = new ArrayList<>(HostTools.COMPOSE);
-    tools.addAll(BuildCommand.TOOLS);
-    BuildCommand.requireTools(global, tools);
-    Long epoch = buildTime.epoch();
-    BuildRequest request =
-        BuildRequest.run(
-                input.absolutePath(),
-                input.text(),
-                Path.of(disks.output).toAbsolutePath().toString(),
-                disks.types(),
-                architecture,
-                epoch)
-            .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
-    request = disks.applyVerify(disks.applyConfig(request));
+    BuildCommand.requireTools(global, TOOLS);
+    BuildRequest request = Requests.run(input, disks, buildTime);
     if (!request.verifyFirmwares().isEmpty()) {
       BuildCommand.requireTools(global, List.of(BuildCommand.qemuFor(architecture)));
     }
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "run-" + input.recipe().name());
+  }
+
+  private static List<String> tools() {
+    List<String> tools = new ArrayList<>(HostTools.COMPOSE);
+    tools.addAll(BuildCommand.TOOLS);
+    return List.copyOf(tools);
   }
 }

@@ -62,16 +62,7 @@ final class StatusCommand implements Callable<Integer> {
         // A build not yet picked up, or no worker to answer: the listing still says something.
       }
       Optional<Map<String, Object>> running = Builds.runningStep(described);
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("buildId", entry.id());
-      json.put("state", entry.state());
-      json.put("kind", entry.kind());
-      json.put("source", entry.source());
-      json.put("architecture", entry.architecture());
-      json.put("destination", entry.destination());
-      json.put("priority", entry.priority());
-      json.put("started", entry.started().toString());
-      json.put("seconds", entry.seconds(Instant.now()));
+      Map<String, Object> json = entry.toJson(Instant.now());
       if (status != null) {
         json.put("title", status.title());
         json.put("worker", status.worker());

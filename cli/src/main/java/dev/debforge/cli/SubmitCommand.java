@@ -62,45 +62,23 @@ final class SubmitCommand implements Callable<Integer> {
     String idPrefix;
     if (isRecipe(source)) {
       RecipeInput input = RecipeInput.load(Path.of(source), arch);
-      Long epoch = buildTime.epoch();
       if (typesGiven) {
-        request =
-            BuildRequest.run(
-                    input.absolutePath(), input.text(),
-                    Path.of(disks.output).toAbsolutePath().toString(), disks.types(),
-                    input.architecture(), epoch)
-                .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
-        request = disks.applyVerify(disks.applyConfig(request));
+        request = Requests.run(input, disks, buildTime);
         idPrefix = "run-" + input.recipe().name();
       } else {
-        String destination =
-            outputGiven ? disks.output : "oci-archive:" + input.recipe().name() + ".oci.tar";
-        try {
-          destination = ImageReference.parse(destination).absolute().toString();
-        } catch (BadInputException e) {
-          throw new UserError("--output: " + e.getMessage());
-        }
-        request =
-            BuildRequest.compose(
-                    input.absolutePath(), input.text(), destination, input.architecture(), epoch)
-                .withTlsVerify(registry.tlsVerify);
+        request = Requests.compose(input, outputGiven ? disks.output : null, buildTime, registry);
         idPrefix = "compose-" + input.recipe().name();
       }
     } else {
-      String reference;
       try {
-        reference = ImageReference.parse(source).absolute().toString();
+        ImageReference.parse(source);
       } catch (BadInputException e) {
         throw new UserError(
             e.getMessage() + "\n(" + source + " is neither a recipe file nor an image reference)");
       }
       request =
-          BuildRequest.build(
-                  reference, Path.of(disks.output).toAbsolutePath().toString(), disks.types(),
-                  arch != null ? arch : Host.architecture(), buildTime.epoch())
-              .withTlsVerify(registry.tlsVerify)
-              .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
-      request = disks.applyVerify(disks.applyConfig(request));
+          Requests.build(
+              source, arch != null ? arch : Host.architecture(), disks, buildTime, registry);
       idPrefix = "build";
     }
     try (Builds.Connection connection = Builds.connect(global)) {

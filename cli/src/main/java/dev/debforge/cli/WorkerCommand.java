@@ -1,16 +1,10 @@
 package dev.debforge.cli;
 
-import dev.debforge.activity.BuiltinStages;
 import dev.debforge.activity.PlanActivitiesImpl;
-import dev.debforge.activity.StageRegistry;
 import dev.debforge.activity.StageRuntime;
 import dev.debforge.engine.TaskQueues;
 import dev.debforge.engine.Workers;
 import dev.debforge.process.HostTools;
-import dev.debforge.store.Store;
-import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -64,35 +58,26 @@ final class WorkerCommand implements Callable<Integer> {
         throw new UserError("--arch " + arch + " is not supported\nHint: use amd64 or arm64");
       }
     }
-    List<String> tools = new ArrayList<>(HostTools.COMPOSE);
-    tools.addAll(BuildCommand.TOOLS);
     try {
-      HostTools.require(tools);
+      HostTools.require(RunCommand.TOOLS);
     } catch (HostTools.MissingToolsException e) {
       throw new UserError(e.getMessage());
     }
     PrintWriter err = spec.commandLine().getErr();
-    String target = global.temporal != null
-        ? global.temporal
-        : System.getenv().getOrDefault("DEBFORGE_TEMPORAL", Builds.DEFAULT_TEMPORAL);
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    Builds.Connection connection = Builds.connect(global);
     try {
-      service.healthCheck();
+      connection.service().healthCheck();
     } catch (RuntimeException e) {
-      service.shutdownNow();
+      connection.service().shutdownNow();
       throw new UserError(
-          "no Temporal service answers at " + target + ": " + e.getMessage()
+          "no Temporal service answers at " + connection.target() + ": " + e.getMessage()
               + "\nHint: start one with 'debforge server' or point --temporal at a cluster");
     }
-    Store store = new Store(global.store != null ? global.store : Store.defaultRoot());
-    StageRegistry registry = BuiltinStages.registry();
-    StageRuntime runtime =
-        new StageRuntime(store, registry, new ConsoleEvents(err, !global.quiet(), global.verbose));
-    WorkerFactory factory = WorkerFactory.newInstance(WorkflowClient.newInstance(service));
+    StageRuntime runtime = BuildSession.runtime(global, err);
+    WorkerFactory factory = WorkerFactory.newInstance(connection.client());
     Workers workers =
-        Workers.register(factory, arches, runtime, new PlanActivitiesImpl(registry), maxBuilds);
+        Workers.register(
+            factory, arches, runtime, new PlanActivitiesImpl(runtime.registry()), maxBuilds);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -102,15 +87,15 @@ final class WorkerCommand implements Callable<Integer> {
                   factory.shutdownNow();
                   ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
                   factory.awaitTermination(10, TimeUnit.SECONDS);
-                  service.shutdownNow();
+                  connection.service().shutdownNow();
                   stopped.countDown();
                 },
                 "debforge-worker-stop"));
     factory.start();
-    err.println("debforge worker " + workers.workerId() + ": " + target + ", queues "
+    err.println("debforge worker " + workers.workerId() + ": " + connection.target() + ", queues "
         + String.join(", ", arches.stream().map(TaskQueues::forArchitecture).toList())
         + " and " + workers.lease().taskQueue() + ", " + maxBuilds + " build(s) at a time,"
-        + " store " + store.root());
+        + " store " + runtime.store().root());
     err.flush();
     stopped.await();
     return ExitCodes.DONE;

@@ -26,7 +26,8 @@ class DockerComposeTest {
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
   private static JsonNode compose() throws Exception {
-    return new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
+    return new ObjectMapper(new YAMLFactory())
+        .readTree(ROOT.resolve("docker-compose.yml").toFile());
   }
 
   @Test

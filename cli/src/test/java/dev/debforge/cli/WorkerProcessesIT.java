@@ -218,7 +218,8 @@ class WorkerProcessesIT {
       CliRun wait = CliRun.of("wait", id, "--temporal", temporal, "--json", "--progress", "quiet");
       assertEquals(0, wait.exitCode(), wait.err());
       JsonNode artifact = JSON.readTree(wait.out()).get("artifacts").get(0);
-      assertTrue(Files.isRegularFile(Path.of(artifact.get("artifact").asText())), artifact.toString());
+      assertTrue(
+          Files.isRegularFile(Path.of(artifact.get("artifact").asText())), artifact.toString());
       workers.add(status(id).get("worker").asText());
     }
     assertEquals(2, workers.size(), "both workers took builds: " + workers);

@@ -3,13 +3,12 @@ package dev.debforge.engine;
 import dev.debforge.activity.PlanActivities;
 import dev.debforge.activity.StageActivity;
 import dev.debforge.activity.StageRuntime;
+import dev.debforge.process.HostTools;
 import dev.debforge.workflow.ImageBuildWorkflowImpl;
 import io.temporal.activity.DynamicActivity;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,7 +74,7 @@ public final class Workers {
       int maxBuilds) {
     String workerId = newWorkerId();
     HostLease lease =
-        new HostLease(TaskQueues.forWorker(workerId), hostName() + " pid "
+        new HostLease(TaskQueues.forWorker(workerId), HostTools.hostName() + " pid "
             + ProcessHandle.current().pid());
     BuildSlots slots = new BuildSlots(maxBuilds);
     HostActivities host = new HostActivitiesImpl(lease, slots);
@@ -123,16 +122,8 @@ public final class Workers {
   }
 
   private static String newWorkerId() {
-    String host = hostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
+    String host = HostTools.hostName().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-");
     return host + "-" + ProcessHandle.current().pid() + "-"
         + UUID.randomUUID().toString().substring(0, 4);
-  }
-
-  static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
   }
 }

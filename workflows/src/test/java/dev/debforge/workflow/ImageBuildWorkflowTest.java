@@ -218,7 +218,8 @@ class ImageBuildWorkflowTest {
     worker("a", 1);
     failOnce.put(
         "configure",
-        ApplicationFailure.newNonRetryableFailure("k1 is not in the store", Failures.INPUT_MISSING));
+        ApplicationFailure.newNonRetryableFailure(
+            "k1 is not in the store", Failures.INPUT_MISSING));
     ImageBuildWorkflow workflow = workflow();
     workflow.build(request());
     assertEquals(

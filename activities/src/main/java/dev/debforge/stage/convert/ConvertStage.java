@@ -16,8 +16,9 @@ import java.util.Map;
 /**
  * {@code convert}: turns the raw disk into one disk type with qemu-img (qcow2, vmdk
  * streamOptimized, fixed vhd, vhdx, vdi), a sparse copy (raw, ami), a gzip'd tar holding
- * {@code disk.raw} (gce), or an OVA (an OVF descriptor, a streamOptimized vmdk, a manifest). Every qemu-img result is checked with {@code qemu-img check} (where
- * the format has one) and compared with the raw disk.
+ * {@code disk.raw} (gce), or an OVA (an OVF descriptor, a streamOptimized vmdk, a manifest).
+ * Every qemu-img result is checked with {@code qemu-img check} (where the format has one) and
+ * compared with the raw disk.
  *
  * <p>Input: {@code disk} (the partition step). Output: the file named by {@link DiskType}.
  */

@@ -12,6 +12,7 @@ import dev.debforge.stage.ostreecommit.OstreeCommitStage;
 import dev.debforge.stage.partition.PartitionStage;
 import dev.debforge.stage.publish.PublishStage;
 import dev.debforge.stage.publishdisk.PublishDiskStage;
+import dev.debforge.stage.tools.ToolsStage;
 import dev.debforge.stage.verify.VerifyStage;
 
 /** The stages debforge ships, in pipeline order. */
@@ -30,6 +31,7 @@ public final class BuiltinStages {
         .add(new ExtractStage())
         .add(new DeployStage())
         .add(new BootloaderStage())
+        .add(new ToolsStage())
         .add(new PartitionStage())
         .add(new ConvertStage())
         .add(new PublishDiskStage())

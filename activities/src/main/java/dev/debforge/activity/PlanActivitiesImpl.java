@@ -1,24 +1,25 @@
 package dev.debforge.activity;
 
-import dev.debforge.plan.AptSources;
-import dev.debforge.plan.BuildPlan;
-import dev.debforge.plan.BuildRequest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.image.ImageReference;
 import dev.debforge.image.Skopeo;
+import dev.debforge.plan.AptSources;
+import dev.debforge.plan.BuildPlan;
+import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.ComposePlan;
 import dev.debforge.plan.DiskPlan;
-import dev.debforge.stage.convert.DiskType;
 import dev.debforge.plan.PlanBuilder;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.ToolCall;
 import dev.debforge.plugin.ToolException;
+import dev.debforge.process.HostTools;
 import dev.debforge.process.ProcessRunner;
 import dev.debforge.recipe.FileEntry;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
 import dev.debforge.stage.configure.ConfigureOptions.FileSpec;
+import dev.debforge.stage.convert.DiskType;
 import dev.debforge.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
     String[] steps =
         DiskPlan.addImage(
             plan, image.toString(), digest, request.tlsVerify(), arch, request.sourceDateEpoch());
-    DiskPlan.addDisks(plan, steps[0], steps[1], arch, null, disks(request));
+    DiskPlan.addDisks(plan, steps[0], steps[1], arch, null, disks(request), host());
     return plan.build(image + " for " + arch);
   }
 
@@ -110,7 +111,8 @@ public final class PlanActivitiesImpl implements PlanActivities {
     List<String> kargs = new ArrayList<>(recipe.kernel().args());
     kargs.addAll(disks.kernelArgs());
     DiskPlan.addDisks(
-        plan, steps.configured(), steps.commit(), arch, "debian", disks.withKernelArgs(kargs));
+        plan, steps.configured(), steps.commit(), arch, "debian", disks.withKernelArgs(kargs),
+        host());
     return plan.build(recipe.name() + " for " + arch + " → " + String.join(", ",
         request.types()));
   }
@@ -220,6 +222,10 @@ public final class PlanActivitiesImpl implements PlanActivities {
           entry.owner()));
     }
     return files;
+  }
+
+  private DiskPlan.Host host() {
+    return new DiskPlan.Host(HostTools.architecture(), hostArchives.get());
   }
 
   /** The archives the host's apt uses, for recipes that name no mirror. */

@@ -4,38 +4,50 @@ import dev.debforge.plugin.ToolCall;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Makes an XFS file system in a file with {@code mkfs.xfs}.
+ * Makes an XFS file system in a file with {@code mkfs.xfs}, filled from a directory.
  *
- * <p>XFS cannot yet be filled from a directory the way ext4 and btrfs can: xfsprogs 6.1
- * (Debian 12) only takes a prototype file ({@code -p FILE}), a listing that names each entry's
- * type, mode, owner and, for regular files, a source path. It works without root (checked on
- * this machine), but it makes a new inode per entry, so hard links are lost (an ostree
- * deployment is hard links into the repository: the root would grow and differ), and it copies
- * no xattrs ({@code security.capability}) and no timestamps. So this wrapper only makes the file
- * system, with an optional prototype file for small trees; an XFS root needs another route.
+ * <p>{@code -p file=DIR} copies a directory with its owners, modes, timestamps, xattrs and hard
+ * links (xfsprogs 6.17 and later; Debian 12's 6.1 only reads prototype files, which lose hard
+ * links and xattrs, so the partition stage runs a newer mkfs.xfs from a {@code tools} tree). A
+ * new mkfs.xfs turns on features an older kernel cannot mount; xfsprogs ships one configuration
+ * per long-term kernel ({@code lts_6.1.conf}, …) and {@link #ltsConfig} picks the one for the
+ * image's kernel.
  */
 public final class MkfsXfs {
 
-  public static final Duration TIMEOUT = Duration.ofMinutes(10);
+  public static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+  /** Where xfsprogs keeps its per-kernel configurations. */
+  public static final String CONFIG_DIR = "/usr/share/xfsprogs/mkfs";
+
+  private static final Pattern LTS = Pattern.compile("lts_(\\d+)\\.(\\d+)\\.conf");
+  private static final Pattern KERNEL = Pattern.compile("(\\d+)\\.(\\d+).*");
 
   /**
+   * @param sourceDir the directory whose contents become the file system's root
    * @param image the file to format, already at the partition's size
    * @param uuid the file system UUID
    * @param label the label, at most 12 characters
-   * @param protofile a prototype file for the contents, or {@code null} for an empty file system
+   * @param config a mkfs.xfs configuration file ({@code -c options=}), or null for the defaults
    */
-  public record Options(Path image, UUID uuid, String label, Path protofile) {
+  public record Options(Path sourceDir, Path image, UUID uuid, String label, Path config) {
     public Options {
+      Objects.requireNonNull(sourceDir, "sourceDir");
       Objects.requireNonNull(image, "image");
       Objects.requireNonNull(uuid, "uuid");
       Objects.requireNonNull(label, "label");
       if (label.length() > 12) {
-        throw new IllegalArgumentException("an XFS label has at most 12 characters: '" + label + "'");
+        throw new IllegalArgumentException(
+            "an XFS label has at most 12 characters: '" + label + "'");
       }
     }
   }
@@ -43,14 +55,46 @@ public final class MkfsXfs {
   private MkfsXfs() {}
 
   public static ToolCall call(Options o) {
-    List<String> argv =
-        new ArrayList<>(
-            List.of("mkfs.xfs", "-q", "-m", "uuid=" + o.uuid(), "-L", o.label()));
-    if (o.protofile() != null) {
-      argv.add("-p");
-      argv.add(o.protofile().toString());
+    List<String> argv = new ArrayList<>(List.of("mkfs.xfs", "-q"));
+    if (o.config() != null) {
+      argv.add("-c");
+      argv.add("options=" + o.config());
     }
-    argv.add(o.image().toString());
+    argv.addAll(
+        List.of(
+            "-m", "uuid=" + o.uuid(),
+            "-L", o.label(),
+            "-p", "file=" + o.sourceDir(),
+            o.image().toString()));
     return ToolCall.of(argv, TIMEOUT);
+  }
+
+  /**
+   * The configuration for a kernel: the newest {@code lts_X.Y.conf} not newer than the kernel's
+   * X.Y, so the file system uses no feature the kernel lacks.
+   *
+   * @param available file names in {@link #CONFIG_DIR}
+   * @param kernelVersion the image's kernel, as in {@code /usr/lib/modules/VERSION}
+   * @return the file name, or empty if the kernel is older than every configuration
+   */
+  public static Optional<String> ltsConfig(Collection<String> available, String kernelVersion) {
+    Matcher k = KERNEL.matcher(kernelVersion);
+    if (!k.matches()) {
+      throw new IllegalArgumentException("not a kernel version: '" + kernelVersion + "'");
+    }
+    int kernel = Integer.parseInt(k.group(1)) * 1000 + Integer.parseInt(k.group(2));
+    String best = null;
+    int bestVersion = -1;
+    for (String name : available) {
+      Matcher m = LTS.matcher(name);
+      if (m.matches()) {
+        int version = Integer.parseInt(m.group(1)) * 1000 + Integer.parseInt(m.group(2));
+        if (version <= kernel && version > bestVersion) {
+          best = name;
+          bestVersion = version;
+        }
+      }
+    }
+    return Optional.ofNullable(best);
   }
 }

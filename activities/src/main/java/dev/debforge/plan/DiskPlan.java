@@ -17,20 +17,41 @@ import dev.debforge.stage.partition.PartitionOptions;
 import dev.debforge.stage.partition.PartitionStage;
 import dev.debforge.stage.publishdisk.PublishDiskOptions;
 import dev.debforge.stage.publishdisk.PublishDiskStage;
+import dev.debforge.stage.tools.ToolsOptions;
+import dev.debforge.stage.tools.ToolsStage;
 import dev.debforge.stage.verify.VerifyOptions;
 import dev.debforge.stage.verify.VerifyStage;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The steps that turn an image into disks: {@code extract → ostree-commit → deploy →
  * bootloader → partition → [verify (one per firmware)] → convert (one per type) →
- * publish-disk}. For {@code run}, the compose
- * steps' tree and commit take the place of extract and ostree-commit.
+ * publish-disk}, with a {@code tools} step feeding partition for an XFS root. For {@code run},
+ * the compose steps' tree and commit take the place of extract and ostree-commit.
  */
 public final class DiskPlan {
 
+  /**
+   * The suite whose xfsprogs fills an XFS root: the first that can copy a directory with hard
+   * links and xattrs (6.17 or later) is newer than any stable suite's so far.
+   */
+  static final String XFS_TOOLS_SUITE = "sid";
+
   private DiskPlan() {}
+
+  /**
+   * The machine that plans and runs the steps, for tools it must fetch for itself.
+   *
+   * @param architecture its architecture, in Debian's naming
+   * @param archiveUris the archives its apt uses, as {@code apt-get indextargets} prints them
+   */
+  public record Host(String architecture, List<String> archiveUris) {
+    public Host {
+      archiveUris = List.copyOf(archiveUris);
+    }
+  }
 
   /** What the user asked of the disks. */
   public record Disks(
@@ -98,7 +119,13 @@ public final class DiskPlan {
 
   /** Adds the disk steps reading a tree and a commit. */
   public static void addDisks(
-      PlanBuilder plan, String tree, String commit, String arch, String osName, Disks disks) {
+      PlanBuilder plan,
+      String tree,
+      String commit,
+      String arch,
+      String osName,
+      Disks disks,
+      Host host) {
     // Every UUID of the disk derives from this seed, so the deploy step can name the file systems
     // the partition step makes later, and a rebuild of the same image gives the same UUIDs.
     String seed =
@@ -126,6 +153,24 @@ public final class DiskPlan {
             BootloaderStage.ID,
             new BootloaderOptions(bootUuid, firmwares, 1),
             Map.of("sysroot", deploy, "tree", tree));
+    Map<String, String> partitionInputs = new HashMap<>();
+    partitionInputs.put("sysroot", deploy);
+    partitionInputs.put("bootloader", bootloader);
+    if (disks.rootFsType().equals("xfs")) {
+      partitionInputs.put(
+          "tools",
+          plan.add(
+              ToolsStage.ID,
+              new ToolsOptions(
+                  XFS_TOOLS_SUITE,
+                  host.architecture(),
+                  AptSources.lines(XFS_TOOLS_SUITE, List.of("main"), null, host.archiveUris()),
+                  List.of("xfsprogs"),
+                  // sid's Release files expire within a week: a mirror snapshot would be refused.
+                  // Signatures are still checked.
+                  List.of("Acquire::Check-Valid-Until \"false\"")),
+              Map.of()));
+    }
     String partition =
         plan.add(
             PartitionStage.ID,
@@ -136,7 +181,7 @@ public final class DiskPlan {
                 firmwares,
                 disks.sourceDateEpoch(),
                 disks.minRootBytes()),
-            Map.of("sysroot", deploy, "bootloader", bootloader));
+            partitionInputs);
     // A disk that does not boot is not converted: each firmware's boot comes first.
     for (String firmware : disks.verifyFirmwares()) {
       plan.add(

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -62,6 +63,16 @@ public final class HostTools {
       }
     }
     return missing;
+  }
+
+  /** This machine's architecture in Debian's naming ({@code amd64}, {@code arm64}). */
+  public static String architecture() {
+    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
+    return switch (arch) {
+      case "amd64", "x86_64" -> "amd64";
+      case "aarch64", "arm64" -> "arm64";
+      default -> arch;
+    };
   }
 
   /** This machine's host name, as workers and step logs name it; "localhost" if unknown. */

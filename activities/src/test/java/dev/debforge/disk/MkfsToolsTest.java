@@ -8,6 +8,7 @@ import dev.debforge.plugin.ToolCall;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -123,15 +124,34 @@ class MkfsToolsTest {
   }
 
   @Test
-  void mkfsXfsTakesAnOptionalPrototypeFile() {
+  void mkfsXfsFillsTheFileSystemFromADirectoryWithAKernelsConfiguration() {
     assertEquals(
-        List.of("mkfs.xfs", "-q", "-m", "uuid=" + ID, "-L", "root", "-p", "proto", "r.xfs"),
-        MkfsXfs.call(new MkfsXfs.Options(Path.of("r.xfs"), ID, "root", Path.of("proto"))).argv());
+        List.of("mkfs.xfs", "-q", "-c", "options=/t/lts_6.1.conf", "-m", "uuid=" + ID, "-L",
+            "root", "-p", "file=/src", "r.xfs"),
+        MkfsXfs.call(
+                new MkfsXfs.Options(
+                    Path.of("/src"), Path.of("r.xfs"), ID, "root", Path.of("/t/lts_6.1.conf")))
+            .argv());
     assertEquals(
-        List.of("mkfs.xfs", "-q", "-m", "uuid=" + ID, "-L", "root", "r.xfs"),
-        MkfsXfs.call(new MkfsXfs.Options(Path.of("r.xfs"), ID, "root", null)).argv());
+        List.of("mkfs.xfs", "-q", "-m", "uuid=" + ID, "-L", "root", "-p", "file=/src", "r.xfs"),
+        MkfsXfs.call(new MkfsXfs.Options(Path.of("/src"), Path.of("r.xfs"), ID, "root", null))
+            .argv());
     assertThrows(
         IllegalArgumentException.class,
-        () -> new MkfsXfs.Options(Path.of("r"), ID, "thirteen-char", null));
+        () -> new MkfsXfs.Options(Path.of("/src"), Path.of("r"), ID, "thirteen-char", null));
+  }
+
+  @Test
+  void theXfsConfigurationIsTheNewestLongTermKernelNotNewerThanTheImages() {
+    List<String> shipped =
+        List.of("dax_x86_64.conf", "lts_4.19.conf", "lts_5.10.conf", "lts_5.15.conf",
+            "lts_5.4.conf", "lts_6.1.conf", "lts_6.12.conf", "lts_6.18.conf", "lts_6.6.conf");
+    assertEquals(Optional.of("lts_6.1.conf"), MkfsXfs.ltsConfig(shipped, "6.1.0-41-amd64"));
+    assertEquals(Optional.of("lts_6.12.conf"), MkfsXfs.ltsConfig(shipped, "6.12.57+deb13-amd64"));
+    assertEquals(Optional.of("lts_6.6.conf"), MkfsXfs.ltsConfig(shipped, "6.11.2-arm64"));
+    assertEquals(Optional.of("lts_6.18.conf"), MkfsXfs.ltsConfig(shipped, "7.0.1"));
+    assertEquals(Optional.of("lts_5.10.conf"), MkfsXfs.ltsConfig(shipped, "5.10.0-30-amd64"));
+    assertEquals(Optional.empty(), MkfsXfs.ltsConfig(shipped, "4.9.0-19-amd64"));
+    assertThrows(IllegalArgumentException.class, () -> MkfsXfs.ltsConfig(shipped, "vmlinuz"));
   }
 }

@@ -9,15 +9,23 @@ import org.junit.jupiter.api.Test;
 
 class DiskPlanTest {
 
+  static final DiskPlan.Host HOST =
+      new DiskPlan.Host("amd64", List.of("http://mirror.example/debian"));
+
   private static BuildPlan plan(List<String> verify) {
+    return plan("ext4", verify);
+  }
+
+  private static BuildPlan plan(String rootFs, List<String> verify) {
     PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
     String[] image =
         DiskPlan.addImage(builder, "oci-archive:/i.tar", "sha256:" + "ab".repeat(32), true,
             "amd64", null);
     DiskPlan.addDisks(
         builder, image[0], image[1], "amd64", "debian",
-        new DiskPlan.Disks(List.of("qcow2"), "ext4", null, List.of(), "/out", null, null,
-            List.of(), verify));
+        new DiskPlan.Disks(List.of("qcow2"), rootFs, null, List.of(), "/out", null, null,
+            List.of(), verify),
+        HOST);
     return builder.build("test");
   }
 
@@ -44,5 +52,32 @@ class DiskPlanTest {
         List.of("extract", "ostree-commit", "deploy", "bootloader", "partition", "convert-qcow2",
             "publish-disk-qcow2"),
         plan(List.of()).steps().stream().map(PlannedStep::name).toList());
+  }
+
+  @Test
+  void anXfsRootIsMadeWithXfsprogsUnpackedFromSidForTheHost() {
+    BuildPlan plan = plan("xfs", List.of());
+    assertEquals(
+        List.of("extract", "ostree-commit", "deploy", "bootloader", "tools", "partition",
+            "convert-qcow2", "publish-disk-qcow2"),
+        plan.steps().stream().map(PlannedStep::name).toList());
+    PlannedStep tools = plan.steps().get(4);
+    assertEquals(
+        "{\"aptOptions\":[\"Acquire::Check-Valid-Until \\\"false\\\"\"],"
+            + "\"hostArchitecture\":\"amd64\",\"packages\":[\"xfsprogs\"],"
+            + "\"sources\":[\"deb http://mirror.example/debian sid main\"],\"suite\":\"sid\"}",
+        tools.options());
+    assertEquals(
+        Map.of("sysroot", "deploy", "bootloader", "bootloader", "tools", "tools"),
+        plan.steps().get(5).inputs());
+  }
+
+  @Test
+  void ext4AndBtrfsRootsNeedNoTools() {
+    for (String fs : List.of("ext4", "btrfs")) {
+      assertEquals(
+          Map.of("sysroot", "deploy", "bootloader", "bootloader"),
+          plan(fs, List.of()).steps().get(4).inputs());
+    }
   }
 }

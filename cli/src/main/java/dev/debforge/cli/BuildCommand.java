@@ -2,6 +2,7 @@ package dev.debforge.cli;
 
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.process.HostTools;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,14 +48,24 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String architecture = arch != null ? arch : Host.architecture();
+    String architecture = arch != null ? arch : HostTools.architecture();
     BuildRequest request = Requests.build(image, architecture, disks, buildTime, registry);
     requireTools(global, TOOLS);
-    if (!request.verifyFirmwares().isEmpty()) {
-      requireTools(global, List.of(qemuFor(architecture)));
-    }
+    requireRequestTools(global, request, architecture);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "build");
+  }
+
+  /** The tools the request's options add: qemu for --verify, mmdebstrap for an XFS root. */
+  static void requireRequestTools(GlobalOptions global, BuildRequest request, String architecture) {
+    List<String> tools = new ArrayList<>();
+    if (!request.verifyFirmwares().isEmpty()) {
+      tools.add(qemuFor(architecture));
+    }
+    if ("xfs".equals(request.rootFsType())) {
+      tools.add("mmdebstrap");
+    }
+    requireTools(global, tools);
   }
 
   /** The qemu that boots a disk of the architecture. */

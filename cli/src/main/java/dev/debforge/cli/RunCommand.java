@@ -45,9 +45,7 @@ final class RunCommand implements Callable<Integer> {
     String architecture = input.architecture();
     BuildCommand.requireTools(global, TOOLS);
     BuildRequest request = Requests.run(input, disks, buildTime);
-    if (!request.verifyFirmwares().isEmpty()) {
-      BuildCommand.requireTools(global, List.of(BuildCommand.qemuFor(architecture)));
-    }
+    BuildCommand.requireRequestTools(global, request, architecture);
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "run-" + input.recipe().name());
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.image.ImageReference;
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.process.HostTools;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -78,7 +79,7 @@ final class SubmitCommand implements Callable<Integer> {
       }
       request =
           Requests.build(
-              source, arch != null ? arch : Host.architecture(), disks, buildTime, registry);
+              source, arch != null ? arch : HostTools.architecture(), disks, buildTime, registry);
       idPrefix = "build";
     }
     try (Builds.Connection connection = Builds.connect(global)) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.debforge.boot.Firmware;
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.process.HostTools;
 import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.Trees;
 import dev.debforge.verify.BootFailedException;
@@ -94,7 +95,7 @@ final class VerifyCommand implements Callable<Integer> {
     Architecture architecture;
     try {
       fw = VerifyStage.firmware(firmware);
-      architecture = Architecture.fromDebianName(arch != null ? arch : Host.architecture());
+      architecture = Architecture.fromDebianName(arch != null ? arch : HostTools.architecture());
     } catch (BadInputException | IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }

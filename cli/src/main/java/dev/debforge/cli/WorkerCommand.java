@@ -52,7 +52,8 @@ final class WorkerCommand implements Callable<Integer> {
     if (maxBuilds < 1) {
       throw new UserError("--max-concurrent-builds must be at least 1");
     }
-    List<String> arches = architectures.isEmpty() ? List.of(Host.architecture()) : architectures;
+    List<String> arches =
+        architectures.isEmpty() ? List.of(HostTools.architecture()) : architectures;
     for (String arch : arches) {
       if (!List.of("amd64", "arm64").contains(arch)) {
         throw new UserError("--arch " + arch + " is not supported\nHint: use amd64 or arm64");

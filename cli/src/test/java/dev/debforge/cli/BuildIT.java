@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -20,8 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code debforge build} of an image pulled from a registry on loopback (Debian's
- * docker-registry) into a disk with a btrfs root, booted to the login prompt; and images that
- * break the bootc contract refused with exit code 2.
+ * docker-registry) into a disk with a btrfs root, booted to the login prompt; a disk with an XFS
+ * root booted the same way; and images that break the bootc contract refused with exit code 2.
  */
 class BuildIT {
 
@@ -65,6 +66,34 @@ class BuildIT {
     assertEquals(0, verify.exitCode(), verify.err());
     JsonNode report = JSON.readTree(verify.out());
     assertEquals("btrfs", report.get("commands").get("findmnt -no FSTYPE /sysroot").asText());
+    assertTrue(report.get("commands").get("ostree admin status").asText().startsWith("* debian "));
+  }
+
+  @Test
+  void anXfsRootIsFilledWithoutMountsKeepsItsHardLinksAndBoots() throws Exception {
+    Path out = work.resolve("xfs");
+    CliRun run =
+        CliRun.of("run", ComposeIT.RECIPE, "--type", "raw", "--rootfs", "xfs", "-o",
+            out.toString(), "--store", ComposeIT.STORE.toString(), "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode steps = JSON.readTree(run.out()).get("steps");
+    List<String> names = new ArrayList<>();
+    steps.forEach(step -> names.add(step.get("name").asText()));
+    assertTrue(names.indexOf("tools") >= 0 && names.indexOf("tools") < names.indexOf("partition"),
+        names.toString());
+
+    // An ostree deployment is hard links into the repository: the file in /usr and its object.
+    String links = "stat -c %h /usr/bin/bash";
+    CliRun verify =
+        CliRun.of("verify", out.resolve("image/disk.raw").toString(), "--firmware", "bios",
+            "--user", "debian", "--password", "debian", "--json",
+            "--command", "findmnt -no FSTYPE /sysroot",
+            "--command", links,
+            "--command", "ostree admin status");
+    assertEquals(0, verify.exitCode(), verify.err());
+    JsonNode report = JSON.readTree(verify.out());
+    assertEquals("xfs", report.get("commands").get("findmnt -no FSTYPE /sysroot").asText());
+    assertEquals("2", report.get("commands").get(links).asText());
     assertTrue(report.get("commands").get("ostree admin status").asText().startsWith("* debian "));
   }
 

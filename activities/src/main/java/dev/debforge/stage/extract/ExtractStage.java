@@ -10,10 +10,10 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
+import dev.debforge.process.HostTools;
 import dev.debforge.stage.initramfs.Dracut;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -193,26 +193,16 @@ public final class ExtractStage implements Stage<ExtractOptions> {
     String kver = BootcContract.kernel(root);
     BootcContract.requireOstree(root);
     BootcContract.requireGrub(root, arch);
-    if (arch.equals(hostArchitecture())) {
+    if (arch.equals(HostTools.architecture())) {
       context.progress("checking the initramfs of kernel " + kver);
       String listing = context.tools().run(Dracut.list(root, kver)).stdout();
       BootcContract.requireOstreeInitramfs(kver, listing);
     } else {
       context.progress(
           "not checking the initramfs for ostree-prepare-root: the image is for " + arch
-              + " and lsinitrd cannot run in it on this " + hostArchitecture() + " host");
+              + " and lsinitrd cannot run in it on this " + HostTools.architecture() + " host");
     }
     return kver;
-  }
-
-  /** The JVM's architecture in Debian's naming. */
-  static String hostArchitecture() {
-    String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    return switch (arch) {
-      case "amd64", "x86_64" -> "amd64";
-      case "aarch64", "arm64" -> "arm64";
-      default -> arch;
-    };
   }
 
   private static String mib(long bytes) {

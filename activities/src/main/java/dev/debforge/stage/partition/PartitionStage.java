@@ -8,6 +8,7 @@ import dev.debforge.disk.LayoutRequest;
 import dev.debforge.disk.MkfsBtrfs;
 import dev.debforge.disk.MkfsExt4;
 import dev.debforge.disk.MkfsVfat;
+import dev.debforge.disk.MkfsXfs;
 import dev.debforge.disk.Mtools;
 import dev.debforge.disk.Partition;
 import dev.debforge.disk.PartitionRole;
@@ -18,6 +19,7 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
+import dev.debforge.process.ToolTree;
 import dev.debforge.store.Trees;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -35,7 +37,8 @@ import java.util.stream.Stream;
  * {@code partition}: assembles the raw disk image, without loop devices or mounts.
  *
  * <p>Each file system is built from a directory into a file: the root with {@code mkfs.ext4 -d}
- * (or {@code mkfs.btrfs --rootdir}) from a hard-linked copy of the sysroot without /boot, so the
+ * (or {@code mkfs.btrfs --rootdir}, or {@code mkfs.xfs -p file=} from the {@code tools} step's
+ * newer xfsprogs) from a hard-linked copy of the sysroot without /boot, so the
  * deployment's hard links into the OSTree repository survive; /boot with {@code mkfs.ext4 -d}
  * from the sysroot's /boot plus GRUB's menu and modules; the ESP with {@code mkfs.vfat} and
  * mtools. ext4 features are pinned and the UUIDs derive from the build seed. The GPT is written
@@ -43,7 +46,8 @@ import java.util.stream.Stream;
  * blocks skipped, so the image stays sparse), GRUB's BIOS boot code is patched in, and the
  * partition table is read back and compared with the layout.
  *
- * <p>Inputs: {@code sysroot} (deploy) and {@code bootloader}. Output: {@code disk.raw}.
+ * <p>Inputs: {@code sysroot} (deploy), {@code bootloader}, and for an XFS root {@code tools}.
+ * Output: {@code disk.raw}.
  */
 public final class PartitionStage implements Stage<PartitionOptions> {
 
@@ -193,12 +197,55 @@ public final class PartitionStage implements Stage<PartitionOptions> {
         context.tools().run(MkfsBtrfs.call(new MkfsBtrfs.Options(rootDir, rootImage, uuid,
             "root")));
       }
+      case "xfs" -> {
+        ToolTree tools = new ToolTree(context.input("tools").resolve("root"));
+        String kernel = kernelVersion(rootDir);
+        List<String> configs;
+        try (Stream<Path> files = Files.list(tools.file(MkfsXfs.CONFIG_DIR))) {
+          configs = files.map(p -> p.getFileName().toString()).toList();
+        }
+        String xfsConfig =
+            MkfsXfs.ltsConfig(configs, kernel)
+                .orElseThrow(
+                    () ->
+                        new BadInputException(
+                            "the image's kernel " + kernel + " is older than every mkfs.xfs "
+                                + "configuration " + configs,
+                            "use --rootfs ext4 or btrfs"));
+        context.progress("mkfs.xfs with " + xfsConfig + " for kernel " + kernel);
+        allocate(rootImage, root.sizeBytes());
+        context.tools().run(
+            tools.wrap(
+                MkfsXfs.call(
+                    new MkfsXfs.Options(
+                        rootDir, rootImage, uuid, "root",
+                        tools.file(MkfsXfs.CONFIG_DIR + "/" + xfsConfig)))));
+      }
       default ->
           throw new BadInputException(
-              "root file system " + options.rootFsType() + " cannot be built without mounts here",
-              "use --rootfs ext4 or btrfs (xfsprogs 6.1 cannot copy a directory with its hard "
-                  + "links and xattrs into a new file system)");
+              "root file system " + options.rootFsType() + " is not supported",
+              "use --rootfs ext4, xfs or btrfs");
     }
+  }
+
+  /** The kernel version of the first deployment: its {@code usr/lib/modules} directory name. */
+  static String kernelVersion(Path sysroot) throws IOException {
+    for (String deployment : deployments(sysroot)) {
+      Path modules = sysroot.resolve(deployment).resolve("usr/lib/modules");
+      if (Files.isDirectory(modules)) {
+        try (Stream<Path> dirs = Files.list(modules)) {
+          List<String> versions =
+              dirs.filter(d -> Files.isRegularFile(d.resolve("vmlinuz")))
+                  .map(d -> d.getFileName().toString())
+                  .sorted()
+                  .toList();
+          if (!versions.isEmpty()) {
+            return versions.get(versions.size() - 1);
+          }
+        }
+      }
+    }
+    throw new IOException("no deployment in " + sysroot + " has a kernel in usr/lib/modules");
   }
 
   /** The deployment roots, relative to the sysroot: {@code ostree/deploy/OS/deploy/CSUM.N}. */

@@ -55,9 +55,17 @@ public record ToolCall(
     return new ToolCall(argv, environment, directory, timeout, stdout, file);
   }
 
-  /** The program's name, as shown in labels and errors. */
+  /**
+   * The program's name, as shown in labels and errors: the file name of {@code argv[0]}, or for a
+   * program started through a dynamic loader ({@code ld.so … --argv0 NAME PROGRAM …}), NAME.
+   */
   public String tool() {
     String program = argv.get(0);
-    return program.substring(program.lastIndexOf('/') + 1);
+    String name = program.substring(program.lastIndexOf('/') + 1);
+    int argv0 = argv.indexOf("--argv0");
+    if (name.startsWith("ld-linux") && argv0 > 0 && argv0 + 1 < argv.size()) {
+      return argv.get(argv0 + 1);
+    }
+    return name;
   }
 }

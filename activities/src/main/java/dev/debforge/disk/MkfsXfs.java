@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * Makes an XFS file system in a file with {@code mkfs.xfs}, filled from a directory.
  *
  * <p>{@code -p file=DIR} copies a directory with its owners, modes, timestamps, xattrs and hard
- * links (xfsprogs 6.17 and later; Debian 12's 6.1 only reads prototype files, which lose hard
- * links and xattrs, so the partition stage runs a newer mkfs.xfs from a {@code tools} tree). A
+ * links: xfsprogs 6.17 added it and 7.1 fixed its hard-link detection, so {@link #MINIMUM} is
+ * 7.1. Debian 12's 6.1 only reads prototype files, which lose hard links and xattrs, so the
+ * partition stage runs a newer mkfs.xfs from a {@code tools} tree. A
  * new mkfs.xfs turns on features an older kernel cannot mount; xfsprogs ships one configuration
  * per long-term kernel ({@code lts_6.1.conf}, …) and {@link #ltsConfig} picks the one for the
  * image's kernel.
@@ -29,6 +30,10 @@ public final class MkfsXfs {
   /** Where xfsprogs keeps its per-kernel configurations. */
   public static final String CONFIG_DIR = "/usr/share/xfsprogs/mkfs";
 
+  /** The first xfsprogs whose directory import keeps hard links. */
+  public static final List<Integer> MINIMUM = List.of(7, 1);
+
+  private static final Pattern VERSION = Pattern.compile("mkfs\\.xfs version (\\d+)\\.(\\d+)\\S*");
   private static final Pattern LTS = Pattern.compile("lts_(\\d+)\\.(\\d+)\\.conf");
   private static final Pattern KERNEL = Pattern.compile("(\\d+)\\.(\\d+).*");
 
@@ -67,6 +72,34 @@ public final class MkfsXfs {
             "-p", "file=" + o.sourceDir(),
             o.image().toString()));
     return ToolCall.of(argv, TIMEOUT);
+  }
+
+  /** {@code mkfs.xfs -V}, which prints its version. */
+  public static ToolCall version() {
+    return ToolCall.of(List.of("mkfs.xfs", "-V"), Duration.ofMinutes(1));
+  }
+
+  /**
+   * Checks what {@link #version()} printed.
+   *
+   * @return the version, as printed
+   * @throws IllegalArgumentException if it is older than {@link #MINIMUM} or cannot be read
+   */
+  public static String requireMinimum(String versionOutput) {
+    Matcher m = VERSION.matcher(versionOutput.strip());
+    if (!m.find()) {
+      throw new IllegalArgumentException(
+          "cannot read the version of mkfs.xfs from '" + versionOutput.strip() + "'");
+    }
+    int major = Integer.parseInt(m.group(1));
+    int minor = Integer.parseInt(m.group(2));
+    String version = m.group().substring("mkfs.xfs version ".length());
+    if (major < MINIMUM.get(0) || major == MINIMUM.get(0) && minor < MINIMUM.get(1)) {
+      throw new IllegalArgumentException(
+          "mkfs.xfs " + version + " is older than " + MINIMUM.get(0) + "." + MINIMUM.get(1)
+              + ", the first whose directory import keeps hard links");
+    }
+    return version;
   }
 
   /**

@@ -154,4 +154,20 @@ class MkfsToolsTest {
     assertEquals(Optional.empty(), MkfsXfs.ltsConfig(shipped, "4.9.0-19-amd64"));
     assertThrows(IllegalArgumentException.class, () -> MkfsXfs.ltsConfig(shipped, "vmlinuz"));
   }
+
+  @Test
+  void anXfsprogsOlderThanSevenOneIsRefusedForItsDirectoryImport() {
+    assertEquals("7.2.0", MkfsXfs.requireMinimum("mkfs.xfs version 7.2.0\n"));
+    assertEquals("7.1.1", MkfsXfs.requireMinimum("mkfs.xfs version 7.1.1"));
+    assertEquals("10.0.0", MkfsXfs.requireMinimum("mkfs.xfs version 10.0.0"));
+    for (String old : List.of("mkfs.xfs version 6.1.0", "mkfs.xfs version 6.17.0",
+        "mkfs.xfs version 7.0.0")) {
+      assertTrue(
+          assertThrows(IllegalArgumentException.class, () -> MkfsXfs.requireMinimum(old))
+              .getMessage()
+              .contains("older than 7.1"),
+          old);
+    }
+    assertThrows(IllegalArgumentException.class, () -> MkfsXfs.requireMinimum("garbage"));
+  }
 }

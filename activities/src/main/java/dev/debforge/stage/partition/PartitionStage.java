@@ -199,6 +199,15 @@ public final class PartitionStage implements Stage<PartitionOptions> {
       }
       case "xfs" -> {
         ToolTree tools = new ToolTree(context.input("tools").resolve("root"));
+        String version;
+        try {
+          version =
+              MkfsXfs.requireMinimum(context.tools().run(tools.wrap(MkfsXfs.version())).stdout());
+        } catch (IllegalArgumentException e) {
+          throw new BadInputException(
+              e.getMessage() + " (from the tools step: " + context.facts("tools") + ")",
+              "the mirror's sid is too old for an xfs root; use --rootfs ext4 or btrfs");
+        }
         String kernel = kernelVersion(rootDir);
         List<String> configs;
         try (Stream<Path> files = Files.list(tools.file(MkfsXfs.CONFIG_DIR))) {
@@ -212,7 +221,8 @@ public final class PartitionStage implements Stage<PartitionOptions> {
                             "the image's kernel " + kernel + " is older than every mkfs.xfs "
                                 + "configuration " + configs,
                             "use --rootfs ext4 or btrfs"));
-        context.progress("mkfs.xfs with " + xfsConfig + " for kernel " + kernel);
+        context.progress(
+            "mkfs.xfs " + version + " with " + xfsConfig + " for kernel " + kernel);
         allocate(rootImage, root.sizeBytes());
         context.tools().run(
             tools.wrap(

@@ -46,7 +46,9 @@ class RecipeTest {
         Recipe recipe = parser.parse(RECIPES.resolve("minimal-bookworm.yaml"));
         assertEquals("minimal-bookworm", recipe.name());
         assertEquals("bookworm", recipe.base().suite());
-        assertEquals(List.of("console=ttyS0,115200"), recipe.kernel().args());
+        assertEquals(List.of("amd64", "arm64"), recipe.architectures());
+        assertEquals(
+                List.of("console=ttyAMA0,115200", "console=ttyS0,115200"), recipe.kernel().args());
         assertEquals("debian", recipe.users().get(0).name());
         assertEquals("/etc/motd", recipe.files().get(0).path());
         assertEquals(List.of(), recipe.packages().install());

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Times container → qcow2 (and raw) per step and prints the image sizes, apparent and allocated.
 #   bench/disk.sh [IMAGE]   (default: composes recipes/minimal-bookworm.yaml first; run as root)
+#   ROOTFS=xfs bench/disk.sh   (the root file system: ext4, the default, xfs or btrfs; xfs adds
+#   the tools step, which unpacks sid's xfsprogs)
 # Uses a fresh store, so every disk step runs; the compose (when needed) is timed apart.
 set -euo pipefail
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,7 +14,7 @@ if [[ -z "$image" ]]; then
     --progress quiet -o "oci-archive:$work/image.oci.tar"
   image="oci-archive:$work/image.oci.tar"
 fi
-"$top/debforge" build "$image" --type qcow2,raw --store "$work/store" --progress quiet --json \
+"$top/debforge" build "$image" --type qcow2,raw --rootfs "${ROOTFS:-ext4}" --store "$work/store" --progress quiet --json \
   -o "$work/out" > "$work/build.json"
 python3 - "$work/build.json" <<'PY'
 import json, os, sys

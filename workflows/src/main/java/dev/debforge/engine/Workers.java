@@ -6,6 +6,9 @@ import dev.debforge.activity.StageRuntime;
 import dev.debforge.process.HostTools;
 import dev.debforge.workflow.ImageBuildWorkflowImpl;
 import io.temporal.activity.DynamicActivity;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -15,6 +18,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One debforge worker process on a {@link WorkerFactory}: the workflow on
@@ -23,16 +31,31 @@ import java.util.UUID;
  */
 public final class Workers {
 
+  /**
+   * How often a worker looks for builds that hold one of its slots but ended without giving it
+   * back: a terminated or timed-out workflow runs none of its own code, so no release comes.
+   */
+  static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+
+  private static final Logger LOG = Logger.getLogger(Workers.class.getName());
+
   private final String workerId;
   private final HostLease lease;
   private final BuildSlots slots;
   private final List<Worker> claimWorkers;
+  private final WorkflowClient client;
 
-  private Workers(String workerId, HostLease lease, BuildSlots slots, List<Worker> claimWorkers) {
+  private Workers(
+      String workerId,
+      HostLease lease,
+      BuildSlots slots,
+      List<Worker> claimWorkers,
+      WorkflowClient client) {
     this.workerId = workerId;
     this.lease = lease;
     this.slots = slots;
     this.claimWorkers = claimWorkers;
+    this.client = client;
   }
 
   /**
@@ -94,9 +117,63 @@ public final class Workers {
     Worker own = factory.newWorker(lease.taskQueue(), options(maxBuilds + 2));
     own.registerActivitiesImplementations(planner, host, stages);
 
-    Workers workers = new Workers(workerId, lease, slots, List.copyOf(claimWorkers));
+    Workers workers =
+        new Workers(
+            workerId, lease, slots, List.copyOf(claimWorkers), factory.getWorkflowClient());
     slots.listen(workers::pauseClaims);
+    workers.sweepWhile(factory);
     return workers;
+  }
+
+  /** Sweeps the slots every {@link #SWEEP_EVERY} until the factory shuts down. */
+  private void sweepWhile(WorkerFactory factory) {
+    ScheduledExecutorService sweeper =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "debforge-slot-sweep");
+              thread.setDaemon(true);
+              return thread;
+            });
+    long every = SWEEP_EVERY.toMillis();
+    sweeper.scheduleWithFixedDelay(
+        () -> {
+          if (factory.isShutdown() || factory.isTerminated()) {
+            sweeper.shutdown();
+          } else if (factory.isStarted()) {
+            releaseEndedBuilds();
+          }
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Gives back the slots of builds whose workflow has ended or is gone. A build whose state the
+   * service cannot tell now keeps its slot until the next sweep.
+   *
+   * @return the builds whose slots were given back
+   */
+  public List<String> releaseEndedBuilds() {
+    List<String> released = new ArrayList<>();
+    for (String buildId : slots.builds()) {
+      WorkflowExecutionStatus status;
+      try {
+        status = client.newUntypedWorkflowStub(buildId).describe().getStatus();
+      } catch (WorkflowNotFoundException e) {
+        status = null;
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "cannot tell whether build " + buildId + " still runs", e);
+        continue;
+      }
+      if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        slots.release(buildId);
+        released.add(buildId);
+        LOG.info("build " + buildId + " ended without giving its slot back ("
+            + (status == null ? "not found" : status) + "); the slot is free again");
+      }
+    }
+    return released;
   }
 
   private void pauseClaims(boolean full) {

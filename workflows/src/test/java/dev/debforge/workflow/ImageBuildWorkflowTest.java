@@ -214,6 +214,26 @@ class ImageBuildWorkflowTest {
   }
 
   @Test
+  void aTerminatedBuildGivesItsSlotBackAtTheNextSweep() throws Exception {
+    blockConfigure = new CountDownLatch(1);
+    Workers a = worker("a", 1);
+    ImageBuildWorkflow stuck = workflow("stuck", 3);
+    WorkflowClient.start(stuck::build, request());
+    while (!workersSeen.contains("a:configure")) {
+      Thread.sleep(20);
+    }
+    assertEquals(List.of(), a.releaseEndedBuilds(), "a running build keeps its slot");
+    WorkflowStub.fromTyped(stuck).terminate("stuck for good");
+    blockConfigure.countDown();
+    // Terminated, the workflow runs no more code of its own: no release comes from it.
+    assertEquals(List.of("stuck"), a.slots().builds());
+    assertEquals(List.of("stuck"), a.releaseEndedBuilds());
+    assertEquals(List.of(), a.slots().builds());
+    ImageBuildWorkflow next = workflow("next", 3);
+    assertEquals(3, next.build(request()).steps().size(), "the freed slot takes the next build");
+  }
+
+  @Test
   void aStepWhoseInputIsMissingMovesTheBuildInsteadOfFailingIt() {
     worker("a", 1);
     failOnce.put(

@@ -62,11 +62,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  *
  * Entry names lose their {@code ./} prefixes; an absolute name or one with a {@code ..}
  * component is refused, naming the layer and the entry. Symlinks met on the way to an entry are
- * followed as inside a chroot: an absolute target starts again at the root and {@code ..} stops
- * at the root, so an entry can never land outside it ({@code link -> /} followed by {@code
- * link/etc/passwd} writes the root's own {@code etc/passwd}); a resolved path outside the root
- * is refused all the same, as a second line of defence. A hard link's target is resolved the same
- * way, so it cannot name a file outside the root.
+ * followed as the image will see them, with the root as {@code /}: an absolute target starts
+ * again at the root ({@code var/run -> /run} followed by {@code var/run/x} writes the root's own
+ * {@code run/x}). A target whose {@code ..} climbs above the root points out of it, and an entry
+ * or a hard link going through such a symlink is refused, naming the symlink; a resolved path
+ * outside the root is refused all the same, as a second line of defence. A hard link's target is
+ * resolved the same way, so it cannot name a file outside the root.
  *
  * <h2>Replacing entries</h2>
  *
@@ -331,6 +332,7 @@ public final class LayerExtractor {
         throws IOException, OciException {
       Deque<String> pending = new ArrayDeque<>(names);
       List<String> done = new ArrayList<>();
+      String via = null;
       int links = 0;
       while (!pending.isEmpty()) {
         String name = pending.pollFirst();
@@ -338,9 +340,12 @@ public final class LayerExtractor {
           continue;
         }
         if (name.equals("..")) {
-          if (!done.isEmpty()) {
-            done.remove(done.size() - 1);
+          if (done.isEmpty()) {
+            // Entry names with ".." are refused before this, so the climb is a link target's.
+            throw refused(
+                entryName, "goes through the symlink " + via + ", which points out of the root");
           }
+          done.remove(done.size() - 1);
           continue;
         }
         Path candidate = join(done).resolve(name);
@@ -349,6 +354,7 @@ public final class LayerExtractor {
             throw refused(entryName, "goes through more than " + MAX_SYMLINKS + " symlinks");
           }
           String target = Files.readSymbolicLink(candidate).toString();
+          via = "'" + root.relativize(candidate) + " -> " + target + "'";
           if (target.startsWith("/")) {
             done.clear();
           }

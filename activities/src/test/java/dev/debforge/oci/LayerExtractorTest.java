@@ -174,17 +174,44 @@ class LayerExtractorTest {
   }
 
   @Test
-  void symlinkEscapesAreConfinedToTheRoot() throws Exception {
-    Path outside = dir.resolve("jail");
-    Files.createDirectories(outside);
+  void absoluteSymlinksAreFollowedInsideTheRoot() throws Exception {
     Path root =
         extract(
-            t -> t.symlink("abs", "/").symlink("rel", "../../..").dir("etc", 0755),
-            t -> t.file("abs/etc/passwd", "abs").file("rel/etc/group", "rel"));
+            t -> t.symlink("abs", "/").dir("run", 0755).dir("var", 0755).symlink("var/run", "/run"),
+            t -> t.file("abs/etc/passwd", "abs").file("var/run/pid", "1"));
     assertEquals("abs", Files.readString(root.resolve("etc/passwd")));
-    assertEquals("rel", Files.readString(root.resolve("etc/group")));
+    assertEquals("1", Files.readString(root.resolve("run/pid")));
     assertFalse(Files.exists(dir.resolve("etc")));
-    assertFalse(Files.exists(Path.of("/etc/group.debforge-test")));
+  }
+
+  @Test
+  void anEntryThroughASymlinkClimbingOutOfTheRootIsRefused() throws Exception {
+    Path layout =
+        image(t -> t.dir("usr", 0755).symlink("usr/out", "../../..").file("usr/out/etc/x", "x"));
+    OciException e =
+        assertThrows(
+            OciException.class,
+            () ->
+                new LayerExtractor(tools)
+                    .extract(OciImageReader.open(layout, "t"), dir.resolve("root"), (a, b) -> {}));
+    assertTrue(e.getMessage().contains("'usr/out/etc/x'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("symlink 'usr/out -> ../../..', which points out of the root"),
+        e.getMessage());
+    assertFalse(Files.exists(dir.resolve("etc")));
+  }
+
+  @Test
+  void aHardLinkThroughASymlinkClimbingOutOfTheRootIsRefused() throws Exception {
+    Path layout = image(t -> t.symlink("up", "..").hardlink("stolen", "up/etc/passwd"));
+    OciException e =
+        assertThrows(
+            OciException.class,
+            () ->
+                new LayerExtractor(tools)
+                    .extract(OciImageReader.open(layout, "t"), dir.resolve("root"), (a, b) -> {}));
+    assertTrue(e.getMessage().contains("'stolen'"), e.getMessage());
+    assertTrue(e.getMessage().contains("points out of the root"), e.getMessage());
   }
 
   @Test

@@ -7,8 +7,10 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.stage.convert.DiskType;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options {@code build} and {@code run} share: what disks to make and where. */
@@ -26,8 +28,8 @@ final class DiskOptions {
       names = {"-o", "--output"},
       paramLabel = "DIR",
       defaultValue = "output",
-      description = "Directory for the disks, as TYPE/FILE like bootc-image-builder "
-          + "(default: ${DEFAULT-VALUE}).")
+      description = "Directory for the disks, in subdirectories named like bootc-image-builder's:"
+          + " qcow2/disk.qcow2, image/disk.raw, vpc/disk.vhd, … (default: ${DEFAULT-VALUE}).")
   String output;
 
   @Option(
@@ -96,16 +98,29 @@ final class DiskOptions {
     }
   }
 
+  /**
+   * The types asked for, in order, a repeated one once. Two types that write the same file (raw
+   * and ami are both {@code image/disk.raw}) are refused rather than one overwriting the other.
+   */
   List<String> types() {
     List<String> chosen = types.isEmpty() ? List.of("qcow2") : types;
-    for (String type : chosen) {
+    Map<String, DiskType> byFile = new LinkedHashMap<>();
+    for (String text : chosen) {
+      DiskType type;
       try {
-        DiskType.parse(type);
+        type = DiskType.parse(text.strip());
       } catch (IllegalArgumentException e) {
         throw new UserError("--type: " + e.getMessage());
       }
+      String file = type.directory() + "/" + type.fileName();
+      DiskType other = byFile.putIfAbsent(file, type);
+      if (other != null && other != type) {
+        throw new UserError(
+            "--type: " + other.id() + " and " + type.id() + " are both written to " + file
+                + "\nHint: ask for one of them; the file is the same disk");
+      }
     }
-    return List.copyOf(chosen);
+    return byFile.values().stream().map(DiskType::id).toList();
   }
 
   String rootfs() {
@@ -124,7 +139,7 @@ final class DiskOptions {
   }
 
   static long parseSize(String text) {
-    String t = text.strip().toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
+    String t = text.replace(" ", "").toUpperCase(Locale.ROOT).replace("IB", "").replace("B", "");
     long unit = 1;
     char last = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
     switch (last) {

@@ -58,4 +58,40 @@ class DiskOptionsTest {
         e.getMessage().startsWith(config + ":1:21: customizations.hostname: unknown key"),
         e.getMessage());
   }
+
+  private static DiskOptions disks(String... args) {
+    BuildCommand command = new BuildCommand();
+    String[] all = new String[args.length + 1];
+    all[0] = "oci:/img";
+    System.arraycopy(args, 0, all, 1, args.length);
+    new CommandLine(command).parseArgs(all);
+    return command.disks;
+  }
+
+  @Test
+  void typesKeepTheirOrderAndARepeatedOneCountsOnce() {
+    assertEquals(List.of("qcow2"), disks().types());
+    assertEquals(List.of("vmdk", "qcow2", "raw"), disks("--type", "VMDK,qcow2,raw,qcow2").types());
+  }
+
+  @Test
+  void twoTypesWritingOneFileAreAUserError() {
+    UserError e = assertThrows(UserError.class, () -> disks("--type", "raw,ami").types());
+    assertTrue(e.getMessage().startsWith("--type: raw and ami are both written to image/disk.raw"),
+        e.getMessage());
+    UserError unknown = assertThrows(UserError.class, () -> disks("--type", "iso9660").types());
+    assertTrue(unknown.getMessage().contains("unknown disk type 'iso9660'"), unknown.getMessage());
+  }
+
+  @Test
+  void sizesTakeBinaryUnits() {
+    assertEquals(10L << 30, DiskOptions.parseSize("10G"));
+    assertEquals(8192L << 20, DiskOptions.parseSize("8192M"));
+    assertEquals(10L << 30, DiskOptions.parseSize("10 GiB"));
+    assertEquals(4096, DiskOptions.parseSize("4096"));
+    for (String bad : List.of("", "G", "-1G", "0", "ten", "99999999999T")) {
+      UserError e = assertThrows(UserError.class, () -> DiskOptions.parseSize(bad), bad);
+      assertTrue(e.getMessage().contains("is not a size"), e.getMessage());
+    }
+  }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param commandOutputs each command's output, in the order they ran
  * @param commandExitCodes each command's exit status, in the same order
  * @param transcriptTail the last lines of the console, cleaned of escape sequences
+ * @param loginScreen the last console lines when the login prompt appeared, the prompt last
+ *     ({@code debian login:}), or empty when it did not appear
  */
 public record BootReport(
     boolean reachedLogin,
@@ -22,10 +24,18 @@ public record BootReport(
     String accelerator,
     Map<String, String> commandOutputs,
     Map<String, Integer> commandExitCodes,
-    String transcriptTail) {
+    String transcriptTail,
+    String loginScreen) {
 
   public BootReport {
+    loginScreen = loginScreen == null ? "" : loginScreen;
     commandOutputs = Collections.unmodifiableMap(new LinkedHashMap<>(commandOutputs));
     commandExitCodes = Collections.unmodifiableMap(new LinkedHashMap<>(commandExitCodes));
+  }
+
+  /** The prompt line of {@link #loginScreen()}, like {@code debian login:}; empty if none. */
+  public String loginPrompt() {
+    String[] lines = loginScreen.strip().split("\n");
+    return lines[lines.length - 1].strip();
   }
 }

@@ -38,6 +38,9 @@ public final class BootVerifier {
   /** How long a boot may take to the login prompt under TCG, measured at 35–100 s here. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
   static final int TAIL_LINES = 40;
+
+  /** How many console lines {@link BootReport#loginScreen()} keeps, the prompt last. */
+  static final int LOGIN_SCREEN_LINES = 4;
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
   static final Duration TICK = Duration.ofSeconds(10);
@@ -113,7 +116,14 @@ public final class BootVerifier {
         qemu.waitFor(30, TimeUnit.SECONDS);
       }
       return new BootReport(
-          true, secondsToLogin, firmware, accelerator, outputs, exits, console.tail(TAIL_LINES));
+          true,
+          secondsToLogin,
+          firmware,
+          accelerator,
+          outputs,
+          exits,
+          console.tail(TAIL_LINES),
+          session.loginScreen);
     }
   }
 
@@ -125,6 +135,7 @@ public final class BootVerifier {
     private final String firmware;
     private final String accelerator;
     private final Duration timeout;
+    private String loginScreen = "";
 
     Session(
         ProcessLauncher.Running qemu,
@@ -157,6 +168,7 @@ public final class BootVerifier {
         String text = event.group();
         if (text.equals("login: ")) {
           double seconds = (System.nanoTime() - started) / 1e9;
+          loginScreen = console.tail(LOGIN_SCREEN_LINES);
           progress.accept(String.format(Locale.ROOT, "login prompt after %.1f s", seconds));
           return seconds;
         } else if (text.startsWith("Linux version")) {
@@ -282,7 +294,7 @@ public final class BootVerifier {
       message.append("\nHint: ").append(hint);
       return new BootFailedException(
           message.toString(),
-          new BootReport(false, 0, firmware, accelerator, Map.of(), Map.of(), tail));
+          new BootReport(false, 0, firmware, accelerator, Map.of(), Map.of(), tail, ""));
     }
 
     private String hintFor(boolean firmwareSeen, boolean kernelSeen) {

@@ -63,6 +63,10 @@ class BootVerifierTest {
             .verify(options(), null, List.of(), Duration.ofSeconds(20), dir.resolve("c.log"));
     assertTrue(report.reachedLogin());
     assertTrue(report.commandOutputs().isEmpty());
+    assertTrue(
+        report.loginScreen().matches("(?s).*Debian GNU/Linux 12 debian ttyS0\\s+debian login: ?"),
+        report.loginScreen());
+    assertEquals("debian login:", report.loginPrompt());
     assertFalse(fake.isAlive());
   }
 

@@ -45,7 +45,8 @@ final class VerifyCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Parameters(paramLabel = "DISK", description = "The disk image (raw, qcow2, vmdk, vhd).")
+  @Parameters(paramLabel = "DISK", description = "The disk image: raw, qcow2, vmdk, vhd, vhdx or"
+      + " vdi, told by its name (or --format).")
   Path disk;
 
   @Option(names = "--firmware", defaultValue = "uefi", description = "uefi or bios (default: "
@@ -87,6 +88,9 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     if (!Files.isRegularFile(disk)) {
       throw new UserError("no disk image at " + disk);
+    }
+    if (timeout < 1) {
+      throw new UserError("--timeout " + timeout + " is not a time\nHint: give seconds, like 300");
     }
     if ((user == null) != (password == null) || (!commands.isEmpty() && user == null)) {
       throw new UserError("--user and --password go together, and --command needs them");
@@ -146,6 +150,7 @@ final class VerifyCommand implements Callable<Integer> {
       out.put("secondsToLogin", report.secondsToLogin());
       out.put("firmware", report.firmware());
       out.put("accelerator", report.accelerator());
+      out.put("loginScreen", report.loginScreen());
       out.put("commands", report.commandOutputs());
       out.put("exitCodes", report.commandExitCodes());
       out.put("passed", report.reachedLogin() && commandsPassed);
@@ -156,7 +161,9 @@ final class VerifyCommand implements Callable<Integer> {
           .println(
               disk + ": login prompt after "
                   + String.format(Locale.ROOT, "%.1f", report.secondsToLogin()) + " s ("
-                  + report.firmware() + ", " + report.accelerator() + ")");
+                  + report.firmware() + ", " + report.accelerator() + "):");
+      report.loginScreen().strip().lines().forEach(line ->
+          spec.commandLine().getOut().println("  | " + line));
       report.commandOutputs().forEach((command, output) ->
           spec.commandLine().getOut().println("$ " + command + "\n" + output));
     }

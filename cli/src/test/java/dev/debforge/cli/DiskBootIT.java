@@ -81,6 +81,8 @@ class DiskBootIT {
 
   private static void assertBootedTheDeployment(JsonNode report, String groups) {
     assertTrue(report.get("reachedLogin").asBoolean());
+    String screen = report.get("loginScreen").asText();
+    assertTrue(screen.strip().endsWith("login:"), "what verify saw: " + screen);
     JsonNode commands = report.get("commands");
     String cmdline = commands.get("cat /proc/cmdline").asText();
     assertTrue(cmdline.contains("root=UUID="), cmdline);
@@ -151,6 +153,13 @@ class DiskBootIT {
     }
     String listing = Tools.run("tar", "-tzf", out.resolve("gce/image.tar.gz").toString());
     assertEquals("disk.raw\n", listing);
+    Path gce = Files.createDirectories(out.resolve("gce-unpacked"));
+    Tools.run("tar", "-xzf", out.resolve("gce/image.tar.gz").toString(), "-C", gce.toString());
+    Tools.run("qemu-img", "compare", "-f", "raw", "-F", "raw",
+        out.resolve("image/disk.raw").toString(), gce.resolve("disk.raw").toString());
+    long gceAllocated = Long.parseLong(Tools.run("du", "--block-size=1",
+        gce.resolve("disk.raw").toString()).split("\\s+")[0]);
+    assertTrue(gceAllocated < rawSize / 4, "the gce disk.raw unpacks sparse: " + gceAllocated);
     Path ova = out.resolve("ova/image.ova");
     assertEquals("disk.ovf\ndisk.vmdk\ndisk.mf\n", Tools.run("tar", "-tf", ova.toString()));
     Path unpacked = Files.createDirectories(out.resolve("ova-unpacked"));

@@ -145,6 +145,7 @@ public final class VerifyStage implements Stage<VerifyOptions> {
     facts.put("secondsToLogin", String.format(Locale.ROOT, "%.1f", report.secondsToLogin()));
     facts.put("firmware", report.firmware());
     facts.put("accelerator", report.accelerator());
+    facts.put("prompt", report.loginPrompt());
     for (int i = 0; i < commands.size(); i++) {
       String output = report.commandOutputs().getOrDefault(commands.get(i), "");
       facts.put("cmd." + (i + 1), bounded(output.strip()));
@@ -217,6 +218,10 @@ public final class VerifyStage implements Stage<VerifyOptions> {
       return "vmdk";
     } else if (name.endsWith(".vhd") || name.endsWith(".vpc")) {
       return "vpc";
+    } else if (name.endsWith(".vhdx")) {
+      return "vhdx";
+    } else if (name.endsWith(".vdi")) {
+      return "vdi";
     }
     return "raw";
   }

@@ -49,6 +49,8 @@ class VerifyStageTest {
     Path disk = VerifyStage.diskFile(dir, null);
     assertEquals("qcow2", VerifyStage.formatOf(disk));
     assertEquals("vpc", VerifyStage.formatOf(Path.of("a.vhd")));
+    assertEquals("vhdx", VerifyStage.formatOf(Path.of("vhdx/disk.vhdx")));
+    assertEquals("vdi", VerifyStage.formatOf(Path.of("vdi/disk.VDI")));
     assertEquals("raw", VerifyStage.formatOf(Path.of("disk.img")));
   }
 
@@ -68,12 +70,21 @@ class VerifyStageTest {
     outputs.put("uname -r", "6.1.0-test");
     outputs.put("yes", "y\n".repeat(5000));
     BootReport report =
-        new BootReport(true, 42.13, "uefi", "tcg", outputs, Map.of("uname -r", 0, "yes", 0), "");
+        new BootReport(
+            true,
+            42.13,
+            "uefi",
+            "tcg",
+            outputs,
+            Map.of("uname -r", 0, "yes", 0),
+            "",
+            "Debian GNU/Linux 12 debian ttyS0\n\ndebian login: ");
     Map<String, String> facts = VerifyStage.facts(report, List.of("uname -r", "yes"));
     assertEquals("yes", facts.get("login"));
     assertEquals("42.1", facts.get("secondsToLogin"));
     assertEquals("uefi", facts.get("firmware"));
     assertEquals("tcg", facts.get("accelerator"));
+    assertEquals("debian login:", facts.get("prompt"));
     assertEquals("6.1.0-test", facts.get("cmd.1"));
     assertEquals("0", facts.get("cmd.1.exit"));
     assertEquals(VerifyStage.FACT_LIMIT, facts.get("cmd.2").length());

@@ -87,6 +87,25 @@ class MkfsToolsTest {
   }
 
   @Test
+  void xfsDbMarksEveryDeploymentImmutableInOneRun() {
+    assertEquals(
+        List.of(
+            "xfs_db", "-x",
+            "-c", "path /ostree/deploy/debian/deploy/abc.0", "-c", "write core.immutable 1",
+            "-c", "path /ostree/deploy/debian/deploy/def.0", "-c", "write core.immutable 1",
+            "root.xfs"),
+        XfsDb.setImmutable(
+                Path.of("root.xfs"),
+                List.of("/ostree/deploy/debian/deploy/abc.0", "/ostree/deploy/debian/deploy/def.0"))
+            .argv());
+    assertThrows(
+        IllegalArgumentException.class, () -> XfsDb.setImmutable(Path.of("f"), List.of("/a b")));
+    assertThrows(
+        IllegalArgumentException.class, () -> XfsDb.setImmutable(Path.of("f"), List.of("a")));
+    assertThrows(IllegalArgumentException.class, () -> XfsDb.setImmutable(Path.of("f"), List.of()));
+  }
+
+  @Test
   void mkfsVfatMakesFat32WithVolumeIdAndLabel() {
     assertEquals(
         List.of("mkfs.vfat", "-F", "32", "-i", "1234ABCD", "-n", "ESP", "--invariant", "esp.img"),

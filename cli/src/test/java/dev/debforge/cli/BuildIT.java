@@ -89,11 +89,14 @@ class BuildIT {
             "--user", "debian", "--password", "debian", "--json",
             "--command", "findmnt -no FSTYPE /sysroot",
             "--command", links,
+            "--command", "lsattr -d / | cut -c1-5",
             "--command", "ostree admin status");
     assertEquals(0, verify.exitCode(), verify.err());
     JsonNode report = JSON.readTree(verify.out());
     assertEquals("xfs", report.get("commands").get("findmnt -no FSTYPE /sysroot").asText());
     assertEquals("2", report.get("commands").get(links).asText());
+    assertEquals("----i", report.get("commands").get("lsattr -d / | cut -c1-5").asText(),
+        "the deployment root is immutable, as ostree leaves it");
     assertTrue(report.get("commands").get("ostree admin status").asText().startsWith("* debian "));
   }
 

@@ -9,6 +9,7 @@ import dev.debforge.disk.MkfsBtrfs;
 import dev.debforge.disk.MkfsExt4;
 import dev.debforge.disk.MkfsVfat;
 import dev.debforge.disk.MkfsXfs;
+import dev.debforge.disk.XfsDb;
 import dev.debforge.disk.Mtools;
 import dev.debforge.disk.Partition;
 import dev.debforge.disk.PartitionRole;
@@ -61,7 +62,7 @@ public final class PartitionStage implements Stage<PartitionOptions> {
 
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -230,6 +231,11 @@ public final class PartitionStage implements Stage<PartitionOptions> {
                     new MkfsXfs.Options(
                         rootDir, rootImage, uuid, "root",
                         tools.file(MkfsXfs.CONFIG_DIR + "/" + xfsConfig)))));
+        // Like mkfs.ext4 -d, mkfs.xfs -p file= leaves inode flags out.
+        List<String> deployments = deployments(rootDir).stream().map(d -> "/" + d).toList();
+        if (!deployments.isEmpty()) {
+          context.tools().run(tools.wrap(XfsDb.setImmutable(rootImage, deployments)));
+        }
       }
       default ->
           throw new BadInputException(

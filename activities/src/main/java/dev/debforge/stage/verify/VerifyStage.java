@@ -66,7 +66,7 @@ public final class VerifyStage implements Stage<VerifyOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override

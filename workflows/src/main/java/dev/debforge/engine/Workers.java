@@ -15,8 +15,11 @@ import io.temporal.worker.WorkerOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,9 +36,21 @@ public final class Workers {
 
   /**
    * How often a worker looks for builds that hold one of its slots but ended without giving it
-   * back: a terminated or timed-out workflow runs none of its own code, so no release comes.
+   * back: a terminated or timed-out workflow runs none of its own code, so no release comes. A
+   * slot is freed when two sweeps in a row see its build ended, so that a step of the build
+   * still running here has had a heartbeat refused, and stopped, before another build comes.
    */
-  static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+  public static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
+
+  /** The states in which a workflow runs no more code; anything else may still release. */
+  private static final Set<WorkflowExecutionStatus> ENDED =
+      EnumSet.of(
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT,
+          WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW);
 
   private static final Logger LOG = Logger.getLogger(Workers.class.getName());
 
@@ -44,6 +59,7 @@ public final class Workers {
   private final BuildSlots slots;
   private final List<Worker> claimWorkers;
   private final WorkflowClient client;
+  private final Set<String> seenEnded = new HashSet<>();
 
   private Workers(
       String workerId,
@@ -82,19 +98,25 @@ public final class Workers {
       StageRuntime runtime,
       PlanActivities planner,
       int maxBuilds) {
-    return register(factory, architectures, new StageActivity(runtime), planner, maxBuilds);
+    return register(
+        factory, architectures, new StageActivity(runtime), planner, maxBuilds, SWEEP_EVERY);
   }
 
   /**
    * Registers a worker process whose stages are the given dynamic activity, as tests script
    * them.
+   *
+   * @param sweepEvery how often to free the slots of builds that ended without releasing them
+   *     (see {@link #SWEEP_EVERY}), or {@link Duration#ZERO} to leave that to {@link
+   *     #releaseEndedBuilds} calls
    */
   public static Workers register(
       WorkerFactory factory,
       Collection<String> architectures,
       DynamicActivity stages,
       PlanActivities planner,
-      int maxBuilds) {
+      int maxBuilds,
+      Duration sweepEvery) {
     String workerId = newWorkerId();
     HostLease lease =
         new HostLease(TaskQueues.forWorker(workerId), HostTools.hostName() + " pid "
@@ -121,12 +143,14 @@ public final class Workers {
         new Workers(
             workerId, lease, slots, List.copyOf(claimWorkers), factory.getWorkflowClient());
     slots.listen(workers::pauseClaims);
-    workers.sweepWhile(factory);
+    if (!sweepEvery.isZero()) {
+      workers.sweepWhile(factory, sweepEvery);
+    }
     return workers;
   }
 
-  /** Sweeps the slots every {@link #SWEEP_EVERY} until the factory shuts down. */
-  private void sweepWhile(WorkerFactory factory) {
+  /** Sweeps the slots periodically until the factory shuts down. */
+  private void sweepWhile(WorkerFactory factory, Duration sweepEvery) {
     ScheduledExecutorService sweeper =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -134,13 +158,20 @@ public final class Workers {
               thread.setDaemon(true);
               return thread;
             });
-    long every = SWEEP_EVERY.toMillis();
+    long every = sweepEvery.toMillis();
     sweeper.scheduleWithFixedDelay(
         () -> {
           if (factory.isShutdown() || factory.isTerminated()) {
             sweeper.shutdown();
-          } else if (factory.isStarted()) {
-            releaseEndedBuilds();
+            return;
+          }
+          try {
+            if (factory.isStarted()) {
+              releaseEndedBuilds();
+            }
+          } catch (RuntimeException e) {
+            // A task that throws is never run again: log and sweep next time.
+            LOG.log(Level.WARNING, "the slot sweep failed; it runs again in " + sweepEvery, e);
           }
         },
         every,
@@ -149,28 +180,35 @@ public final class Workers {
   }
 
   /**
-   * Gives back the slots of builds whose workflow has ended or is gone. A build whose state the
-   * service cannot tell now keeps its slot until the next sweep.
+   * One sweep: gives back the slots of builds that this sweep and the one before saw ended or
+   * gone. A build whose state the service cannot tell now keeps its slot.
    *
    * @return the builds whose slots were given back
    */
-  public List<String> releaseEndedBuilds() {
+  public synchronized List<String> releaseEndedBuilds() {
+    List<String> held = slots.builds();
+    seenEnded.retainAll(held);
     List<String> released = new ArrayList<>();
-    for (String buildId : slots.builds()) {
-      WorkflowExecutionStatus status;
+    for (String buildId : held) {
+      String ended;
       try {
-        status = client.newUntypedWorkflowStub(buildId).describe().getStatus();
+        WorkflowExecutionStatus status =
+            client.newUntypedWorkflowStub(buildId).describe().getStatus();
+        ended = ENDED.contains(status) ? status.name() : null;
       } catch (WorkflowNotFoundException e) {
-        status = null;
+        ended = "not found";
       } catch (RuntimeException e) {
-        LOG.log(Level.FINE, "cannot tell whether build " + buildId + " still runs", e);
+        LOG.log(Level.WARNING, "cannot tell whether build " + buildId + " still runs", e);
         continue;
       }
-      if (status != WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+      if (ended == null) {
+        seenEnded.remove(buildId);
+      } else if (!seenEnded.add(buildId)) {
+        seenEnded.remove(buildId);
         slots.release(buildId);
         released.add(buildId);
-        LOG.info("build " + buildId + " ended without giving its slot back ("
-            + (status == null ? "not found" : status) + "); the slot is free again");
+        LOG.info("build " + buildId + " ended without giving its slot back (" + ended
+            + "); the slot is free again");
       }
     }
     return released;

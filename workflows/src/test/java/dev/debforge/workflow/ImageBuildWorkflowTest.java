@@ -26,6 +26,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +103,9 @@ class ImageBuildWorkflowTest {
 
   private Workers worker(String name, int maxBuilds) {
     WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
-    Workers workers = Workers.register(factory, List.of("amd64"), stages(name), planner, maxBuilds);
+    Workers workers =
+        Workers.register(
+            factory, List.of("amd64"), stages(name), planner, maxBuilds, Duration.ZERO);
     factory.start();
     factories.add(factory);
     return workers;
@@ -225,7 +228,10 @@ class ImageBuildWorkflowTest {
     assertEquals(List.of(), a.releaseEndedBuilds(), "a running build keeps its slot");
     WorkflowStub.fromTyped(stuck).terminate("stuck for good");
     blockConfigure.countDown();
-    // Terminated, the workflow runs no more code of its own: no release comes from it.
+    // Terminated, the workflow runs no more code of its own: no release comes from it. The
+    // first sweep that sees it ended leaves its step time to stop; the second frees the slot.
+    assertEquals(List.of("stuck"), a.slots().builds());
+    assertEquals(List.of(), a.releaseEndedBuilds());
     assertEquals(List.of("stuck"), a.slots().builds());
     assertEquals(List.of("stuck"), a.releaseEndedBuilds());
     assertEquals(List.of(), a.slots().builds());

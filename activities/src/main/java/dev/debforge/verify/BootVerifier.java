@@ -168,7 +168,7 @@ public final class BootVerifier {
         String text = event.group();
         if (text.equals("login: ")) {
           double seconds = (System.nanoTime() - started) / 1e9;
-          loginScreen = console.tail(LOGIN_SCREEN_LINES);
+          loginScreen = console.linesBefore(event.end(), LOGIN_SCREEN_LINES);
           progress.accept(String.format(Locale.ROOT, "login prompt after %.1f s", seconds));
           return seconds;
         } else if (text.startsWith("Linux version")) {

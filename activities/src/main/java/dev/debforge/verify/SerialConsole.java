@@ -134,7 +134,15 @@ public final class SerialConsole implements AutoCloseable {
 
   /** The last lines of the cleaned output, for error messages. */
   public synchronized String tail(int lines) {
-    String text = clean.text().toString().stripTrailing();
+    return linesBefore(clean.text().length(), lines);
+  }
+
+  /**
+   * The lines of the cleaned output that end at {@code end} (a match's {@link MatchResult#end()}),
+   * at most {@code lines} of them: what the screen showed at that moment.
+   */
+  public synchronized String linesBefore(int end, int lines) {
+    String text = clean.text().subSequence(0, end).toString().stripTrailing();
     int at = text.length();
     for (int i = 0; i < lines && at > 0; i++) {
       at = text.lastIndexOf('\n', at - 1);
@@ -165,7 +173,8 @@ public final class SerialConsole implements AutoCloseable {
 
   private void pump() {
     char[] buffer = new char[4096];
-    try (Reader in = new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8)) {
+    try (Reader in =
+        new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8)) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
         synchronized (this) {

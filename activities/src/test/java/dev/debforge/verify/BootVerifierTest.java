@@ -71,6 +71,20 @@ class BootVerifierTest {
   }
 
   @Test
+  void theLoginScreenEndsAtThePromptEvenWhenMoreFollows() throws Exception {
+    FakeConsole fake =
+        new FakeConsole(
+            dir.resolve("console.sock"),
+            FakeConsole.BOOT + "\r\n[   42.000000] a late kernel message\r\n",
+            "secret");
+    BootReport report =
+        new BootVerifier(fake, m -> {}, () -> {})
+            .verify(options(), null, List.of(), Duration.ofSeconds(20), dir.resolve("c.log"));
+    assertEquals("debian login:", report.loginPrompt(), report.loginScreen());
+    assertFalse(report.loginScreen().contains("late"), report.loginScreen());
+  }
+
+  @Test
   void failsWithTheConsoleTailAndAHintWhenNoLoginAppears() throws Exception {
     FakeConsole fake =
         new FakeConsole(
@@ -82,7 +96,8 @@ class BootVerifierTest {
             BootFailedException.class,
             () ->
                 new BootVerifier(fake, m -> {}, () -> {})
-                    .verify(options(), null, List.of(), Duration.ofSeconds(2), dir.resolve("c.log")));
+                    .verify(
+                        options(), null, List.of(), Duration.ofSeconds(2), dir.resolve("c.log")));
     String message = failure.getMessage();
     assertTrue(message.startsWith("the guest did not reach a login prompt within 2 s"), message);
     assertTrue(message.contains("    stuck here"), message);
@@ -102,7 +117,8 @@ class BootVerifierTest {
             BootFailedException.class,
             () ->
                 new BootVerifier(fake, m -> {}, () -> {})
-                    .verify(options(), null, List.of(), Duration.ofSeconds(60), dir.resolve("c.log")));
+                    .verify(
+                        options(), null, List.of(), Duration.ofSeconds(60), dir.resolve("c.log")));
     assertTrue(failure.getMessage().startsWith("the firmware found no bootable device"));
     assertTrue((System.nanoTime() - started) / 1e9 < 10);
   }

@@ -19,7 +19,8 @@ public final class XfsDb {
   private XfsDb() {}
 
   /**
-   * Sets {@code core.immutable} on each inode, in one run.
+   * Sets {@code core.immutable} on each inode, in one run, and prints it back: xfs_db exits 0
+   * after a command it could not parse, so {@link #requireImmutable} reads what it printed.
    *
    * @param paths absolute paths inside the file system, without blanks (xfs_db splits its
    *     commands on them and has no quoting)
@@ -34,9 +35,27 @@ public final class XfsDb {
         throw new IllegalArgumentException(
             "xfs_db needs an absolute path without blanks or control characters: " + path);
       }
-      argv.addAll(List.of("-c", "path " + path, "-c", "write core.immutable 1"));
+      argv.addAll(
+          List.of(
+              "-c", "path " + path, "-c", "write core.immutable 1", "-c", "print core.immutable"));
     }
     argv.add(image.toString());
     return ToolCall.of(argv, TIMEOUT);
+  }
+
+  /**
+   * Checks what {@link #setImmutable} printed: each inode's {@code core.immutable = 1}, read
+   * back after the write.
+   *
+   * @throws IllegalStateException when fewer inodes than {@code count} read back as immutable
+   */
+  public static void requireImmutable(String output, int count) {
+    long set = output.lines().filter(line -> line.strip().equals("core.immutable = 1")).count();
+    // The write echoes the new value and the print reads it back: two lines per inode.
+    if (set < 2L * count) {
+      throw new IllegalStateException(
+          "xfs_db did not mark " + count + " deployment(s) immutable; it printed: "
+              + output.strip());
+    }
   }
 }

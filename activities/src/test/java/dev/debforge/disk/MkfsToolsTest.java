@@ -92,7 +92,9 @@ class MkfsToolsTest {
         List.of(
             "xfs_db", "-x",
             "-c", "path /ostree/deploy/debian/deploy/abc.0", "-c", "write core.immutable 1",
+            "-c", "print core.immutable",
             "-c", "path /ostree/deploy/debian/deploy/def.0", "-c", "write core.immutable 1",
+            "-c", "print core.immutable",
             "root.xfs"),
         XfsDb.setImmutable(
                 Path.of("root.xfs"),
@@ -103,6 +105,19 @@ class MkfsToolsTest {
     assertThrows(
         IllegalArgumentException.class, () -> XfsDb.setImmutable(Path.of("f"), List.of("a")));
     assertThrows(IllegalArgumentException.class, () -> XfsDb.setImmutable(Path.of("f"), List.of()));
+  }
+
+  @Test
+  void xfsDbsOutputMustReadEveryInodeBackAsImmutable() {
+    XfsDb.requireImmutable("core.immutable = 1\ncore.immutable = 1\n", 1);
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () -> XfsDb.requireImmutable("field immutable not found\nparsing error\n", 1));
+    assertTrue(e.getMessage().contains("parsing error"), e.getMessage());
+    assertThrows(
+        IllegalStateException.class,
+        () -> XfsDb.requireImmutable("core.immutable = 1\ncore.immutable = 1\n", 2));
   }
 
   @Test

@@ -9,12 +9,12 @@ import dev.debforge.disk.MkfsBtrfs;
 import dev.debforge.disk.MkfsExt4;
 import dev.debforge.disk.MkfsVfat;
 import dev.debforge.disk.MkfsXfs;
-import dev.debforge.disk.XfsDb;
 import dev.debforge.disk.Mtools;
 import dev.debforge.disk.Partition;
 import dev.debforge.disk.PartitionRole;
 import dev.debforge.disk.Sfdisk;
 import dev.debforge.disk.SparseCopy;
+import dev.debforge.disk.XfsDb;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
@@ -234,7 +234,9 @@ public final class PartitionStage implements Stage<PartitionOptions> {
         // Like mkfs.ext4 -d, mkfs.xfs -p file= leaves inode flags out.
         List<String> deployments = deployments(rootDir).stream().map(d -> "/" + d).toList();
         if (!deployments.isEmpty()) {
-          context.tools().run(tools.wrap(XfsDb.setImmutable(rootImage, deployments)));
+          XfsDb.requireImmutable(
+              context.tools().run(tools.wrap(XfsDb.setImmutable(rootImage, deployments))).stdout(),
+              deployments.size());
         }
       }
       default ->

@@ -118,18 +118,17 @@ public final class PlanActivitiesImpl implements PlanActivities {
   }
 
   private static DiskPlan.Disks disks(BuildRequest request) throws BadInputException {
-    for (String type : request.types()) {
-      try {
-        DiskType.parse(type);
-      } catch (IllegalArgumentException e) {
-        throw new BadInputException("--type: " + e.getMessage(), null);
-      }
+    List<String> types;
+    try {
+      types = DiskType.select(request.types()).stream().map(DiskType::id).toList();
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--type: " + e.getMessage(), null);
     }
-    if (request.types().isEmpty()) {
+    if (types.isEmpty()) {
       throw new BadInputException("no disk type asked for", "give --type qcow2 (or raw, …)");
     }
     return new DiskPlan.Disks(
-        request.types(),
+        types,
         request.rootFsType() == null ? "ext4" : request.rootFsType(),
         request.diskSizeBytes(),
         request.kernelArgs(),

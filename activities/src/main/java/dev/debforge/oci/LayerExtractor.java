@@ -283,7 +283,8 @@ public final class LayerExtractor {
         setFileMetadata(path, entry, xattrs);
       } else {
         throw refused(
-            entry.getName(), "has a tar entry type debforge does not extract (sparse, multi-volume or unknown)");
+            entry.getName(),
+            "has a tar entry type debforge does not extract (sparse, multi-volume or unknown)");
       }
     }
 
@@ -325,8 +326,8 @@ public final class LayerExtractor {
     }
 
     /**
-     * Resolves names below the root, following symlinks as inside a chroot; the last name is
-     * followed only when {@code followLast}.
+     * Resolves names below the root, following symlinks with the root as {@code /}; the last
+     * name is followed only when {@code followLast}.
      */
     private Path resolve(List<String> names, boolean followLast, String entryName)
         throws IOException, OciException {

@@ -7,10 +7,8 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.stage.convert.DiskType;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options {@code build} and {@code run} share: what disks to make and where. */
@@ -98,29 +96,15 @@ final class DiskOptions {
     }
   }
 
-  /**
-   * The types asked for, in order, a repeated one once. Two types that write the same file (raw
-   * and ami are both {@code image/disk.raw}) are refused rather than one overwriting the other.
-   */
+  /** The types asked for, in order, a repeated one once (see {@link DiskType#select}). */
   List<String> types() {
-    List<String> chosen = types.isEmpty() ? List.of("qcow2") : types;
-    Map<String, DiskType> byFile = new LinkedHashMap<>();
-    for (String text : chosen) {
-      DiskType type;
-      try {
-        type = DiskType.parse(text.strip());
-      } catch (IllegalArgumentException e) {
-        throw new UserError("--type: " + e.getMessage());
-      }
-      String file = type.directory() + "/" + type.fileName();
-      DiskType other = byFile.putIfAbsent(file, type);
-      if (other != null && other != type) {
-        throw new UserError(
-            "--type: " + other.id() + " and " + type.id() + " are both written to " + file
-                + "\nHint: ask for one of them; the file is the same disk");
-      }
+    try {
+      return DiskType.select(types.isEmpty() ? List.of("qcow2") : types).stream()
+          .map(DiskType::id)
+          .toList();
+    } catch (IllegalArgumentException e) {
+      throw new UserError("--type: " + e.getMessage());
     }
-    return byFile.values().stream().map(DiskType::id).toList();
   }
 
   String rootfs() {

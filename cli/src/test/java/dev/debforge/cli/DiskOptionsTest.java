@@ -77,7 +77,7 @@ class DiskOptionsTest {
   @Test
   void twoTypesWritingOneFileAreAUserError() {
     UserError e = assertThrows(UserError.class, () -> disks("--type", "raw,ami").types());
-    assertTrue(e.getMessage().startsWith("--type: raw and ami are both written to image/disk.raw"),
+    assertTrue(e.getMessage().startsWith("--type: raw and ami are both written to image/disk.raw,"),
         e.getMessage());
     UserError unknown = assertThrows(UserError.class, () -> disks("--type", "iso9660").types());
     assertTrue(unknown.getMessage().contains("unknown disk type 'iso9660'"), unknown.getMessage());

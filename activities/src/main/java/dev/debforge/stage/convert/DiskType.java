@@ -2,8 +2,10 @@ package dev.debforge.stage.convert;
 
 import dev.debforge.disk.QemuImg;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The disk image types {@code debforge build --type} makes, with the file names
@@ -64,6 +66,27 @@ public enum DiskType {
     }
     throw new IllegalArgumentException(
         "unknown disk type '" + text + "'; debforge makes " + ids());
+  }
+
+  /**
+   * The types asked for, in order, a repeated one once.
+   *
+   * @throws IllegalArgumentException for an unknown type, or two that write the same file (raw
+   *     and ami are both {@code image/disk.raw}), which would overwrite each other
+   */
+  public static List<DiskType> select(List<String> texts) {
+    Map<String, DiskType> byPath = new LinkedHashMap<>();
+    for (String text : texts) {
+      DiskType type = parse(text.strip());
+      String path = type.directory + "/" + type.fileName;
+      DiskType other = byPath.putIfAbsent(path, type);
+      if (other != null && other != type) {
+        throw new IllegalArgumentException(
+            other.id + " and " + type.id + " are both written to " + path
+                + ", the same disk: ask for one of them");
+      }
+    }
+    return List.copyOf(byPath.values());
   }
 
   public static List<String> ids() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.disk.QemuImg;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,19 @@ class DiskTypeTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> DiskType.parse("iso"));
     assertTrue(e.getMessage().startsWith("unknown disk type 'iso'; debforge makes [raw, qcow2"),
+        e.getMessage());
+  }
+
+  @Test
+  void selectionKeepsOrderCountsRepeatsOnceAndRefusesTwoTypesForOneFile() {
+    assertEquals(
+        List.of(DiskType.VMDK, DiskType.QCOW2, DiskType.RAW),
+        DiskType.select(List.of("vmdk", "QCOW2", " raw", "qcow2")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DiskType.select(List.of("ami", "qcow2", "raw")));
+    assertEquals(
+        "ami and raw are both written to image/disk.raw, the same disk: ask for one of them",
         e.getMessage());
   }
 }

@@ -12,13 +12,21 @@ public final class Main {
     // server has no worker heartbeats, which the SDK warns about once per run. Its timers are
     // never removed: a step that runs past its schedule-to-start timeout (30 s) makes it log
     // "Failure trying to add task for an activity retry … Not in INITIATED" with a stack trace
-    // when the stale timer fires, though the step is unaffected.
+    // when the stale timer fires, though the step is unaffected. A failed step and the build it
+    // fails are reported by debforge itself, with the failure's message and hint; the SDK's own
+    // warnings would print both stack traces before it.
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");
     setDefault("org.slf4j.simpleLogger.log.io.temporal.internal.worker.HeartbeatManager", "error");
     setDefault(
         "org.slf4j.simpleLogger.log.io.temporal.internal.testservice.TestWorkflowMutableStateImpl",
         "off");
+    setDefault(
+        "org.slf4j.simpleLogger.log.io.temporal.internal.activity"
+            + ".ActivityTaskExecutors$ActivityTaskExecutor",
+        "error");
+    setDefault(
+        "org.slf4j.simpleLogger.log.io.temporal.internal.sync.WorkflowExecutionHandler", "error");
   }
 
   private static void setDefault(String property, String value) {

@@ -121,6 +121,30 @@ class BuildIT {
   }
 
   @Test
+  void aDockerArchiveForAnotherArchitectureIsRefusedNamingBoth() throws Exception {
+    Path tree = Files.createDirectories(work.resolve("foreign/etc"));
+    Files.writeString(tree.resolve("hostname"), "foreign\n");
+    Path tar = work.resolve("foreign.tar");
+    Tools.run("tar", "--create", "--file=" + tar, "--directory=" + work.resolve("foreign"), ".");
+    Path layout = work.resolve("foreign-layout");
+    new OciImageWriter()
+        .write(layout, List.of(tar),
+            new ImageConfig("arm64", Instant.EPOCH, Map.of("containers.bootc", "1"), List.of(),
+                List.of(), List.of(), "latest"));
+    Path archive = work.resolve("foreign.docker.tar");
+    Tools.run("skopeo", "copy", "oci:" + layout + ":latest",
+        "docker-archive:" + archive + ":debforge/foreign:latest");
+    CliRun build =
+        CliRun.of("build", "docker-archive:" + archive, "--arch", "amd64", "-o",
+            work.resolve("never-foreign").toString(), "--store", ComposeIT.STORE.toString());
+    assertEquals(2, build.exitCode(), build.err());
+    assertTrue(build.err().contains("is for architecture 'arm64', but this build is for amd64"),
+        build.err());
+    assertTrue(build.err().contains("Hint: use the image built for amd64"), build.err());
+    assertTrue(Files.notExists(work.resolve("never-foreign/qcow2")));
+  }
+
+  @Test
   void unknownDiskTypeIsAUsageError() {
     CliRun build = CliRun.of("build", "oci:/nonexistent", "--type", "qcow3");
     assertEquals(2, build.exitCode());

@@ -12,6 +12,12 @@ public interface BuildEvents {
   /** One line a tool printed. */
   void toolOutput(String buildId, String step, String line);
 
+  /**
+   * A step failed with this message (its hint included). The CLI reports a failed build itself,
+   * so only a standalone worker prints these.
+   */
+  default void failed(String buildId, String step, String message) {}
+
   /** Events that go nowhere. */
   BuildEvents NONE =
       new BuildEvents() {

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -99,7 +100,17 @@ public final class StageRuntime {
                 liveness.progress(message);
               });
       writeLine(logWriter, "# " + STARTED + " on " + HOST + " (pid " + PID + ")");
-      StageOutput output = runTyped(stage, context, step.options());
+      StageOutput output;
+      try {
+        output = runTyped(stage, context, step.options());
+      } catch (Exception e) {
+        // The log ends with why the step stopped, for `debforge logs`.
+        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+        writeLine(logWriter, String.format(Locale.ROOT, "# failed after %.1f s: %s",
+            (System.nanoTime() - started) / 1e9, why.replace("\n", "\n# ")));
+        events.failed(request.buildId(), step.name(), why);
+        throw e;
+      }
       double seconds = (System.nanoTime() - started) / 1e9;
       if (step.key() == null) {
         return new StepResult(step.name(), step.stage(), null, false, seconds, output.facts());

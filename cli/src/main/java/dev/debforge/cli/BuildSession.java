@@ -41,10 +41,15 @@ final class BuildSession implements AutoCloseable {
    * the tools' lines) on standard error.
    */
   static StageRuntime runtime(GlobalOptions options, PrintWriter err) {
+    return runtime(options, err, false);
+  }
+
+  /** The stages, the store and the console events; a worker also prints the failed steps. */
+  static StageRuntime runtime(GlobalOptions options, PrintWriter err, boolean printFailures) {
     return new StageRuntime(
         options.openStore(),
         BuiltinStages.registry(),
-        new ConsoleEvents(err, !options.quiet(), options.verbose));
+        new ConsoleEvents(err, !options.quiet(), options.verbose, printFailures));
   }
 
   WorkflowClient client() {

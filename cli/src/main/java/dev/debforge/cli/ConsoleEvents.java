@@ -9,11 +9,19 @@ final class ConsoleEvents implements BuildEvents {
   private final PrintWriter err;
   private final boolean progress;
   private final boolean tools;
+  private final boolean failures;
 
-  ConsoleEvents(PrintWriter err, boolean progress, boolean tools) {
+  /**
+   * @param progress print the stages' progress messages
+   * @param tools print every line the tools print
+   * @param failures print each failed step with its build, as a worker does: the CLI's own
+   *     commands report a failed build themselves
+   */
+  ConsoleEvents(PrintWriter err, boolean progress, boolean tools, boolean failures) {
     this.err = err;
     this.progress = progress;
     this.tools = tools;
+    this.failures = failures;
   }
 
   @Override
@@ -27,6 +35,13 @@ final class ConsoleEvents implements BuildEvents {
   public void toolOutput(String buildId, String step, String line) {
     if (tools) {
       print("      " + step + " | " + line);
+    }
+  }
+
+  @Override
+  public void failed(String buildId, String step, String message) {
+    if (failures) {
+      print("build " + buildId + ": step " + step + " failed: " + message);
     }
   }
 

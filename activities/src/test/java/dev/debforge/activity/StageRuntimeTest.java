@@ -1,0 +1,87 @@
+package dev.debforge.activity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debforge.plan.PlannedStep;
+import dev.debforge.plan.StepRequest;
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.Stage;
+import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.StageOutput;
+import dev.debforge.store.Store;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StageRuntimeTest {
+
+  @TempDir Path dir;
+
+  /** A stage that reports progress, then refuses its input. */
+  static final class Refusing implements Stage<Map> {
+    @Override
+    public String id() {
+      return "refusing";
+    }
+
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public Class<Map> optionsType() {
+      return Map.class;
+    }
+
+    @Override
+    public StageOutput run(StageContext context, Map options) throws Exception {
+      context.progress("looking at the input");
+      throw new BadInputException("the input is wrong", "give another");
+    }
+  }
+
+  @Test
+  void aFailedStepsLogEndsWithWhyAndTheEventsHearOfIt() throws Exception {
+    Store store = new Store(dir.resolve("store"));
+    List<String> failures = new CopyOnWriteArrayList<>();
+    BuildEvents events =
+        new BuildEvents() {
+          @Override
+          public void progress(String buildId, String step, String message) {}
+
+          @Override
+          public void toolOutput(String buildId, String step, String line) {}
+
+          @Override
+          public void failed(String buildId, String step, String message) {
+            failures.add(buildId + " " + step + " " + message);
+          }
+        };
+    StageRuntime runtime =
+        new StageRuntime(store, new StageRegistry().add(new Refusing()), events);
+    PlannedStep step = new PlannedStep("refusing", "refusing", "a".repeat(64), "{}", Map.of());
+    StepRequest request = new StepRequest("build-1", "amd64", step, Map.of());
+
+    BadInputException e =
+        assertThrows(BadInputException.class, () -> runtime.run(request, Liveness.NONE));
+
+    List<String> log = Files.readAllLines(store.logFile("build-1", "refusing"));
+    assertTrue(log.get(0).startsWith("# " + StageRuntime.STARTED), log.toString());
+    assertEquals("# looking at the input", log.get(1));
+    assertTrue(
+        log.get(2).matches("# failed after \\d+\\.\\d s: the input is wrong"), log.toString());
+    assertEquals("# Hint: give another", log.get(3), "every line of the failure is a comment");
+    assertEquals(4, log.size(), log.toString());
+    assertEquals(List.of("build-1 refusing " + e.getMessage()), failures);
+    assertSame(BadInputException.class, e.getClass());
+    assertTrue(store.lookup("a".repeat(64)).isEmpty(), "nothing is stored for a failed step");
+  }
+}

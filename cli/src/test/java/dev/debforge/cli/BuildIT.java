@@ -121,7 +121,7 @@ class BuildIT {
   }
 
   @Test
-  void aDockerArchiveForAnotherArchitectureIsRefusedNamingBoth() throws Exception {
+  void anArm64ImageFromADockerArchiveOrContainersStorageIsRefusedNamingBoth() throws Exception {
     Path tree = Files.createDirectories(work.resolve("foreign/etc"));
     Files.writeString(tree.resolve("hostname"), "foreign\n");
     Path tar = work.resolve("foreign.tar");
@@ -131,17 +131,24 @@ class BuildIT {
         .write(layout, List.of(tar),
             new ImageConfig("arm64", Instant.EPOCH, Map.of("containers.bootc", "1"), List.of(),
                 List.of(), List.of(), "latest"));
+    // containers-storage with the vfs driver needs no mount; the store lives in the test's dir.
+    String storage = "containers-storage:[vfs@" + work.resolve("graph") + "+"
+        + work.resolve("run") + "]localhost/foreign:latest";
     Path archive = work.resolve("foreign.docker.tar");
-    Tools.run("skopeo", "copy", "oci:" + layout + ":latest",
-        "docker-archive:" + archive + ":debforge/foreign:latest");
-    CliRun build =
-        CliRun.of("build", "docker-archive:" + archive, "--arch", "amd64", "-o",
-            work.resolve("never-foreign").toString(), "--store", ComposeIT.STORE.toString());
-    assertEquals(2, build.exitCode(), build.err());
-    assertTrue(build.err().contains("is for architecture 'arm64', but this build is for amd64"),
-        build.err());
-    assertTrue(build.err().contains("Hint: use the image built for amd64"), build.err());
-    assertTrue(Files.notExists(work.resolve("never-foreign/qcow2")));
+    for (String image : List.of("docker-archive:" + archive, storage)) {
+      String destination = image.startsWith("docker-archive:")
+          ? image + ":debforge/foreign:latest"
+          : image;
+      Tools.run("skopeo", "copy", "oci:" + layout + ":latest", destination);
+      CliRun build =
+          CliRun.of("build", image, "--arch", "amd64", "-o",
+              work.resolve("never-foreign").toString(), "--store", ComposeIT.STORE.toString());
+      assertEquals(2, build.exitCode(), image + ": " + build.err());
+      assertTrue(build.err().contains("is for architecture 'arm64', but this build is for amd64"),
+          build.err());
+      assertTrue(build.err().contains("Hint: use the image built for amd64"), build.err());
+      assertTrue(Files.notExists(work.resolve("never-foreign/qcow2")));
+    }
   }
 
   @Test

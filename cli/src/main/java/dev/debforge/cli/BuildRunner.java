@@ -41,6 +41,8 @@ final class BuildRunner {
   private final GlobalOptions options;
   private final PrintWriter out;
   private final PrintWriter err;
+  /** The in-process worker's events, when the build runs here; null otherwise. */
+  private ConsoleEvents events;
 
   BuildRunner(GlobalOptions options, PrintWriter out, PrintWriter err) {
     this.options = options;
@@ -53,9 +55,19 @@ final class BuildRunner {
     Thread killTools = new Thread(BuildRunner::killChildren, "debforge-stop-tools");
     Runtime.getRuntime().addShutdownHook(killTools);
     try (BuildSession session = BuildSession.open(options, architecture, err)) {
+      events = session.events();
+      if (events != null) {
+        events.holdUntilAnnounced();
+      }
       String buildId = start(session.client(), request, idPrefix, Builds.DEFAULT_PRIORITY);
       progress("build " + buildId + " started");
-      return await(session.client(), buildId);
+      try {
+        return await(session.client(), buildId);
+      } finally {
+        if (events != null) {
+          events.releaseAll();
+        }
+      }
     } finally {
       try {
         Runtime.getRuntime().removeShutdownHook(killTools);
@@ -100,7 +112,7 @@ final class BuildRunner {
     ImageBuildWorkflow workflow = client.newWorkflowStub(ImageBuildWorkflow.class, buildId);
     WorkflowStub stub = WorkflowStub.fromTyped(workflow);
     CompletableFuture<BuildResult> result = stub.getResultAsync(BuildResult.class);
-    follow(workflow, result);
+    follow(buildId, workflow, result);
     try {
       BuildResult done = result.get();
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -112,7 +124,8 @@ final class BuildRunner {
   }
 
   /** Prints each step as it starts and ends, until the build is over. */
-  private void follow(ImageBuildWorkflow workflow, CompletableFuture<BuildResult> result)
+  private void follow(
+      String buildId, ImageBuildWorkflow workflow, CompletableFuture<BuildResult> result)
       throws InterruptedException {
     Map<String, String> shown = new HashMap<>();
     String title = null;
@@ -147,10 +160,21 @@ final class BuildRunner {
           shown.remove(step.name());
           continue;
         }
-        shown.put(step.name(), step.state());
+        String previous = shown.put(step.name(), step.state());
         String counter = "[" + (i + 1) + "/" + steps.size() + "] ";
+        boolean running = step.state().equals("running");
+        boolean ended = List.of("done", "failed", "cancelled").contains(step.state());
+        // The step's own lines go under its running line, and before the line that ends it; a
+        // step that ran between two looks at the build gets its running line when it has lines.
+        if (running
+            || ended && !"running".equals(previous) && events != null
+                && events.holds(buildId, step.name())) {
+          progress(counter + step.name());
+        }
+        if (running || ended) {
+          announce(buildId, step.name());
+        }
         switch (step.state()) {
-          case "running" -> progress(counter + step.name());
           case "done" ->
               progress(counter + step.name() + " done in " + seconds(step.seconds()));
           case "cached" -> progress(counter + step.name() + " cached");
@@ -192,7 +216,12 @@ final class BuildRunner {
     progress("built " + result.title() + " in " + seconds(seconds) + " (" + hits + " of "
         + result.steps().size() + " steps from the cache)");
     for (Map<String, String> artifact : result.artifacts()) {
-      progress("  " + artifact.get("artifact") + "  " + artifact.getOrDefault("digest", ""));
+      // An image names its manifest digest; a disk file its sha256.
+      String sum =
+          artifact.containsKey("digest")
+              ? artifact.get("digest")
+              : artifact.containsKey("sha256") ? "sha256:" + artifact.get("sha256") : "";
+      progress("  " + artifact.get("artifact") + "  " + sum);
     }
   }
 
@@ -253,6 +282,12 @@ final class BuildRunner {
       steps.add(step);
     }
     return steps;
+  }
+
+  private void announce(String buildId, String step) {
+    if (events != null) {
+      events.announce(buildId, step);
+    }
   }
 
   private void progress(String line) {

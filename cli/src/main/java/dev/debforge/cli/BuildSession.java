@@ -17,10 +17,12 @@ final class BuildSession implements AutoCloseable {
 
   private final WorkflowClient client;
   private final AutoCloseable closer;
+  private final ConsoleEvents events;
 
-  private BuildSession(WorkflowClient client, AutoCloseable closer) {
+  private BuildSession(WorkflowClient client, AutoCloseable closer, ConsoleEvents events) {
     this.client = client;
     this.closer = closer;
+    this.events = events;
   }
 
   static BuildSession open(GlobalOptions options, String architecture, PrintWriter err) {
@@ -28,28 +30,33 @@ final class BuildSession implements AutoCloseable {
       WorkflowServiceStubs service =
           WorkflowServiceStubs.newServiceStubs(
               WorkflowServiceStubsOptions.newBuilder().setTarget(options.temporal).build());
-      return new BuildSession(WorkflowClient.newInstance(service), service::shutdown);
+      return new BuildSession(WorkflowClient.newInstance(service), service::shutdown, null);
     }
-    StageRuntime runtime = runtime(options, err);
+    ConsoleEvents events = new ConsoleEvents(err, !options.quiet(), options.verbose, false);
+    StageRuntime runtime =
+        new StageRuntime(options.openStore(), BuiltinStages.registry(), events);
     EmbeddedEngine engine =
         EmbeddedEngine.start(architecture, runtime, new PlanActivitiesImpl(runtime.registry()));
-    return new BuildSession(engine.client(), engine);
+    return new BuildSession(engine.client(), engine, events);
   }
 
   /**
-   * The stages of an in-process worker, on the store of --store, reporting progress (and with -v
-   * the tools' lines) on standard error.
+   * The in-process worker's console events, which the command following a build holds back
+   * until it has announced each step; null when the worker runs elsewhere.
    */
-  static StageRuntime runtime(GlobalOptions options, PrintWriter err) {
-    return runtime(options, err, false);
+  ConsoleEvents events() {
+    return events;
   }
 
-  /** The stages, the store and the console events; a worker also prints the failed steps. */
-  static StageRuntime runtime(GlobalOptions options, PrintWriter err, boolean printFailures) {
+  /**
+   * The stages of a standalone worker, on the store of --store, reporting progress (and with -v
+   * the tools' lines) and each failed step on standard error.
+   */
+  static StageRuntime workerRuntime(GlobalOptions options, PrintWriter err) {
     return new StageRuntime(
         options.openStore(),
         BuiltinStages.registry(),
-        new ConsoleEvents(err, !options.quiet(), options.verbose, printFailures));
+        new ConsoleEvents(err, !options.quiet(), options.verbose, true));
   }
 
   WorkflowClient client() {

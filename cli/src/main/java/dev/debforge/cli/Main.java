@@ -27,6 +27,10 @@ public final class Main {
         "error");
     setDefault(
         "org.slf4j.simpleLogger.log.io.temporal.internal.sync.WorkflowExecutionHandler", "error");
+    // Stopping the embedded engine at the end of a command may outwait a heartbeat executor's
+    // graceful stop, which the SDK reports before stopping it at once: nothing is lost.
+    setDefault(
+        "org.slf4j.simpleLogger.log.io.temporal.internal.worker.ShutdownManager", "error");
   }
 
   private static void setDefault(String property, String value) {

@@ -74,7 +74,7 @@ final class WorkerCommand implements Callable<Integer> {
           "no Temporal service answers at " + connection.target() + ": " + e.getMessage()
               + "\nHint: start one with 'debforge server' or point --temporal at a cluster");
     }
-    StageRuntime runtime = BuildSession.runtime(global, err, true);
+    StageRuntime runtime = BuildSession.workerRuntime(global, err);
     WorkerFactory factory = WorkerFactory.newInstance(connection.client());
     Workers workers =
         Workers.register(

@@ -159,15 +159,19 @@ class LayerExtractorTest {
     assertFalse(Files.exists(dir.resolve("jail/escape")));
   }
 
+  /** Extracts the layout's image "t" into dir/root, which must be refused. */
+  private OciException refusal(Path layout) {
+    return assertThrows(
+        OciException.class,
+        () ->
+            new LayerExtractor(tools)
+                .extract(OciImageReader.open(layout, "t"), dir.resolve("root"), (a, b) -> {}));
+  }
+
   @Test
   void refusesAbsoluteEntry() throws Exception {
     Path layout = image(t -> t.file("/etc/x", "x"));
-    OciException e =
-        assertThrows(
-            OciException.class,
-            () ->
-                new LayerExtractor(tools)
-                    .extract(OciImageReader.open(layout, "t"), dir.resolve("root"), (a, b) -> {}));
+    OciException e = refusal(layout);
     assertTrue(e.getMessage().contains("absolute"), e.getMessage());
   }
 
@@ -186,12 +190,7 @@ class LayerExtractorTest {
   void anEntryThroughASymlinkClimbingOutOfTheRootIsRefused() throws Exception {
     Path layout =
         image(t -> t.dir("usr", 0755).symlink("usr/out", "../../..").file("usr/out/etc/x", "x"));
-    OciException e =
-        assertThrows(
-            OciException.class,
-            () ->
-                new LayerExtractor(tools)
-                    .extract(OciImageReader.open(layout, "t"), dir.resolve("root"), (a, b) -> {}));
+    OciException e = refusal(layout);
     assertTrue(e.getMessage().contains("'usr/out/etc/x'"), e.getMessage());
     assertTrue(
         e.getMessage().contains("symlink 'usr/out -> ../../..', which points out of the root"),
@@ -202,12 +201,7 @@ class LayerExtractorTest {
   @Test
   void aHardLinkThroughASymlinkClimbingOutOfTheRootIsRefused() throws Exception {
     Path layout = image(t -> t.symlink("up", "..").hardlink("stolen", "up/etc/passwd"));
-    OciException e =
-        assertThrows(
-            OciException.class,
-            () ->
-                new LayerExtractor(tools)
-                    .extract(OciImageReader.open(layout, "t"), dir.resolve("root"), (a, b) -> {}));
+    OciException e = refusal(layout);
     assertTrue(e.getMessage().contains("'stolen'"), e.getMessage());
     assertTrue(e.getMessage().contains("points out of the root"), e.getMessage());
   }
@@ -215,11 +209,7 @@ class LayerExtractorTest {
   @Test
   void refusesHardLinkOutOfRoot() throws Exception {
     Path layout = image(t -> t.hardlink("stolen", "../../etc/passwd"));
-    assertThrows(
-        OciException.class,
-        () ->
-            new LayerExtractor(tools)
-                .extract(OciImageReader.open(layout, "t"), dir.resolve("root"), (a, b) -> {}));
+    refusal(layout);
   }
 
   @Test

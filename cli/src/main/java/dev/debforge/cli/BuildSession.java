@@ -33,8 +33,7 @@ final class BuildSession implements AutoCloseable {
       return new BuildSession(WorkflowClient.newInstance(service), service::shutdown, null);
     }
     ConsoleEvents events = new ConsoleEvents(err, !options.quiet(), options.verbose, false);
-    StageRuntime runtime =
-        new StageRuntime(options.openStore(), BuiltinStages.registry(), events);
+    StageRuntime runtime = runtime(options, events);
     EmbeddedEngine engine =
         EmbeddedEngine.start(architecture, runtime, new PlanActivitiesImpl(runtime.registry()));
     return new BuildSession(engine.client(), engine, events);
@@ -53,10 +52,12 @@ final class BuildSession implements AutoCloseable {
    * the tools' lines) and each failed step on standard error.
    */
   static StageRuntime workerRuntime(GlobalOptions options, PrintWriter err) {
-    return new StageRuntime(
-        options.openStore(),
-        BuiltinStages.registry(),
-        new ConsoleEvents(err, !options.quiet(), options.verbose, true));
+    return runtime(options, new ConsoleEvents(err, !options.quiet(), options.verbose, true));
+  }
+
+  /** The built-in stages on the store of --store. */
+  private static StageRuntime runtime(GlobalOptions options, ConsoleEvents events) {
+    return new StageRuntime(options.openStore(), BuiltinStages.registry(), events);
   }
 
   WorkflowClient client() {

@@ -52,7 +52,7 @@ final class ConsoleEvents implements BuildEvents {
   /** The command has printed the step's line: its held lines follow, the next ones pass. */
   void announce(String buildId, String step) {
     synchronized (err) {
-      String key = buildId + "/" + step;
+      String key = key(buildId, step);
       if (announced.add(key)) {
         List<String> lines = held.remove(key);
         if (lines != null) {
@@ -65,7 +65,7 @@ final class ConsoleEvents implements BuildEvents {
   /** Whether lines of the step wait for its announcement. */
   boolean holds(String buildId, String step) {
     synchronized (err) {
-      return held.containsKey(buildId + "/" + step);
+      return held.containsKey(key(buildId, step));
     }
   }
 
@@ -94,7 +94,7 @@ final class ConsoleEvents implements BuildEvents {
 
   private void emit(String buildId, String step, String line) {
     synchronized (err) {
-      String key = buildId + "/" + step;
+      String key = key(buildId, step);
       if (gated && !announced.contains(key)) {
         List<String> lines = held.computeIfAbsent(key, k -> new ArrayList<>());
         if (lines.size() < MAX_HELD) {
@@ -111,6 +111,10 @@ final class ConsoleEvents implements BuildEvents {
     if (failures) {
       print("build " + buildId + ": step " + step + " failed: " + message);
     }
+  }
+
+  private static String key(String buildId, String step) {
+    return buildId + "/" + step;
   }
 
   private void print(String line) {

@@ -100,17 +100,24 @@ class BuildIT {
     assertTrue(report.get("commands").get("ostree admin status").asText().startsWith("* debian "));
   }
 
-  @Test
-  void imageWithoutTheBootcLabelIsRefusedWithExitCodeTwo() throws Exception {
-    Path tree = Files.createDirectories(work.resolve("plain/etc"));
-    Files.writeString(tree.resolve("hostname"), "plain\n");
-    Path tar = work.resolve("plain.tar");
-    Tools.run("tar", "--create", "--file=" + tar, "--directory=" + work.resolve("plain"), ".");
-    Path layout = work.resolve("plain-layout");
+  /** An OCI layout, tag "latest", of one layer holding /etc/hostname: no bootable image. */
+  private static Path smallLayout(String name, String architecture, Map<String, String> labels)
+      throws Exception {
+    Path tree = Files.createDirectories(work.resolve(name + "/etc"));
+    Files.writeString(tree.resolve("hostname"), name + "\n");
+    Path tar = work.resolve(name + ".tar");
+    Tools.run("tar", "--create", "--file=" + tar, "--directory=" + work.resolve(name), ".");
+    Path layout = work.resolve(name + "-layout");
     new OciImageWriter()
         .write(layout, List.of(tar),
-            new ImageConfig("amd64", Instant.EPOCH, Map.of(), List.of(), List.of(), List.of(),
+            new ImageConfig(architecture, Instant.EPOCH, labels, List.of(), List.of(), List.of(),
                 "latest"));
+    return layout;
+  }
+
+  @Test
+  void imageWithoutTheBootcLabelIsRefusedWithExitCodeTwo() throws Exception {
+    Path layout = smallLayout("plain", "amd64", Map.of());
     CliRun build =
         CliRun.of("build", "oci:" + layout + ":latest", "-o", work.resolve("never").toString(),
             "--store", ComposeIT.STORE.toString());
@@ -122,15 +129,7 @@ class BuildIT {
 
   @Test
   void anArm64ImageFromADockerArchiveOrContainersStorageIsRefusedNamingBoth() throws Exception {
-    Path tree = Files.createDirectories(work.resolve("foreign/etc"));
-    Files.writeString(tree.resolve("hostname"), "foreign\n");
-    Path tar = work.resolve("foreign.tar");
-    Tools.run("tar", "--create", "--file=" + tar, "--directory=" + work.resolve("foreign"), ".");
-    Path layout = work.resolve("foreign-layout");
-    new OciImageWriter()
-        .write(layout, List.of(tar),
-            new ImageConfig("arm64", Instant.EPOCH, Map.of("containers.bootc", "1"), List.of(),
-                List.of(), List.of(), "latest"));
+    Path layout = smallLayout("foreign", "arm64", Map.of("containers.bootc", "1"));
     // containers-storage with the vfs driver needs no mount; the store lives in the test's dir.
     String storage = "containers-storage:[vfs@" + work.resolve("graph") + "+"
         + work.resolve("run") + "]localhost/foreign:latest";

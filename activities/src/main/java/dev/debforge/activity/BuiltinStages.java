@@ -1,8 +1,10 @@
 package dev.debforge.activity;
 
+import dev.debforge.extension.Extensions;
 import dev.debforge.stage.bootloader.BootloaderStage;
 import dev.debforge.stage.configure.ConfigureStage;
 import dev.debforge.stage.convert.ConvertStage;
+import dev.debforge.stage.convert.DiskType;
 import dev.debforge.stage.debootstrap.DebootstrapStage;
 import dev.debforge.stage.deploy.DeployStage;
 import dev.debforge.stage.extract.ExtractStage;
@@ -15,13 +17,14 @@ import dev.debforge.stage.publishdisk.PublishDiskStage;
 import dev.debforge.stage.tools.ToolsStage;
 import dev.debforge.stage.verify.VerifyStage;
 
-/** The stages debforge ships, in pipeline order. */
+/** The stages and output types debforge ships, stages in pipeline order. */
 public final class BuiltinStages {
 
   private BuiltinStages() {}
 
-  public static StageRegistry registry() {
-    return new StageRegistry()
+  public static Extensions registry() {
+    Extensions extensions =
+        new Extensions()
         .add(new DebootstrapStage())
         .add(new ConfigureStage())
         .add(new InitramfsStage())
@@ -36,5 +39,9 @@ public final class BuiltinStages {
         .add(new ConvertStage())
         .add(new PublishDiskStage())
         .add(new VerifyStage());
+    for (DiskType type : DiskType.values()) {
+      extensions.add(type.outputType());
+    }
+    return extensions;
   }
 }

@@ -23,8 +23,11 @@ public final class Failures {
    */
   public static final String INPUT_MISSING = "InputMissing";
 
+  /** A plugin's stage failed in a way the plugin did not foresee: retrying cannot help. */
+  public static final String PLUGIN_FAILED = "PluginFailed";
+
   /** Failure types that the workflow's retry policy must not retry. */
-  public static final List<String> NON_RETRYABLE = List.of(BAD_INPUT, INPUT_MISSING);
+  public static final List<String> NON_RETRYABLE = List.of(BAD_INPUT, INPUT_MISSING, PLUGIN_FAILED);
 
   private Failures() {}
 
@@ -35,6 +38,9 @@ public final class Failures {
     }
     if (e instanceof BadInputException bad) {
       return ApplicationFailure.newNonRetryableFailure(bad.getMessage(), BAD_INPUT);
+    }
+    if (e instanceof PluginFailedException plugin) {
+      return ApplicationFailure.newNonRetryableFailure(plugin.getMessage(), PLUGIN_FAILED);
     }
     if (e instanceof InputMissingException missing) {
       return ApplicationFailure.newNonRetryableFailure(missing.getMessage(), INPUT_MISSING);

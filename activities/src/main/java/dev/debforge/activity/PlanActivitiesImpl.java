@@ -1,6 +1,9 @@
 package dev.debforge.activity;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.extension.Extensions;
+import dev.debforge.extension.Origin;
+import dev.debforge.extension.PluginOptions;
 import dev.debforge.image.ImageReference;
 import dev.debforge.image.Skopeo;
 import dev.debforge.plan.AptSources;
@@ -8,8 +11,12 @@ import dev.debforge.plan.BuildPlan;
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.ComposePlan;
 import dev.debforge.plan.DiskPlan;
+import dev.debforge.plan.Pipeline;
 import dev.debforge.plan.PlanBuilder;
+import dev.debforge.plan.PlannedStep;
+import dev.debforge.plugin.Anchor;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.OutputType;
 import dev.debforge.plugin.ToolCall;
 import dev.debforge.plugin.ToolException;
 import dev.debforge.process.HostTools;
@@ -19,7 +26,7 @@ import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
 import dev.debforge.stage.configure.ConfigureOptions.FileSpec;
-import dev.debforge.stage.convert.DiskType;
+import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,19 +35,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /** Computes build plans on the worker, where the recipe's files and the host's apt are. */
 public final class PlanActivitiesImpl implements PlanActivities {
 
-  private final StageRegistry registry;
+  private final Extensions registry;
   private final Supplier<List<String>> hostArchives;
 
-  public PlanActivitiesImpl(StageRegistry registry) {
+  public PlanActivitiesImpl(Extensions registry) {
     this(registry, PlanActivitiesImpl::hostArchiveUris);
   }
 
-  PlanActivitiesImpl(StageRegistry registry, Supplier<List<String>> hostArchives) {
+  PlanActivitiesImpl(Extensions registry, Supplier<List<String>> hostArchives) {
     this.registry = registry;
     this.hostArchives = hostArchives;
   }
@@ -64,7 +72,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
   private BuildPlan compose(BuildRequest request) throws BadInputException, IOException {
     Recipe recipe = parse(request);
     String arch = architecture(recipe, request);
-    PlanBuilder plan = new PlanBuilder(arch, id -> registry.get(id).version());
+    PlanBuilder plan = planBuilder(arch);
     ComposePlan.Steps steps = composeSteps(plan, recipe, arch, request);
     if (request.destination() != null) {
       ComposePlan.publish(
@@ -85,25 +93,68 @@ public final class PlanActivitiesImpl implements PlanActivities {
             recipe.base().effectiveMirror().orElse(null),
             recipe.base().effectiveMirror().isPresent() ? List.of() : hostArchives.get());
     return ComposePlan.add(
-        plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch());
+        plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch(),
+        pipeline(recipe.plugins()));
+  }
+
+  /** A plan whose keys carry each stage's version and, for a plugin's stage, the plugin's. */
+  private PlanBuilder planBuilder(String arch) {
+    return new PlanBuilder(
+        arch,
+        id -> registry.get(id).version(),
+        id -> registry.origin(id).map(Origin::spec).orElse(null));
+  }
+
+  /**
+   * The contributions of the plugins the build names, with their options, and the output types of
+   * every loaded plugin.
+   */
+  private Pipeline pipeline(Map<String, Map<String, Object>> pluginOptions) {
+    return new Pipeline() {
+      @Override
+      public String at(PlanBuilder plan, Anchor anchor, String previous) {
+        String last = previous;
+        for (Extensions.Contribution contribution : registry.contributions()) {
+          Map<String, Object> options = pluginOptions.get(contribution.origin().pluginId());
+          if (contribution.anchor() == anchor && options != null) {
+            last = plan.add(contribution.stage(), options, Map.of(anchor.role(), last));
+          }
+        }
+        return last;
+      }
+
+      @Override
+      public Output output(String typeId) {
+        OutputType type =
+            registry.outputType(typeId)
+                .orElseThrow(() -> new IllegalArgumentException("unknown disk type " + typeId));
+        Map<String, Object> options =
+            registry.typeOrigin(typeId)
+                .map(origin -> pluginOptions.getOrDefault(origin.pluginId(), Map.of()))
+                .orElse(Map.of());
+        return Output.of(type, options);
+      }
+    };
   }
 
   private BuildPlan build(BuildRequest request) throws Exception {
     String arch = request.architecture();
     ImageReference image = ImageReference.parse(request.image()).absolute();
     String digest = resolveDigest(image, request.tlsVerify());
-    PlanBuilder plan = new PlanBuilder(arch, id -> registry.get(id).version());
+    PlanBuilder plan = planBuilder(arch);
     String[] steps =
         DiskPlan.addImage(
             plan, image.toString(), digest, request.tlsVerify(), arch, request.sourceDateEpoch());
-    DiskPlan.addDisks(plan, steps[0], steps[1], arch, null, disks(request), host());
-    return plan.build(image + " for " + arch);
+    DiskPlan.addDisks(
+        plan, steps[0], steps[1], arch, null, disks(request), host(), pipeline(Map.of()),
+        steps[0]);
+    return plan.build(image + " for " + arch, PlanActivitiesImpl::endProduct);
   }
 
   private BuildPlan run(BuildRequest request) throws Exception {
     Recipe recipe = parse(request);
     String arch = architecture(recipe, request);
-    PlanBuilder plan = new PlanBuilder(arch, id -> registry.get(id).version());
+    PlanBuilder plan = planBuilder(arch);
     ComposePlan.Steps steps = composeSteps(plan, recipe, arch, request);
     // The recipe's kernel arguments are in the composed tree's kargs.d, which only the extract
     // step reads; here they come straight from the recipe, before the build's own.
@@ -112,15 +163,23 @@ public final class PlanActivitiesImpl implements PlanActivities {
     kargs.addAll(disks.kernelArgs());
     DiskPlan.addDisks(
         plan, steps.configured(), steps.commit(), arch, "debian", disks.withKernelArgs(kargs),
-        host());
+        host(), pipeline(recipe.plugins()), steps.finished());
     return plan.build(recipe.name() + " for " + arch + " → " + String.join(", ",
-        request.types()));
+        request.types()), PlanActivitiesImpl::endProduct);
   }
 
-  private static DiskPlan.Disks disks(BuildRequest request) throws BadInputException {
+  /**
+   * What a disk build is for: its publishing steps (never cached) and its boot checks. Steps
+   * that none of them reads are left out of the plan.
+   */
+  private static boolean endProduct(PlannedStep step) {
+    return step.key() == null || step.stage().equals(VerifyStage.ID);
+  }
+
+  private DiskPlan.Disks disks(BuildRequest request) throws BadInputException {
     List<String> types;
     try {
-      types = DiskType.select(request.types()).stream().map(DiskType::id).toList();
+      types = registry.selectTypes(request.types());
     } catch (IllegalArgumentException e) {
       throw new BadInputException("--type: " + e.getMessage(), null);
     }
@@ -172,10 +231,16 @@ public final class PlanActivitiesImpl implements PlanActivities {
     return digest;
   }
 
-  /** Parses the recipe text the client sent; errors name the recipe file. */
-  public static Recipe parse(BuildRequest request) throws BadInputException {
+  /**
+   * Parses the recipe text the client sent and checks its plugin options against this worker's
+   * plugins; errors name the recipe file.
+   */
+  private Recipe parse(BuildRequest request) throws BadInputException {
     try {
-      return new RecipeParser().parse(request.recipeText(), request.recipePath());
+      Recipe recipe = new RecipeParser().parse(request.recipeText(), request.recipePath());
+      PluginOptions.check(
+          recipe, request.recipeText(), request.recipePath(), registry, request.types());
+      return recipe;
     } catch (RecipeException e) {
       throw new BadInputException(e.getMessage(), null);
     }

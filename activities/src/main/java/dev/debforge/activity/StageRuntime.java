@@ -2,17 +2,21 @@ package dev.debforge.activity;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.extension.Extensions;
+import dev.debforge.extension.Origin;
 import dev.debforge.plan.PlannedStep;
 import dev.debforge.plan.StepRequest;
 import dev.debforge.plan.StepResult;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
+import dev.debforge.plugin.ToolException;
 import dev.debforge.plugin.ToolRunner;
 import dev.debforge.process.HostTools;
 import dev.debforge.process.ProcessRunner;
 import dev.debforge.store.Store;
 import dev.debforge.store.StoredObject;
+import dev.debforge.store.Trees;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,10 +47,10 @@ public final class StageRuntime {
   private static final String HOST = HostTools.hostName();
 
   private final Store store;
-  private final StageRegistry registry;
+  private final Extensions registry;
   private final BuildEvents events;
 
-  public StageRuntime(Store store, StageRegistry registry, BuildEvents events) {
+  public StageRuntime(Store store, Extensions registry, BuildEvents events) {
     this.store = store;
     this.registry = registry;
     this.events = events;
@@ -56,7 +60,7 @@ public final class StageRuntime {
     return store;
   }
 
-  public StageRegistry registry() {
+  public Extensions registry() {
     return registry;
   }
 
@@ -102,13 +106,17 @@ public final class StageRuntime {
       writeLine(logWriter, "# " + STARTED + " on " + HOST + " (pid " + PID + ")");
       StageOutput output;
       try {
-        output = runTyped(stage, context, step.options());
+        output = withInheritedFacts(context, runTyped(stage, context, step.options()));
       } catch (Exception e) {
         // The log ends with why the step stopped, for `debforge logs`.
         String why = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
         writeLine(logWriter, String.format(Locale.ROOT, "# failed after %.1f s: %s",
             (System.nanoTime() - started) / 1e9, why.replace("\n", "\n# ")));
         events.failed(request.buildId(), step.name(), why);
+        Optional<Origin> plugin = registry.origin(stage.id());
+        if (plugin.isPresent() && PluginFailedException.unexpected(e)) {
+          throw new PluginFailedException(plugin.get(), stage.id(), e);
+        }
         throw e;
       }
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -118,6 +126,19 @@ public final class StageRuntime {
       StoredObject stored = pending.commit(step.stage(), output.facts());
       return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
     }
+  }
+
+  /**
+   * A stage that started from a copy of its input leaves that input's facts too (a plugin's stage
+   * after deploy keeps the deployment's facts, which the bootloader reads), its own on top.
+   */
+  private static StageOutput withInheritedFacts(Context context, StageOutput output) {
+    if (context.copied == null) {
+      return output;
+    }
+    Map<String, String> facts = new java.util.TreeMap<>(context.facts(context.copied));
+    facts.putAll(output.facts());
+    return new StageOutput(facts);
   }
 
   private static String keyOrScratch(PlannedStep step) {
@@ -148,6 +169,8 @@ public final class StageRuntime {
     private final Store.Pending pending;
     private final ToolRunner tools;
     private final Consumer<String> progress;
+    /** The role {@link #copyOfInput} copied, whose facts the output keeps. */
+    private String copied;
 
     Context(
         StepRequest request, Store.Pending pending, ToolRunner tools, Consumer<String> progress) {
@@ -188,6 +211,15 @@ public final class StageRuntime {
 
     @Override
     public Path output() {
+      return pending.data();
+    }
+
+    @Override
+    public Path copyOfInput(String role) throws ToolException {
+      Path from = input(role);
+      progress.accept("copying the " + role + " of step " + request.inputs().get(role).name());
+      tools.run(Trees.copy(from, pending.data(), false));
+      copied = role;
       return pending.data();
     }
 

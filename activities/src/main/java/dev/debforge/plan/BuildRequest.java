@@ -25,6 +25,8 @@ import java.util.List;
  * @param users users the {@code --config} file adds to the deployment; null or empty for none
  * @param verifyFirmwares the firmwares to boot the raw disk with in a {@code verify} step
  *     before it is converted; empty for none
+ * @param plugins the plugins the build names (a recipe's {@code plugins:} keys): only a worker
+ *     that has them takes the build
  */
 public record BuildRequest(
     String kind,
@@ -41,8 +43,10 @@ public record BuildRequest(
     List<String> kernelArgs,
     Long minRootBytes,
     List<ConfigUser> users,
-    List<String> verifyFirmwares) {
+    List<String> verifyFirmwares,
+    List<String> plugins) {
   public BuildRequest {
+    plugins = plugins == null ? List.of() : List.copyOf(plugins);
     types = types == null ? List.of() : List.copyOf(types);
     verifyFirmwares = verifyFirmwares == null ? List.of() : List.copyOf(verifyFirmwares);
     kernelArgs = kernelArgs == null ? List.of() : List.copyOf(kernelArgs);
@@ -53,7 +57,7 @@ public record BuildRequest(
       String recipePath, String recipeText, String destination, String arch, Long epoch) {
     return new BuildRequest(
         "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true, null,
-        null, List.of(), null, List.of(), List.of());
+        null, List.of(), null, List.of(), List.of(), List.of());
   }
 
   /** Disks from an image. */
@@ -61,7 +65,7 @@ public record BuildRequest(
       String image, String directory, List<String> types, String arch, Long epoch) {
     return new BuildRequest(
         "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of(),
-        null, List.of(), List.of());
+        null, List.of(), List.of(), List.of());
   }
 
   /** A recipe composed and made into disks in one workflow. */
@@ -70,20 +74,21 @@ public record BuildRequest(
       Long epoch) {
     return new BuildRequest(
         "run", recipePath, recipeText, null, directory, types, arch, epoch, true, null, null,
-        List.of(), null, List.of(), List.of());
+        List.of(), null, List.of(), List.of(), List.of());
   }
 
   public BuildRequest withTlsVerify(boolean verify) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares);
+        verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
+        plugins);
   }
 
   /** The same request with the disks' root file system, size and configured kernel arguments. */
   public BuildRequest withDisks(String rootFs, Long sizeBytes, List<String> kargs) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users, verifyFirmwares);
+        tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users, verifyFirmwares, plugins);
   }
 
   /**
@@ -95,7 +100,27 @@ public record BuildRequest(
   public BuildRequest withVerify(List<String> firmwares) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, firmwares);
+        tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, firmwares,
+        plugins);
+  }
+
+  /** The same request naming the plugins the build uses. */
+  public BuildRequest withPlugins(List<String> pluginIds) {
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
+        tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
+        pluginIds);
+  }
+
+  /**
+   * What the build needs of its worker: {@code plugin:ID} for each plugin it names and
+   * {@code type:ID} for each output type.
+   */
+  public List<String> needs() {
+    List<String> needs = new ArrayList<>();
+    plugins.forEach(id -> needs.add("plugin:" + id));
+    types.forEach(type -> needs.add("type:" + type.strip().toLowerCase(java.util.Locale.ROOT)));
+    return needs;
   }
 
   public BuildRequest withConfig(DiskConfig config) {
@@ -108,6 +133,6 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, size, kargs, config.rootMinSizeBytes(), config.users(),
-        verifyFirmwares);
+        verifyFirmwares, plugins);
   }
 }

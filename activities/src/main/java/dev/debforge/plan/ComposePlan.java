@@ -1,11 +1,12 @@
 package dev.debforge.plan;
 
+import dev.debforge.plugin.Anchor;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.User;
-import dev.debforge.stage.configure.ConfigureOptions;
 import dev.debforge.stage.configure.ConfigureOptions.FileSpec;
 import dev.debforge.stage.configure.ConfigureOptions.GroupSpec;
 import dev.debforge.stage.configure.ConfigureOptions.UserSpec;
+import dev.debforge.stage.configure.ConfigureOptions;
 import dev.debforge.stage.configure.ConfigureStage;
 import dev.debforge.stage.debootstrap.DebootstrapOptions;
 import dev.debforge.stage.debootstrap.DebootstrapStage;
@@ -82,6 +83,21 @@ public final class ComposePlan {
       List<String> sources,
       List<FileSpec> files,
       Long epoch) {
+    return add(plan, recipe, arch, sources, files, epoch, Pipeline.BUILTIN);
+  }
+
+  /**
+   * Adds the compose steps, with the stages {@code pipeline} contributes after the packages are
+   * installed and before the commit.
+   */
+  public static Steps add(
+      PlanBuilder plan,
+      Recipe recipe,
+      String arch,
+      List<String> sources,
+      List<FileSpec> files,
+      Long epoch,
+      Pipeline pipeline) {
     TreeSet<String> include = new TreeSet<>(BASE_PACKAGES);
     include.addAll(bootloaderPackages(arch));
     include.add(recipe.kernel().packageFor(arch));
@@ -101,16 +117,18 @@ public final class ComposePlan {
                 List.copyOf(new TreeSet<>(recipe.packages().remove())),
                 aptOptions),
             Map.of());
+    String packages = pipeline.at(plan, Anchor.AFTER_PACKAGES, debootstrap);
     String configure =
         plan.add(
             ConfigureStage.ID,
             configureOptions(recipe, files),
-            Map.of("tree", debootstrap));
+            Map.of("tree", packages));
     String initramfs =
         plan.add(
             InitramfsStage.ID,
             new InitramfsOptions(DRACUT_MODULES, epoch),
             Map.of("tree", configure));
+    String finished = pipeline.at(plan, Anchor.BEFORE_COMMIT, initramfs);
     String commit =
         plan.add(
             OstreeCommitStage.ID,
@@ -119,7 +137,7 @@ public final class ComposePlan {
                 recipe.image().tag(),
                 recipe.name() + " " + recipe.image().tag(),
                 epoch),
-            Map.of("tree", initramfs));
+            Map.of("tree", finished));
     Map<String, String> labels = new TreeMap<>();
     labels.put("org.opencontainers.image.title", recipe.name());
     if (recipe.description() != null) {
@@ -131,8 +149,8 @@ public final class ComposePlan {
         plan.add(
             OciExportStage.ID,
             new OciExportOptions(recipe.image().tag(), labels, epoch),
-            Map.of("tree", initramfs, "commit", commit));
-    return new Steps(configure, commit, image);
+            Map.of("tree", finished, "commit", commit));
+    return new Steps(configure, commit, image, finished);
   }
 
   /** Adds the step that copies the image to the user's destination. */
@@ -152,8 +170,10 @@ public final class ComposePlan {
    *     its kargs.d)
    * @param commit the OSTree commit of the final tree (kernel and initramfs included)
    * @param image the OCI image
+   * @param finished the finished tree, as committed: what an output type reading the image's
+   *     tree reads
    */
-  public record Steps(String configured, String commit, String image) {}
+  public record Steps(String configured, String commit, String image, String finished) {}
 
   static ConfigureOptions configureOptions(Recipe recipe, List<FileSpec> files) {
     List<GroupSpec> groups =

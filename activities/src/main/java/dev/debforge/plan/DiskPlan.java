@@ -2,11 +2,10 @@ package dev.debforge.plan;
 
 import dev.debforge.config.ConfigUser;
 import dev.debforge.disk.BuildIds;
+import dev.debforge.plugin.Anchor;
+import dev.debforge.plugin.OutputType;
 import dev.debforge.stage.bootloader.BootloaderOptions;
 import dev.debforge.stage.bootloader.BootloaderStage;
-import dev.debforge.stage.convert.ConvertOptions;
-import dev.debforge.stage.convert.ConvertStage;
-import dev.debforge.stage.convert.DiskType;
 import dev.debforge.stage.deploy.DeployOptions;
 import dev.debforge.stage.deploy.DeployStage;
 import dev.debforge.stage.extract.ExtractOptions;
@@ -117,7 +116,7 @@ public final class DiskPlan {
     return new String[] {tree, commit};
   }
 
-  /** Adds the disk steps reading a tree and a commit. */
+  /** Adds the disk steps reading a tree and a commit, with debforge's own types only. */
   public static void addDisks(
       PlanBuilder plan,
       String tree,
@@ -126,6 +125,26 @@ public final class DiskPlan {
       String osName,
       Disks disks,
       Host host) {
+    addDisks(plan, tree, commit, arch, osName, disks, host, Pipeline.BUILTIN, tree);
+  }
+
+  /**
+   * Adds the disk steps reading a tree and a commit, with the stages {@code pipeline} contributes
+   * after deploy and after the raw disk, and each output type's stage reading its input.
+   *
+   * @param imageTree the image's whole tree, as committed, which output types reading the tree
+   *     get
+   */
+  public static void addDisks(
+      PlanBuilder plan,
+      String tree,
+      String commit,
+      String arch,
+      String osName,
+      Disks disks,
+      Host host,
+      Pipeline pipeline,
+      String imageTree) {
     // Every UUID of the disk derives from this seed, so the deploy step can name the file systems
     // the partition step makes later, and a rebuild of the same image gives the same UUIDs.
     String seed =
@@ -147,14 +166,15 @@ public final class DiskPlan {
                 disks.rootFsType(),
                 disks.deployUsers()),
             Map.of("commit", commit, "tree", tree));
+    String deployed = pipeline.at(plan, Anchor.AFTER_DEPLOY, deploy);
     List<String> firmwares = firmwares(arch);
     String bootloader =
         plan.add(
             BootloaderStage.ID,
             new BootloaderOptions(bootUuid, firmwares, 1),
-            Map.of("sysroot", deploy, "tree", tree));
+            Map.of("sysroot", deployed, "tree", tree));
     Map<String, String> partitionInputs = new HashMap<>();
-    partitionInputs.put("sysroot", deploy);
+    partitionInputs.put("sysroot", deployed);
     partitionInputs.put("bootloader", bootloader);
     if (disks.rootFsType().equals("xfs")) {
       partitionInputs.put(
@@ -182,27 +202,35 @@ public final class DiskPlan {
                 disks.sourceDateEpoch(),
                 disks.minRootBytes()),
             partitionInputs);
+    String disk = pipeline.at(plan, Anchor.AFTER_DISK, partition);
     // A disk that does not boot is not converted: each firmware's boot comes first.
     for (String firmware : disks.verifyFirmwares()) {
       plan.add(
           VerifyStage.ID + "-" + firmware,
           VerifyStage.ID,
           new VerifyOptions(firmware, "disk.raw", "raw", null, null, null, List.of()),
-          Map.of("disk", partition));
+          Map.of("disk", disk));
     }
+    Map<OutputType.Input, String> sources =
+        Map.of(
+            OutputType.Input.TREE, imageTree,
+            OutputType.Input.COMMIT, commit,
+            OutputType.Input.DEPLOYMENT, deployed,
+            OutputType.Input.RAW_DISK, disk);
     for (String type : disks.types()) {
-      DiskType diskType = DiskType.parse(type);
-      String convert =
+      Pipeline.Output output = pipeline.output(type);
+      String made =
           plan.add(
-              ConvertStage.ID + "-" + diskType.id(),
-              ConvertStage.ID,
-              new ConvertOptions(diskType.id()),
-              Map.of("disk", partition));
+              output.stage() + "-" + output.id(),
+              output.stage(),
+              output.options(),
+              Map.of(output.input().role(), sources.get(output.input())));
       plan.addUncached(
-          PublishDiskStage.ID + "-" + diskType.id(),
+          PublishDiskStage.ID + "-" + output.id(),
           PublishDiskStage.ID,
-          new PublishDiskOptions(disks.directory(), diskType.id()),
-          Map.of("disk", convert));
+          new PublishDiskOptions(
+              disks.directory(), output.id(), output.directory(), output.fileName()),
+          Map.of("disk", made));
     }
   }
 }

@@ -22,9 +22,28 @@ public final class Keys {
    */
   public static String of(
       String stage, int version, String architecture, String options, Map<String, String> inputKeys) {
+    return of(stage, version, null, architecture, options, inputKeys);
+  }
+
+  /**
+   * The key of a step whose stage may come from a plugin.
+   *
+   * @param plugin the plugin's {@code id@version}, or null for debforge's own stages (whose keys
+   *     are then what they always were); a new plugin version gives new keys to its steps
+   */
+  public static String of(
+      String stage,
+      int version,
+      String plugin,
+      String architecture,
+      String options,
+      Map<String, String> inputKeys) {
     StringBuilder text = new StringBuilder();
     text.append("stage=").append(stage).append('\n');
     text.append("version=").append(version).append('\n');
+    if (plugin != null) {
+      text.append("plugin=").append(plugin).append('\n');
+    }
     text.append("arch=").append(architecture).append('\n');
     text.append("options=").append(options).append('\n');
     new TreeMap<>(inputKeys)

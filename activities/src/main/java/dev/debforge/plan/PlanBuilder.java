@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToIntFunction;
 
 /** Collects planned steps and derives each one's store key from its stage, options and inputs. */
@@ -24,13 +29,28 @@ public final class PlanBuilder {
 
   private final String architecture;
   private final ToIntFunction<String> stageVersions;
+  private final Function<String, String> stagePlugins;
   private final List<PlannedStep> steps = new ArrayList<>();
+  private final Map<String, String> pluginOfStep = new HashMap<>();
   private final Map<String, PlannedStep> byName = new HashMap<>();
 
   /** @param stageVersions stage id → its version, part of every key */
   public PlanBuilder(String architecture, ToIntFunction<String> stageVersions) {
+    this(architecture, stageVersions, stage -> null);
+  }
+
+  /**
+   * @param stageVersions stage id → its version, part of every key
+   * @param stagePlugins stage id → the {@code id@version} of the plugin it comes from, or null for
+   *     debforge's own; part of the key, and recorded in the plan as a plugin the build needs
+   */
+  public PlanBuilder(
+      String architecture,
+      ToIntFunction<String> stageVersions,
+      Function<String, String> stagePlugins) {
     this.architecture = architecture;
     this.stageVersions = stageVersions;
+    this.stagePlugins = stagePlugins;
   }
 
   /** Adds a cached step named after its stage; returns its name, which later steps read. */
@@ -63,9 +83,14 @@ public final class PlanBuilder {
           }
           inputKeys.put(role, input.key());
         });
+    String plugin = stagePlugins.apply(stage);
+    if (plugin != null) {
+      pluginOfStep.put(name, plugin);
+    }
     String key =
         cached
-            ? Keys.of(stage, stageVersions.applyAsInt(stage), architecture, json, inputKeys)
+            ? Keys.of(
+                stage, stageVersions.applyAsInt(stage), plugin, architecture, json, inputKeys)
             : null;
     PlannedStep step = new PlannedStep(name, stage, key, json, inputs);
     steps.add(step);
@@ -82,8 +107,36 @@ public final class PlanBuilder {
     return step.key();
   }
 
+  /** The last step added, which the next anchor's stage reads. */
+  public String last() {
+    return steps.get(steps.size() - 1).name();
+  }
+
   public BuildPlan build(String title) {
-    return new BuildPlan(title, architecture, steps);
+    return build(title, step -> true);
+  }
+
+  /**
+   * The plan of the steps {@code wanted} keeps and of the steps they read, directly or not: a
+   * build that asks only for a file made from the image's tree does not make a disk.
+   */
+  public BuildPlan build(String title, Predicate<PlannedStep> wanted) {
+    Set<String> keep = new HashSet<>();
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      PlannedStep step = steps.get(i);
+      if (keep.contains(step.name()) || wanted.test(step)) {
+        keep.add(step.name());
+        keep.addAll(step.inputs().values());
+      }
+    }
+    List<PlannedStep> kept = steps.stream().filter(s -> keep.contains(s.name())).toList();
+    Set<String> plugins = new TreeSet<>();
+    kept.forEach(step -> {
+      if (pluginOfStep.containsKey(step.name())) {
+        plugins.add(pluginOfStep.get(step.name()));
+      }
+    });
+    return new BuildPlan(title, architecture, kept, List.copyOf(plugins));
   }
 
   static String canonical(Object options) {

@@ -1,8 +1,12 @@
 package dev.debforge.recipe;
 
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +31,8 @@ import java.util.regex.Pattern;
  * @param locale        default {@code C.UTF-8}
  * @param timezone      default {@code Etc/UTC}
  * @param image         default the name, tag {@code latest}
+ * @param plugins       plugin id → that plugin's options; naming a plugin here puts its pipeline
+ *                      stages in the build (default none). Each plugin checks its own options.
  */
 public record Recipe(
         String name,
@@ -42,9 +48,12 @@ public record Recipe(
         String hostname,
         String locale,
         String timezone,
-        Image image) {
+        Image image,
+        Map<String, Map<String, Object>> plugins) {
 
     public static final List<String> ARCHITECTURES = List.of("amd64", "arm64");
+
+    private static final Pattern PLUGIN_ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
     private static final Pattern HOSTNAME = Pattern.compile(
@@ -100,6 +109,21 @@ public record Recipe(
             }
             image = new Image(name, image == null ? null : image.tag());
         }
+        Map<String, Map<String, Object>> options = new TreeMap<>();
+        if (plugins != null) {
+            for (Map.Entry<String, Map<String, Object>> entry : plugins.entrySet()) {
+                Checks.matching(entry.getKey(), PLUGIN_ID, "plugins." + entry.getKey(), "a plugin id",
+                        "plugin ids are lower-case letters, digits and '-'; see 'debforge plugins'");
+                options.put(entry.getKey(), entry.getValue() == null
+                        ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(entry.getValue())));
+            }
+        }
+        plugins = Collections.unmodifiableMap(options);
+    }
+
+    /** The options the recipe gives a plugin, empty when it names the plugin without options. */
+    public Map<String, Object> pluginOptions(String pluginId) {
+        return plugins.getOrDefault(pluginId, Map.of());
     }
 
     /**

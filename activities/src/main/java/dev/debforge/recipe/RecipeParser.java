@@ -68,8 +68,42 @@ public final class RecipeParser {
         }
     }
 
+    /**
+     * Reads one section of a recipe, such as a plugin's options, into {@code type} with the same
+     * strict rules and errors as the recipe itself.
+     *
+     * @param value the section as the recipe holds it (maps, lists, strings, numbers)
+     * @param yamlText the recipe's text, to locate errors
+     * @param path the section's key path in the recipe, e.g. {@code plugins.hello}
+     */
+    public <T> T readSection(Object value, Class<T> type, String yamlText, String fileName, String path)
+            throws RecipeException {
+        YamlLocations locations = YamlLocations.read(yamlText, fileName);
+        try {
+            String json = new ObjectMapper().writeValueAsString(value);
+            return mapper.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw translate(e, locations, fileName, path);
+        }
+    }
+
+    /** A recipe error at a key path, located in the recipe's text. */
+    public static RecipeException errorAt(String yamlText, String fileName, String path, String problem,
+            String hint) {
+        try {
+            return at(YamlLocations.read(yamlText, fileName), fileName, path, problem, hint, null);
+        } catch (RecipeException unreadable) {
+            return unreadable;
+        }
+    }
+
     private static RecipeException translate(JsonProcessingException e, YamlLocations locations, String file) {
-        String path = e instanceof JsonMappingException mapping ? pathOf(mapping.getPath()) : "";
+        return translate(e, locations, file, "");
+    }
+
+    private static RecipeException translate(JsonProcessingException e, YamlLocations locations, String file,
+            String prefix) {
+        String path = join(prefix, e instanceof JsonMappingException mapping ? pathOf(mapping.getPath()) : "");
         InvalidRecipeValueException invalid = findInvalidValue(e);
         if (invalid != null) {
             return at(locations, file, join(path, invalid.path()), invalid.problem(), invalid.hint(), e);
@@ -163,7 +197,7 @@ public final class RecipeParser {
     }
 
     /** Levenshtein distance, for suggesting the key a typo meant. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] previous = new int[b.length() + 1];
         int[] current = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

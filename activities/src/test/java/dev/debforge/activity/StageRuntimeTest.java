@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.debforge.extension.Extensions;
 import dev.debforge.plan.PlannedStep;
 import dev.debforge.plan.StepRequest;
 import dev.debforge.plugin.BadInputException;
@@ -66,7 +67,7 @@ class StageRuntimeTest {
           }
         };
     StageRuntime runtime =
-        new StageRuntime(store, new StageRegistry().add(new Refusing()), events);
+        new StageRuntime(store, new Extensions().add(new Refusing()), events);
     PlannedStep step = new PlannedStep("refusing", "refusing", "a".repeat(64), "{}", Map.of());
     StepRequest request = new StepRequest("build-1", "amd64", step, Map.of());
 

@@ -130,7 +130,7 @@ class RecipeParserTest {
         assertError(e, 4, 1, "pakages", """
                 recipes/x.yaml:4:1: pakages: unknown key 'pakages'
                 Hint: did you mean 'packages'? valid keys here: architectures, base, description, files, groups, \
-                hostname, image, kernel, locale, name, packages, services, timezone, users""");
+                hostname, image, kernel, locale, name, packages, plugins, services, timezone, users""");
     }
 
     @Test

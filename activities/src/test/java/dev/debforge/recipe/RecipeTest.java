@@ -37,7 +37,7 @@ class RecipeTest {
                 + "\"snapshot\":null,\"snapshot-mirror\":\"https://snapshot.debian.org\",\"suite\":\"bookworm\","
                 + "\"variant\":\"minbase\"},\"description\":null,\"files\":[],\"groups\":[],\"hostname\":\"x\","
                 + "\"image\":{\"name\":\"x\",\"tag\":\"latest\"},\"kernel\":{\"args\":[],\"package\":null},"
-                + "\"locale\":\"C.UTF-8\",\"name\":\"x\",\"packages\":{\"install\":[],\"remove\":[]},"
+                + "\"locale\":\"C.UTF-8\",\"name\":\"x\",\"packages\":{\"install\":[],\"remove\":[]},\"plugins\":{},"
                 + "\"services\":{\"disable\":[],\"enable\":[]},\"timezone\":\"Etc/UTC\",\"users\":[]}", json);
     }
 

@@ -1,8 +1,10 @@
 package dev.debforge.stage;
 
 import dev.debforge.plugin.StageContext;
+import dev.debforge.plugin.ToolException;
 import dev.debforge.plugin.ToolRunner;
 import dev.debforge.process.ProcessRunner;
+import dev.debforge.store.Trees;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -55,6 +57,12 @@ public final class TestStageContext implements StageContext {
   @Override
   public Path output() {
     return base.resolve("output");
+  }
+
+  @Override
+  public Path copyOfInput(String role) throws ToolException {
+    tools.run(Trees.copy(input(role), output(), false));
+    return output();
   }
 
   @Override

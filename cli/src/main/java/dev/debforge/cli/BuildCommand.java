@@ -52,6 +52,7 @@ final class BuildCommand implements Callable<Integer> {
     BuildRequest request = Requests.build(image, architecture, disks, buildTime, registry);
     requireTools(global, TOOLS);
     requireRequestTools(global, request, architecture);
+    Requests.checkLocally(global, request, null, spec.commandLine().getErr());
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "build");
   }

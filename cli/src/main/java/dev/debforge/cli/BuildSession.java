@@ -1,6 +1,5 @@
 package dev.debforge.cli;
 
-import dev.debforge.activity.BuiltinStages;
 import dev.debforge.activity.PlanActivitiesImpl;
 import dev.debforge.activity.StageRuntime;
 import dev.debforge.engine.EmbeddedEngine;
@@ -55,9 +54,10 @@ final class BuildSession implements AutoCloseable {
     return runtime(options, new ConsoleEvents(err, !options.quiet(), options.verbose, true));
   }
 
-  /** The built-in stages on the store of --store. */
+  /** debforge's stages and the plugins' on the store of --store. */
   private static StageRuntime runtime(GlobalOptions options, ConsoleEvents events) {
-    return new StageRuntime(options.openStore(), BuiltinStages.registry(), events);
+    return new StageRuntime(
+        options.openStore(), options.plugins.extensions(events.err()), events);
   }
 
   WorkflowClient client() {

@@ -58,6 +58,7 @@ final class ComposeCommand implements Callable<Integer> {
         throw new UserError(e.getMessage());
       }
     }
+    Requests.checkLocally(global, request, input, spec.commandLine().getErr());
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, input.architecture(), "compose-" + input.recipe().name());
   }

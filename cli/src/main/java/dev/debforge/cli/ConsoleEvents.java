@@ -35,6 +35,11 @@ final class ConsoleEvents implements BuildEvents {
    * @param failures print each failed step with its build, as a worker does: the CLI's own
    *     commands report a failed build themselves
    */
+  /** Where the events go: the command's standard error. */
+  PrintWriter err() {
+    return err;
+  }
+
   ConsoleEvents(PrintWriter err, boolean progress, boolean tools, boolean failures) {
     this.err = err;
     this.progress = progress;

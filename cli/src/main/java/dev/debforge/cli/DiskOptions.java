@@ -4,7 +4,6 @@ import dev.debforge.config.ConfigParser;
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.DiskPlan;
 import dev.debforge.plugin.BadInputException;
-import dev.debforge.stage.convert.DiskType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +18,7 @@ final class DiskOptions {
       split = ",",
       paramLabel = "TYPE",
       description = "Disk types, comma-separated: qcow2, raw, vmdk, vhd, vhdx, vdi, ova, gce, ami "
-          + "(default: qcow2).")
+          + "and those plugins add, such as iso ('debforge plugins' lists them; default: qcow2).")
   List<String> types = new ArrayList<>();
 
   @Option(
@@ -96,15 +95,14 @@ final class DiskOptions {
     }
   }
 
-  /** The types asked for, in order, a repeated one once (see {@link DiskType#select}). */
+  /**
+   * The types asked for (qcow2 when none), in order, a repeated one once. Which types exist is
+   * up to the worker's plugins: {@link Requests#checkLocally} checks them against this process's
+   * when the build runs here, and the planner on the worker otherwise.
+   */
   List<String> types() {
-    try {
-      return DiskType.select(types.isEmpty() ? List.of("qcow2") : types).stream()
-          .map(DiskType::id)
-          .toList();
-    } catch (IllegalArgumentException e) {
-      throw new UserError("--type: " + e.getMessage());
-    }
+    List<String> asked = types.isEmpty() ? List.of("qcow2") : types;
+    return asked.stream().map(t -> t.strip().toLowerCase(Locale.ROOT)).distinct().toList();
   }
 
   String rootfs() {

@@ -2,6 +2,7 @@ package dev.debforge.cli;
 
 import dev.debforge.store.Store;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options every build command takes. */
@@ -41,6 +42,8 @@ final class GlobalOptions {
       description =
           "The build store (default: $DEBFORGE_STORE, else /var/lib/debforge/store for root).")
   Path store;
+
+  @Mixin PluginDirectories plugins = new PluginDirectories();
 
   boolean quiet() {
     return progress == Progress.quiet;

@@ -46,6 +46,7 @@ final class RunCommand implements Callable<Integer> {
     BuildCommand.requireTools(global, TOOLS);
     BuildRequest request = Requests.run(input, disks, buildTime);
     BuildCommand.requireRequestTools(global, request, architecture);
+    Requests.checkLocally(global, request, input, spec.commandLine().getErr());
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
         .run(request, architecture, "run-" + input.recipe().name());
   }

@@ -67,6 +67,7 @@ final class StatusCommand implements Callable<Integer> {
         json.put("title", status.title());
         json.put("worker", status.worker());
         json.put("notes", status.notes());
+        json.put("plugins", status.plugins());
         List<Map<String, Object>> steps = new ArrayList<>();
         long hits = 0;
         for (BuildStatus.StepStatus step : status.steps()) {
@@ -106,6 +107,10 @@ final class StatusCommand implements Callable<Integer> {
       out.println("  " + json.get("title"));
     }
     out.println("  worker: " + Optional.ofNullable(json.get("worker")).orElse("(waiting for one)"));
+    List<String> plugins = (List<String>) json.getOrDefault("plugins", List.of());
+    if (!plugins.isEmpty()) {
+      out.println("  plugins: " + String.join(", ", plugins));
+    }
     for (String note : (List<String>) json.getOrDefault("notes", List.of())) {
       out.println("  note: " + note);
     }

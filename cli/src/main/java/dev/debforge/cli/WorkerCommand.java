@@ -4,6 +4,7 @@ import dev.debforge.activity.PlanActivitiesImpl;
 import dev.debforge.activity.StageRuntime;
 import dev.debforge.engine.TaskQueues;
 import dev.debforge.engine.Workers;
+import dev.debforge.extension.PluginReport;
 import dev.debforge.process.HostTools;
 import io.temporal.worker.WorkerFactory;
 import java.io.PrintWriter;
@@ -14,9 +15,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code debforge worker}: runs builds for a Temporal service until stopped. */
 @Command(
@@ -93,6 +94,9 @@ final class WorkerCommand implements Callable<Integer> {
                 },
                 "debforge-worker-stop"));
     factory.start();
+    for (PluginReport report : runtime.registry().plugins()) {
+      err.println("debforge worker: plugin " + report.summary());
+    }
     err.println("debforge worker " + workers.workerId() + ": " + connection.target() + ", queues "
         + String.join(", ", arches.stream().map(TaskQueues::forArchitecture).toList())
         + " and " + workers.lease().taskQueue() + ", " + maxBuilds + " build(s) at a time,"

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.debforge.activity.BuiltinStages;
+import dev.debforge.extension.Extensions;
 import dev.debforge.plan.BuildRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,12 +77,21 @@ class DiskOptionsTest {
   }
 
   @Test
-  void twoTypesWritingOneFileAreAUserError() {
-    UserError e = assertThrows(UserError.class, () -> disks("--type", "raw,ami").types());
-    assertTrue(e.getMessage().startsWith("--type: raw and ami are both written to image/disk.raw,"),
+  void twoTypesWritingOneFileAreRefusedByTheRegistry() {
+    Extensions builtin = BuiltinStages.registry();
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> builtin.selectTypes(disks("--type", "raw,ami").types()));
+    assertTrue(e.getMessage().startsWith("raw and ami are both written to image/disk.raw,"),
         e.getMessage());
-    UserError unknown = assertThrows(UserError.class, () -> disks("--type", "iso9660").types());
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> builtin.selectTypes(disks("--type", "iso9660").types()));
     assertTrue(unknown.getMessage().contains("unknown disk type 'iso9660'"), unknown.getMessage());
+    assertTrue(unknown.getMessage().endsWith("qcow2, vmdk, vhd, vhdx, vdi, gce, ova, ami"),
+        unknown.getMessage());
   }
 
   @Test

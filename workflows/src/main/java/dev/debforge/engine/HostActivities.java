@@ -2,6 +2,7 @@ package dev.debforge.engine;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
+import java.util.List;
 
 /**
  * How a build gets a worker: it claims one on its architecture's shared queue, runs every step
@@ -12,10 +13,14 @@ public interface HostActivities {
 
   /**
    * Takes one of this worker's build slots for the build; fails with {@link #BUSY}, which is
-   * retried, when another build took the last slot first.
+   * retried, when another build took the last slot first, and with {@link #LACKING}, which the
+   * workflow waits on, when this worker cannot serve what the build needs.
+   *
+   * @param needs what the build needs of its worker: {@code type:ID} for each output type,
+   *     {@code plugin:ID} or {@code plugin:ID@VERSION} for each plugin (see {@link Capabilities})
    */
   @ActivityMethod(name = "claim-worker")
-  HostLease claim(String buildId);
+  HostLease claim(String buildId, List<String> needs);
 
   /** Gives the build's slot back. */
   @ActivityMethod(name = "release-worker")
@@ -23,4 +28,7 @@ public interface HostActivities {
 
   /** The failure type of a claim that reached a worker with no free slot. */
   String BUSY = "WorkerBusy";
+
+  /** The failure type of a claim that reached a worker lacking a plugin or type the build needs. */
+  String LACKING = "WorkerLacksPlugins";
 }

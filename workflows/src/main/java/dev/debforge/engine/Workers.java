@@ -99,7 +99,8 @@ public final class Workers {
       PlanActivities planner,
       int maxBuilds) {
     return register(
-        factory, architectures, new StageActivity(runtime), planner, maxBuilds, SWEEP_EVERY);
+        factory, architectures, new StageActivity(runtime), planner, maxBuilds, SWEEP_EVERY,
+        runtime.registry().capabilities());
   }
 
   /**
@@ -117,12 +118,27 @@ public final class Workers {
       PlanActivities planner,
       int maxBuilds,
       Duration sweepEvery) {
+    return register(factory, architectures, stages, planner, maxBuilds, sweepEvery, List.of());
+  }
+
+  /**
+   * Registers a worker process that offers builds these capabilities (see {@link
+   * Capabilities}); a build needing one it lacks is left to other workers.
+   */
+  public static Workers register(
+      WorkerFactory factory,
+      Collection<String> architectures,
+      DynamicActivity stages,
+      PlanActivities planner,
+      int maxBuilds,
+      Duration sweepEvery,
+      List<String> offered) {
     String workerId = newWorkerId();
     HostLease lease =
         new HostLease(TaskQueues.forWorker(workerId), HostTools.hostName() + " pid "
             + ProcessHandle.current().pid());
     BuildSlots slots = new BuildSlots(maxBuilds);
-    HostActivities host = new HostActivitiesImpl(lease, slots);
+    HostActivities host = new HostActivitiesImpl(lease, slots, offered);
 
     Worker workflows = factory.newWorker(TaskQueues.WORKFLOWS, options(1));
     workflows.registerWorkflowImplementationTypes(ImageBuildWorkflowImpl.class);

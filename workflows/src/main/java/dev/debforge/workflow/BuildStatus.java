@@ -10,11 +10,20 @@ import java.util.List;
  * @param worker the worker running the build ({@code HOST pid PID}), or null while it waits for
  *     one
  * @param notes what happened to the build beyond its steps, such as moving to another worker
+ *     or waiting for a worker with a plugin
+ * @param plugins the plugins the plan runs, as {@code id@version}; empty before planning
  */
-public record BuildStatus(String title, List<StepStatus> steps, String worker, List<String> notes) {
+public record BuildStatus(
+    String title, List<StepStatus> steps, String worker, List<String> notes,
+    List<String> plugins) {
   public BuildStatus {
     steps = List.copyOf(steps);
     notes = notes == null ? List.of() : List.copyOf(notes);
+    plugins = plugins == null ? List.of() : List.copyOf(plugins);
+  }
+
+  public BuildStatus(String title, List<StepStatus> steps, String worker, List<String> notes) {
+    this(title, steps, worker, notes, List.of());
   }
 
   /**

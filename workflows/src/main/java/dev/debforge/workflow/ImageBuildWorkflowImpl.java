@@ -2,6 +2,7 @@ package dev.debforge.workflow;
 
 import dev.debforge.activity.Failures;
 import dev.debforge.activity.PlanActivities;
+import dev.debforge.engine.Capabilities;
 import dev.debforge.engine.HostActivities;
 import dev.debforge.engine.HostLease;
 import dev.debforge.engine.TaskQueues;
@@ -97,6 +98,9 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
           .setRetryOptions(NO_SERVER_RETRY)
           .build();
 
+  /** How long a build that no worker can serve waits before it asks again, at the most. */
+  static final Duration LACKING_RETRY_MAX = Duration.ofSeconds(30);
+
   static final ActivityOptions RELEASE_OPTIONS =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofSeconds(30))
@@ -123,12 +127,12 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
                 .setTaskQueue(TaskQueues.forArchitecture(request.architecture()))
                 .build());
     for (int moves = 0; ; moves++) {
-      HostLease lease;
-      try {
-        lease = claims.claim(buildId);
-      } catch (ActivityFailure failure) {
-        throw cancelledOr(failure);
+      // A build that was planned once needs the same plugin versions wherever it moves.
+      List<String> needs = new ArrayList<>(request.needs());
+      if (plan != null) {
+        needs.addAll(Capabilities.pinned(plan.plugins()));
       }
+      HostLease lease = claimServing(claims, buildId, needs);
       worker = lease.worker();
       boolean lost = false;
       try {
@@ -146,6 +150,38 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         if (!lost) {
           release(lease, buildId);
         }
+      }
+    }
+  }
+
+  /**
+   * Claims a worker that has what the build needs. While the workers that answer lack a plugin or
+   * output type, the build waits, and its status says which and why.
+   */
+  private HostLease claimServing(HostActivities claims, String buildId, List<String> needs) {
+    Duration wait = Duration.ofSeconds(2);
+    String waiting = null;
+    while (true) {
+      try {
+        HostLease lease = claims.claim(buildId, needs);
+        if (waiting != null) {
+          notes.add("a worker with " + Capabilities.describe(needs) + " took the build");
+        }
+        return lease;
+      } catch (ActivityFailure failure) {
+        if (!(failure.getCause() instanceof ApplicationFailure app)
+            || !HostActivities.LACKING.equals(app.getType())) {
+          throw cancelledOr(failure);
+        }
+        String why = "waiting for a worker with " + Capabilities.describe(needs) + ": "
+            + app.getOriginalMessage();
+        if (!why.equals(waiting)) {
+          notes.add(why);
+          waiting = why;
+        }
+        Workflow.sleep(wait);
+        wait = wait.multipliedBy(2).compareTo(LACKING_RETRY_MAX) > 0
+            ? LACKING_RETRY_MAX : wait.multipliedBy(2);
       }
     }
   }
@@ -268,6 +304,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
   @Override
   public BuildStatus status() {
     return new BuildStatus(
-        plan == null ? null : plan.title(), List.copyOf(states.values()), worker, notes);
+        plan == null ? null : plan.title(), List.copyOf(states.values()), worker, notes,
+        plan == null ? List.of() : plan.plugins());
   }
 }

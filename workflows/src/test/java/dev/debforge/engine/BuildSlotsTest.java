@@ -46,13 +46,44 @@ class BuildSlotsTest {
   void aFullWorkerAnswersBusySoTheClaimIsRetried() {
     BuildSlots slots = new BuildSlots(1);
     HostActivitiesImpl host =
-        new HostActivitiesImpl(new HostLease("debforge-host-x", "x pid 1"), slots);
-    assertEquals("debforge-host-x", host.claim("a").taskQueue());
+        new HostActivitiesImpl(new HostLease("debforge-host-x", "x pid 1"), slots, List.of());
+    assertEquals("debforge-host-x", host.claim("a", List.of()).taskQueue());
     io.temporal.failure.ApplicationFailure busy =
-        assertThrows(io.temporal.failure.ApplicationFailure.class, () -> host.claim("b"));
+        assertThrows(
+            io.temporal.failure.ApplicationFailure.class, () -> host.claim("b", List.of()));
     assertEquals(HostActivities.BUSY, busy.getType());
     assertFalse(busy.isNonRetryable());
     host.release("a");
-    assertEquals("debforge-host-x", host.claim("b").taskQueue());
+    assertEquals("debforge-host-x", host.claim("b", List.of()).taskQueue());
+  }
+
+  @Test
+  void aWorkerLackingAPluginTheBuildNeedsRefusesItWithoutTakingASlot() {
+    BuildSlots slots = new BuildSlots(1);
+    HostActivitiesImpl host =
+        new HostActivitiesImpl(
+            new HostLease("debforge-host-x", "x pid 1"), slots,
+            List.of("type:qcow2", "plugin:hello@1.0.0"));
+    io.temporal.failure.ApplicationFailure lacking =
+        assertThrows(
+            io.temporal.failure.ApplicationFailure.class,
+            () -> host.claim("a", List.of("type:qcow2", "plugin:hello@2.0.0", "type:iso")));
+    assertEquals(HostActivities.LACKING, lacking.getType());
+    assertTrue(lacking.isNonRetryable(), "the workflow waits; the server does not retry");
+    assertTrue(
+        lacking.getOriginalMessage().endsWith("lacks plugin hello@2.0.0, type iso"),
+        lacking.getOriginalMessage());
+    assertEquals(List.of(), slots.builds());
+    assertEquals(
+        "debforge-host-x", host.claim("a", List.of("plugin:hello", "type:qcow2")).taskQueue());
+  }
+
+  @Test
+  void aPluginNeedWithoutVersionIsMetByAnyVersionAndAPinnedOneOnlyByItsOwn() {
+    List<String> offered = List.of("plugin:hello@1.2.0", "type:raw");
+    assertEquals(List.of(), Capabilities.unmet(List.of("plugin:hello", "type:raw"), offered));
+    assertEquals(
+        List.of("plugin:hello@1.3.0"), Capabilities.unmet(List.of("plugin:hello@1.3.0"), offered));
+    assertEquals(List.of("plugin:hell"), Capabilities.unmet(List.of("plugin:hell"), offered));
   }
 }

@@ -1,6 +1,7 @@
 package dev.debforge.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,10 +103,14 @@ class ImageBuildWorkflowTest {
   }
 
   private Workers worker(String name, int maxBuilds) {
+    return worker(name, maxBuilds, List.of());
+  }
+
+  private Workers worker(String name, int maxBuilds, List<String> offered) {
     WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
     Workers workers =
         Workers.register(
-            factory, List.of("amd64"), stages(name), planner, maxBuilds, Duration.ZERO);
+            factory, List.of("amd64"), stages(name), planner, maxBuilds, Duration.ZERO, offered);
     factory.start();
     factories.add(factory);
     return workers;
@@ -189,6 +194,30 @@ class ImageBuildWorkflowTest {
         List.of("done", "done", "done"),
         status.steps().stream().map(BuildStatus.StepStatus::state).toList());
     assertEquals(List.of(), a.slots().builds(), "the build gave its slot back");
+  }
+
+  @Test
+  void aBuildNeedingAPluginWaitsUntilAWorkerWithItComesAndRunsThere() throws Exception {
+    worker("without", 1, List.of("type:qcow2"));
+    ImageBuildWorkflow workflow = workflow();
+    WorkflowClient.start(workflow::build, request().withPlugins(List.of("hello")));
+    String waiting = null;
+    for (long end = System.nanoTime() + 20_000_000_000L; System.nanoTime() < end; ) {
+      List<String> notes = workflow.status().notes();
+      if (!notes.isEmpty()) {
+        waiting = notes.get(0);
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertNotNull(waiting, "the status says why the build waits");
+    assertTrue(waiting.startsWith("waiting for a worker with plugin hello: worker "), waiting);
+    assertTrue(waiting.endsWith(" lacks plugin hello"), waiting);
+    assertEquals(List.of(), workersSeen, "the worker without the plugin ran nothing");
+    worker("with", 1, List.of("type:qcow2", "plugin:hello@1.0.0"));
+    BuildResult result = WorkflowStub.fromTyped(workflow).getResult(BuildResult.class);
+    assertEquals(3, result.steps().size());
+    assertTrue(workersSeen.stream().allMatch(seen -> seen.startsWith("with:")), workersSeen.toString());
   }
 
   @Test

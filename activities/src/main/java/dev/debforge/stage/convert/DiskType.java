@@ -1,6 +1,7 @@
 package dev.debforge.stage.convert;
 
 import dev.debforge.disk.QemuImg;
+import dev.debforge.plugin.OutputType;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,5 +92,46 @@ public enum DiskType {
 
   public static List<String> ids() {
     return Arrays.stream(values()).map(DiskType::id).toList();
+  }
+
+  /** This type as the output type the registry lists: the convert stage, reading the raw disk. */
+  public OutputType outputType() {
+    DiskType type = this;
+    return new OutputType() {
+      @Override
+      public String id() {
+        return type.id;
+      }
+
+      @Override
+      public String directory() {
+        return type.directory;
+      }
+
+      @Override
+      public String fileName() {
+        return type.fileName;
+      }
+
+      @Override
+      public Input input() {
+        return Input.RAW_DISK;
+      }
+
+      @Override
+      public String stage() {
+        return ConvertStage.ID;
+      }
+
+      @Override
+      public String description() {
+        return type.id + " (" + type.directory + "/" + type.fileName + ")";
+      }
+
+      @Override
+      public Map<String, Object> stageOptions(Map<String, Object> pluginOptions) {
+        return Map.of("type", type.id);
+      }
+    };
   }
 }

@@ -4,7 +4,6 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
-import dev.debforge.stage.convert.DiskType;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Trees;
 import java.io.IOException;
@@ -48,13 +47,13 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
 
   @Override
   public StageOutput run(StageContext context, PublishDiskOptions options) throws Exception {
-    DiskType type = DiskType.parse(options.type());
-    Path source = context.input("disk").resolve(type.fileName());
-    Path dir = Path.of(options.directory()).resolve(type.directory());
+    String fileName = options.fileName();
+    Path source = context.input("disk").resolve(fileName);
+    Path dir = Path.of(options.directory()).resolve(options.subdirectory());
     Path created = firstMissing(dir);
     Files.createDirectories(dir);
-    Path target = dir.resolve(type.fileName());
-    String partialPrefix = "." + type.fileName() + ".partial-";
+    Path target = dir.resolve(fileName);
+    String partialPrefix = "." + fileName + ".partial-";
     removeOrphans(dir, partialPrefix);
     Path partial = dir.resolve(partialPrefix + ProcessHandle.current().pid());
     boolean published = false;
@@ -69,7 +68,7 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
           .REPLACE_EXISTING);
       Map<String, String> facts = new TreeMap<>();
       facts.put("artifact", target.toString());
-      facts.put("type", type.id());
+      facts.put("type", options.type());
       facts.put("sha256", sha256);
       facts.put("size", Long.toString(Files.size(target)));
       published = true;

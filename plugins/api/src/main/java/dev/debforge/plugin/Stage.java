@@ -1,5 +1,7 @@
 package dev.debforge.plugin;
 
+import org.pf4j.ExtensionPoint;
+
 /**
  * One step of the pipeline: it reads named inputs from the store and fills an empty output
  * directory. Its id is the same string in recipes, in the Temporal activity type, in the docs and
@@ -9,9 +11,14 @@ package dev.debforge.plugin;
  * store by the hash of both, and a repeated step whose output exists is not run again. When what
  * a stage produces changes for the same inputs, raise {@link #version()}.
  *
+ * <p>A plugin ships a stage as a PF4J extension ({@code @Extension} on the class); debforge calls
+ * it by its id from plans, as it calls its own stages. The options record is read by Jackson with
+ * unknown keys refused, so a typo in a recipe's {@code plugins} section is an error that names the
+ * key.
+ *
  * @param <O> the options record, read from JSON by Jackson
  */
-public interface Stage<O> {
+public interface Stage<O> extends ExtensionPoint {
 
   /** The stage id, for example {@code debootstrap}. */
   String id();

@@ -15,6 +15,13 @@ public interface StageContext {
   /** An empty directory that becomes this step's output when {@link Stage#run} returns. */
   Path output();
 
+  /**
+   * Copies an input into the output directory, with owners, modes, links and xattrs kept (and
+   * reflinks where the file system has them), and returns the output directory: the start of a
+   * stage that changes a tree, a sysroot or a disk and leaves the changed copy.
+   */
+  Path copyOfInput(String role) throws ToolException;
+
   /** A scratch directory that is deleted after the stage, whatever its outcome. */
   Path scratch();
 

@@ -1,0 +1,68 @@
+package dev.debforge.plugin;
+
+import java.util.List;
+import java.util.Map;
+import org.pf4j.ExtensionPoint;
+
+/**
+ * A value of {@code --type}: one file that a stage makes from an input of the build, published to
+ * {@code DIR/}{@link #directory()}{@code /}{@link #fileName()} (as bootc-image-builder names its
+ * outputs). debforge's own disk types register through this interface too.
+ */
+public interface OutputType extends ExtensionPoint {
+
+  /** What an output type's stage reads, and under which input role. */
+  enum Input {
+    /** The image's root file system. */
+    TREE("tree"),
+    /** The OSTree repository holding the image's commit. */
+    COMMIT("commit"),
+    /** The deployed sysroot, before the bootloader is installed. */
+    DEPLOYMENT("sysroot"),
+    /** The finished raw disk, {@code disk.raw}. */
+    RAW_DISK("disk");
+
+    private final String role;
+
+    Input(String role) {
+      this.role = role;
+    }
+
+    public String role() {
+      return role;
+    }
+  }
+
+  /** The {@code --type} value, for example {@code iso}: lower-case letters, digits and '-'. */
+  String id();
+
+  /** The directory under the output directory, for example {@code bootiso}. */
+  String directory();
+
+  /** The file the stage leaves in its output directory and that is published, for example {@code install.iso}. */
+  String fileName();
+
+  /** What the stage reads. */
+  Input input();
+
+  /** The id of the stage that makes the file. */
+  String stage();
+
+  /** One line for {@code --type} help and {@code debforge plugins}. */
+  default String description() {
+    return id();
+  }
+
+  /** Host programs the stage runs, checked before the build starts. */
+  default List<String> hostTools() {
+    return List.of();
+  }
+
+  /**
+   * The stage's options for one build, as a JSON-like map: by default the options the build gives
+   * the plugin (a recipe's {@code plugins: {ID: …}} section; empty when it has none).
+   */
+  default Map<String, Object> stageOptions(Map<String, Object> pluginOptions) {
+    return pluginOptions;
+  }
+}

@@ -1,0 +1,18 @@
+package dev.debforge.plugin;
+
+/**
+ * The version of this API. A plugin names the versions it works with in its descriptor
+ * ({@code Plugin-Requires: >=1.0.0 & <2.0.0} in the jar's manifest, or {@code plugin.requires} in
+ * a directory or zip plugin's {@code plugin.properties}); debforge refuses a plugin whose range
+ * does not contain this version, naming both.
+ *
+ * <p>The minor version grows when the API gains something; the major version when anything a
+ * plugin may use changes or goes away.
+ */
+public final class PluginApi {
+
+  /** This API's version, in semantic versioning. */
+  public static final String VERSION = "1.0.0";
+
+  private PluginApi() {}
+}

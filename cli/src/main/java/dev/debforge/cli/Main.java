@@ -27,6 +27,9 @@ public final class Main {
         "error");
     setDefault(
         "org.slf4j.simpleLogger.log.io.temporal.internal.sync.WorkflowExecutionHandler", "error");
+    // PF4J logs a plugin that fails to load or start, sometimes twice; debforge reports each
+    // plugin's fate once itself ('debforge plugins', and a warning for a failed one).
+    setDefault("org.slf4j.simpleLogger.log.org.pf4j", "off");
     // Stopping the embedded engine at the end of a command may outwait a heartbeat executor's
     // graceful stop, which the SDK reports before stopping it at once: nothing is lost.
     setDefault(

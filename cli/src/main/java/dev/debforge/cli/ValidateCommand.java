@@ -1,18 +1,22 @@
 package dev.debforge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.extension.PluginOptions;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code debforge validate RECIPE}: checks a recipe without building anything. */
 @Command(
@@ -27,6 +31,8 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one result object on standard output.")
   boolean json;
 
+  @Mixin PluginDirectories plugins = new PluginDirectories();
+
   @Spec CommandSpec spec;
 
   @Override
@@ -35,6 +41,11 @@ final class ValidateCommand implements Callable<Integer> {
     result.put("recipe", recipe.toString());
     try {
       Recipe parsed = new RecipeParser().parse(recipe);
+      if (!parsed.plugins().isEmpty()) {
+        // The plugins it names must be loaded here, and their options must read as theirs.
+        PluginOptions.check(parsed, Files.readString(recipe), recipe.toString(),
+            plugins.extensions(spec.commandLine().getErr()), List.of());
+      }
       result.put("valid", true);
       result.put("name", parsed.name());
       result.put("suite", parsed.base().suite());

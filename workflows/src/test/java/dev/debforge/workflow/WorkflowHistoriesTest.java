@@ -1,0 +1,52 @@
+package dev.debforge.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.testing.WorkflowReplayer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every recorded history (src/test/resources/histories, made by {@link HistoryRecorder}) replays
+ * on today's workflow code: a running cluster's builds survive an upgrade of debforge. A change
+ * to what the workflow schedules, and in which order, fails here until it is guarded with
+ * {@code Workflow.getVersion} (docs/architecture.md, "Changing the workflow").
+ */
+class WorkflowHistoriesTest {
+
+  static final Path HISTORIES = Path.of("src/test/resources/histories");
+
+  @Test
+  void everyRecordedHistoryReplaysOnTodaysWorkflow() throws Exception {
+    List<Path> histories = histories();
+    assertTrue(histories.size() >= 6, "the recorded histories are missing: " + histories);
+    for (Path history : histories) {
+      try {
+        WorkflowReplayer.replayWorkflowExecution(history.toFile(), ImageBuildWorkflowImpl.class);
+      } catch (Exception e) {
+        throw new AssertionError("the history " + history.getFileName()
+            + " no longer replays: " + e, e);
+      }
+    }
+  }
+
+  @Test
+  void theHistoriesCoverEveryPathOfTheWorkflow() throws Exception {
+    List<String> names = histories().stream().map(p -> p.getFileName().toString()).toList();
+    for (String kind : List.of("compose", "retried-step", "bad-input", "input-missing",
+        "waits-for-plugin", "moved-build")) {
+      assertTrue(names.stream().anyMatch(n -> n.endsWith("-" + kind + ".json")),
+          "no recorded history of a " + kind + " build: " + names);
+    }
+  }
+
+  private static List<Path> histories() throws IOException {
+    try (Stream<Path> files = Files.list(HISTORIES)) {
+      return files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+  }
+}

@@ -241,12 +241,14 @@ final class PaxXattrTap extends FilterInputStream {
     if (key.startsWith("SCHILY.xattr.")) {
       xattrs().put(key.substring("SCHILY.xattr.".length()), value);
     } else if (key.startsWith("LIBARCHIVE.xattr.")) {
-      String name =
-          URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
       try {
+        String name =
+            URLDecoder.decode(
+                key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
         xattrs().putIfAbsent(name, Base64.getDecoder().decode(value));
       } catch (IllegalArgumentException e) {
-        // Not base64: leave it to the SCHILY form if there is one.
+        // A name that is not URL-encoded or a value that is not base64: leave it to the SCHILY
+        // form if there is one.
       }
     } else if (key.equals("size")) {
       try {

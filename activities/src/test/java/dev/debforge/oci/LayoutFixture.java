@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 
 /** Writes OCI layouts by hand, for layouts the writer would never produce. */
-final class LayoutFixture {
+public final class LayoutFixture {
 
   /** A one-layer layout, untagged. */
-  static Path write(
+  public static Path write(
       Path layout, Path tar, String mediaType, String diffId, UnaryOperator<byte[]> compress)
       throws Exception {
     return write(layout, List.of(tar), mediaType, List.of(diffId), compress);
@@ -21,7 +21,7 @@ final class LayoutFixture {
    * A layout of one image, untagged, whose layers are {@code tars} turned into blobs by {@code
    * compress} and listed with {@code mediaType}; the config lists {@code diffIds}.
    */
-  static Path write(
+  public static Path write(
       Path layout,
       List<Path> tars,
       String mediaType,
@@ -58,12 +58,12 @@ final class LayoutFixture {
   }
 
   /** The diff_id of a tar file. */
-  static String diffId(Path tar) throws Exception {
+  public static String diffId(Path tar) throws Exception {
     return OciImageWriterTest.sha256(Files.readAllBytes(tar));
   }
 
   /** The blob the index's only entry names: the manifest. */
-  static Path manifestBlob(Path layout) throws Exception {
+  public static Path manifestBlob(Path layout) throws Exception {
     return blobNamed(layout, "index.json", "\"digest\":\"");
   }
 

@@ -98,7 +98,7 @@ public final class ExtractStage implements Stage<ExtractOptions> {
    * Opens the image: an OCI layout where it is, an OCI archive unpacked into scratch space, and
    * any other source copied by skopeo into an OCI layout there.
    */
-  private static OciImageReader copyAndOpen(StageContext context, ExtractOptions options)
+  static OciImageReader copyAndOpen(StageContext context, ExtractOptions options)
       throws Exception {
     ImageReference source = pinned(ImageReference.parse(options.image()).absolute(), options);
     String arch = context.architecture();

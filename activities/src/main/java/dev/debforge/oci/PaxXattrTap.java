@@ -151,7 +151,14 @@ final class PaxXattrTap extends FilterInputStream {
         pax = new ByteArrayOutputStream((int) size);
         startData(size);
       }
-      case 'g', 'L', 'K' -> startData(size);
+      case 'L', 'K' -> {
+        // commons-compress reads a GNU long name or link whole into memory.
+        if (size > MAX_PAX) {
+          throw new IOException("a GNU long name of " + size + " bytes is implausibly large");
+        }
+        startData(size);
+      }
+      case 'g' -> startData(size);
       default -> {
         int ordinal = nextEntry++;
         if (pendingXattrs != null) {

@@ -476,6 +476,40 @@ class LayerExtractorTest {
     assertEquals("root", Files.readString(victim.resolve("passwd")));
   }
 
+  @Test
+  void aHugeGnuLongNameIsRefusedBeforeItIsRead() throws Exception {
+    byte[] header = new byte[512];
+    byte[] name = "././@LongLink".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(name, 0, header, 0, name.length);
+    put(header, 100, "0000644\0");
+    put(header, 108, "0000000\0");
+    put(header, 116, "0000000\0");
+    put(header, 124, "77777777777\0"); // 8 GiB of name
+    put(header, 136, "00000000000\0");
+    header[156] = 'L';
+    put(header, 257, "ustar  \0");
+    put(header, 148, "        ");
+    int sum = 0;
+    for (byte b : header) {
+      sum += b & 0xff;
+    }
+    put(header, 148, String.format("%06o\0 ", sum));
+    Path tar = Files.write(dir.resolve("longname.tar"), java.util.Arrays.copyOf(header, 2048));
+    Path layout =
+        LayoutFixture.write(
+            dir.resolve("longname"), List.of(tar), OciMediaTypes.LAYER_TAR,
+            List.of(LayoutFixture.diffId(tar)), t -> t);
+    OciException e = refusal(layout, null, new LayerExtractor(tools));
+    assertMentions(
+        e, "layer 0 (sha256:", "tar archive is malformed",
+        "GNU long name of 8589934591 bytes is implausibly large", "before its first entry");
+  }
+
+  private static void put(byte[] header, int offset, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(bytes, 0, header, offset, bytes.length);
+  }
+
   // Bounds: refused before the data is written, and nothing left behind.
 
   @Test

@@ -120,9 +120,11 @@ class BuildIT {
     assertEquals(0, build.exitCode(), build.err());
     JsonNode extract = JSON.readTree(build.out()).get("steps").get(0);
     assertEquals("extract", extract.get("stage").asText());
+    // A generous timeout: under software emulation on a loaded two-core machine the boot alone
+    // has taken more than the default 300 s.
     CliRun verify =
         CliRun.of("verify", out.resolve("image/disk.raw").toString(), "--firmware", "bios",
-            "--user", "debian", "--password", "debian", "--json",
+            "--timeout", "900", "--user", "debian", "--password", "debian", "--json",
             "--command", "ostree admin status");
     assertEquals(0, verify.exitCode(), verify.err());
     assertTrue(JSON.readTree(verify.out()).get("commands").get("ostree admin status").asText()

@@ -128,14 +128,25 @@ public final class LayerStream extends InputStream {
     int n;
     try {
       n = decompressed().read(buffer, offset, length);
-    } catch (EOFException e) {
-      throw new Unreadable(
-          "its " + compression() + " data ends before the compressed stream does ("
-              + e.getMessage() + "): the blob is truncated", null, e);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      if (e == raw.failure) {
+        // Reading the blob file failed: the host's trouble, not the layer's.
+        throw e;
+      }
+      throw e instanceof EOFException
+          ? new Unreadable(
+              "its " + compression() + " data ends before the compressed stream does ("
+                  + e.getMessage() + "): the layer is truncated", null, e)
+          : new Unreadable(
+              "its " + compression() + " data cannot be decompressed (" + e.getMessage()
+                  + "): the layer is truncated or corrupt",
+              null, e);
+    } catch (RuntimeException e) {
       // The zstd decoder reports corrupt input as unchecked exceptions.
       throw new Unreadable(
-          "its " + compression() + " data cannot be decompressed (" + e.getMessage() + ")", null, e);
+          "its " + compression() + " data cannot be decompressed (" + e.getMessage()
+              + "): the layer is truncated or corrupt",
+          null, e);
     }
     if (n > 0 && uncompressedBytes + n > limit) {
       throw new Unreadable(
@@ -244,6 +255,8 @@ public final class LayerStream extends InputStream {
   private static final class Hashing extends FilterInputStream {
     private final MessageDigest md;
     private long count;
+    /** The exception a read of the file threw, told apart from a decompressor's own. */
+    private IOException failure;
 
     Hashing(InputStream in, MessageDigest md) {
       super(in);
@@ -252,7 +265,13 @@ public final class LayerStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-      int b = in.read();
+      int b;
+      try {
+        b = in.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
       if (b >= 0) {
         md.update((byte) b);
         count++;
@@ -262,7 +281,13 @@ public final class LayerStream extends InputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = in.read(buffer, offset, length);
+      int n;
+      try {
+        n = in.read(buffer, offset, length);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
       if (n > 0) {
         md.update(buffer, offset, n);
         count += n;

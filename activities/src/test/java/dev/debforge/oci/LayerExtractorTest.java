@@ -414,6 +414,21 @@ class LayerExtractorTest {
   }
 
   @Test
+  void truncatedZstdLayerIsRefusedNamingTheLayer() throws Exception {
+    List<Path> tars = tars(t -> t.file("etc/data", randomText(200_000)));
+    byte[] whole = zstd(Files.readAllBytes(tars.get(0)));
+    Path layout =
+        LayoutFixture.write(
+            dir.resolve("cut"), tars, OciMediaTypes.LAYER_TAR_ZSTD,
+            List.of(LayoutFixture.diffId(tars.get(0))),
+            bytes -> java.util.Arrays.copyOf(whole, whole.length / 2));
+    OciException e = refusal(layout, null, new LayerExtractor(tools));
+    assertMentions(
+        e, "layer 0 (sha256:", "zstd data cannot be decompressed", "truncated or corrupt",
+        "Hint:");
+  }
+
+  @Test
   void truncatedTarLayerIsRefusedNamingTheEntry() throws Exception {
     List<Path> tars = tars(t -> t.file("etc/motd", "m").file("usr/lib/big", randomText(50_000)));
     byte[] tar = Files.readAllBytes(tars.get(0));

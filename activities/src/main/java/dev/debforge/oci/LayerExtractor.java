@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -224,6 +223,13 @@ public final class LayerExtractor {
   private final ToolRunner tools;
   private final boolean setOwners;
   private final Limits limits;
+  private final FreeSpace freeSpace;
+
+  /** Tells how many bytes the file system of a directory has free for this process. */
+  @FunctionalInterface
+  interface FreeSpace {
+    long usableBytes(Path dir) throws IOException;
+  }
 
   /** An extractor that sets owners when the process runs as root, with the configured limits. */
   public LayerExtractor(ToolRunner tools) {
@@ -244,9 +250,15 @@ public final class LayerExtractor {
    * @param limits how much the image may expand to
    */
   public LayerExtractor(ToolRunner tools, boolean setOwners, Limits limits) {
+    this(tools, setOwners, limits, dir -> Files.getFileStore(dir).getUsableSpace());
+  }
+
+  /** As above, with the free space told by {@code freeSpace} (for tests). */
+  LayerExtractor(ToolRunner tools, boolean setOwners, Limits limits, FreeSpace freeSpace) {
     this.tools = tools;
     this.setOwners = setOwners;
     this.limits = limits;
+    this.freeSpace = freeSpace;
   }
 
   /**
@@ -328,14 +340,12 @@ public final class LayerExtractor {
    */
   private final class Budget {
     private final Path root;
-    private final FileStore store;
     private long declared;
     private long spaceLeft;
 
     Budget(Path root) throws IOException {
       this.root = root;
-      this.store = Files.getFileStore(root);
-      this.spaceLeft = store.getUsableSpace();
+      this.spaceLeft = freeSpace.usableBytes(root);
     }
 
     /** Counts a file of {@code size} bytes, or refuses it before anything of it is written. */
@@ -352,7 +362,7 @@ public final class LayerExtractor {
                 + "=BYTES) where the worker runs");
       }
       if (size > spaceLeft) {
-        spaceLeft = store.getUsableSpace();
+        spaceLeft = freeSpace.usableBytes(root);
         if (size > spaceLeft) {
           throw new OciException(
               run.label + ": entry '" + show(entryName) + "' declares " + describeBytes(size)

@@ -545,6 +545,29 @@ class LayerExtractorTest {
   }
 
   @Test
+  void aFileLargerThanTheFreeSpaceIsRefusedBeforeItIsWritten() throws Exception {
+    Path layout = image(t -> t.file("small", "s").zeros("big", 2L << 20, "x"));
+    List<Path> asked = new ArrayList<>();
+    LayerExtractor extractor =
+        new LayerExtractor(
+            tools, false, new LayerExtractor.Limits(1L << 30),
+            root -> {
+              asked.add(root);
+              return 1L << 20;
+            });
+    Path root = dir.resolve("root");
+    OciException e =
+        assertThrows(
+            OciException.class,
+            () -> extractor.extract(OciImageReader.open(layout, "t"), root, (n, b) -> {}));
+    assertMentions(
+        e, "entry 'big' declares 2097153 bytes (2.0 MiB), but the file system of ",
+        "has only 1048576 bytes (1.0 MiB) free", "--store");
+    assertEquals(2, asked.size(), "asked at the start, and again before refusing");
+    assertFalse(Files.exists(root), "the partly extracted root is removed");
+  }
+
+  @Test
   void aTarStreamOverTheCeilingIsRefusedEvenWhenItsFilesAreEmpty() throws Exception {
     Path layout =
         image(

@@ -142,7 +142,7 @@ public final class LayerExtractor {
    */
   public record Limits(long maxImageBytes) {
 
-    /** The environment variable that sets the ceiling, in bytes (a K, M, G or T suffix is 1024-based). */
+    /** The environment variable that sets the ceiling: bytes, or with a K, M, G or T suffix. */
     public static final String ENV = "DEBFORGE_MAX_IMAGE_BYTES";
 
     /** The system property that sets the ceiling; it wins over {@link #ENV}. */
@@ -409,7 +409,8 @@ public final class LayerExtractor {
         try {
           apply(entry, xattrs);
         } catch (InvalidPathException e) {
-          throw refused(entry.getName(), "has a name this system cannot use (" + e.getReason() + ")");
+          throw refused(
+              entry.getName(), "has a name this system cannot use (" + e.getReason() + ")");
         }
         previous = entry.getName();
         afterEntry.accept(ordinal);

@@ -70,7 +70,8 @@ public final class LayerStream extends InputStream {
     this.blob = blob;
     checkBlob();
     this.raw =
-        new Hashing(Files.newInputStream(blob), Digest.parse(descriptor.digest()).newMessageDigest());
+        new Hashing(
+            Files.newInputStream(blob), Digest.parse(descriptor.digest()).newMessageDigest());
   }
 
   /** The decompressor over the blob, made on the first read so that its errors are reads'. */

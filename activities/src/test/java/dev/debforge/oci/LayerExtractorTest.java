@@ -175,7 +175,8 @@ class LayerExtractorTest {
   private OciException refusal(Path layout, String ref, LayerExtractor extractor) {
     return assertThrows(
         OciException.class,
-        () -> extractor.extract(OciImageReader.open(layout, ref), dir.resolve("root"), (a, b) -> {}));
+        () ->
+            extractor.extract(OciImageReader.open(layout, ref), dir.resolve("root"), (a, b) -> {}));
   }
 
   /** Asserts that the exception's message has each of {@code parts}. */

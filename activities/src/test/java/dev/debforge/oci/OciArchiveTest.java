@@ -33,8 +33,9 @@ class OciArchiveTest {
             List.of(LayoutFixture.diffId(tar)), t -> t);
     if (tamperManifest) {
       Path manifest = LayoutFixture.manifestBlob(layout);
-      Files.writeString(
-          manifest, Files.readString(manifest).replace("\"schemaVersion\":2", "\"schemaVersion\":3"));
+      String tampered =
+          Files.readString(manifest).replace("\"schemaVersion\":2", "\"schemaVersion\":3");
+      Files.writeString(manifest, tampered);
     }
     Path archive = dir.resolve("image.oci.tar");
     try (TarArchiveOutputStream out = new TarArchiveOutputStream(Files.newOutputStream(archive));
@@ -70,9 +71,8 @@ class OciArchiveTest {
     Path unpacked = dir.resolve("work/image");
     OciArchive.unpack(archive(false), unpacked);
     OciImageReader image = OciImageReader.open(unpacked, null);
-    assertEquals(
-        OciImageWriterTest.sha256(Files.readAllBytes(LayoutFixture.manifestBlob(dir.resolve("layout")))),
-        image.manifest().digest());
+    Path manifest = LayoutFixture.manifestBlob(dir.resolve("layout"));
+    assertEquals(OciImageWriterTest.sha256(Files.readAllBytes(manifest)), image.manifest().digest());
     assertEquals(OciMediaTypes.LAYER_TAR, image.layers().get(0).mediaType());
     assertFalse(Files.exists(dir.resolve("work/escaped")));
     assertFalse(Files.exists(unpacked.resolve("index2.json")));

@@ -2,20 +2,30 @@ package dev.debforge.oci;
 
 import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The uncompressed tar of one layer, read from its blob. Both checks happen while the stream is
- * read, in a single pass: the blob's digest and size against the manifest's descriptor, and the
- * uncompressed bytes against the config's diff_id. They are decided by {@link #finish()}, which
- * reads whatever the tar reader left (end-of-archive padding, compression trailers) and must be
- * called after the tar has been consumed; until it returns, nothing read may be trusted.
+ * The uncompressed tar of one layer, read from its blob.
+ *
+ * <p>The blob's size and digest are checked against the manifest's descriptor before a single
+ * byte is decompressed, so a blob that was changed or cut short stops the extraction before it
+ * starts. The bytes are hashed again while they are read, so a blob changed after that check is
+ * still caught; that check and the diff_id (the digest of the uncompressed bytes, which only the
+ * end of the stream can decide) are made by {@link #finish()}, which reads whatever the tar reader
+ * left (end-of-archive padding, compression trailers) and must be called after the tar has been
+ * consumed; until it returns, nothing read may be trusted.
+ *
+ * <p>A stream that cannot be decompressed, or that goes past the limit set with {@link
+ * #limit(long, String)}, fails its read with a {@link Unreadable}, whose message is written for
+ * the user.
  */
 public final class LayerStream extends InputStream {
 
@@ -26,30 +36,55 @@ public final class LayerStream extends InputStream {
   private final String diffId;
   private final Path blob;
   private final Hashing raw;
-  private final InputStream decompressed;
+  private InputStream decompressed;
   private final MessageDigest diffDigest = Digest.newSha256();
   private long uncompressedBytes;
+  private long limit = Long.MAX_VALUE;
+  private String limitReason;
 
-  LayerStream(int index, OciDescriptor descriptor, String diffId, Path blob) throws IOException {
+  /**
+   * A read that failed because of the layer's content: data that does not decompress, or more of
+   * it than the limit allows. The message says what is wrong in plain words.
+   */
+  public static final class Unreadable extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final String hint;
+
+    Unreadable(String message, String hint, Throwable cause) {
+      super(message, cause);
+      this.hint = hint;
+    }
+
+    /** What the user could do, or {@code null} when the layer is simply broken. */
+    public String hint() {
+      return hint;
+    }
+  }
+
+  LayerStream(int index, OciDescriptor descriptor, String diffId, Path blob)
+      throws IOException, OciException {
     this.index = index;
     this.descriptor = descriptor;
     this.diffId = diffId;
     this.blob = blob;
+    checkBlob();
     this.raw =
-        new Hashing(Files.newInputStream(blob), Digest.parse(descriptor.digest()).newMessageDigest());
-    InputStream decoder;
-    try {
-      decoder =
+        new Hashing(
+            Files.newInputStream(blob), Digest.parse(descriptor.digest()).newMessageDigest());
+  }
+
+  /** The decompressor over the blob, made on the first read so that its errors are reads'. */
+  private InputStream decompressed() throws IOException {
+    if (decompressed == null) {
+      decompressed =
           switch (OciMediaTypes.layerCompression(descriptor.mediaType())) {
             case NONE -> new BufferedInputStream(raw, BUFFER);
             case GZIP -> new GZIPInputStream(raw, BUFFER);
             case ZSTD -> new ZstdInputStream(new BufferedInputStream(raw, BUFFER));
           };
-    } catch (IOException e) {
-      raw.close();
-      throw e;
     }
-    this.decompressed = decoder;
+    return decompressed;
   }
 
   /** The layer's position in the manifest, from 0. */
@@ -67,6 +102,16 @@ public final class LayerStream extends InputStream {
     return diffId;
   }
 
+  /**
+   * Makes reads fail once more than {@code bytes} uncompressed bytes have been read.
+   *
+   * @param reason why, for the message (e.g. the setting that sets the limit)
+   */
+  public void limit(long bytes, String reason) {
+    this.limit = bytes;
+    this.limitReason = reason;
+  }
+
   /** Uncompressed bytes read so far. */
   public long uncompressedBytes() {
     return uncompressedBytes;
@@ -81,7 +126,37 @@ public final class LayerStream extends InputStream {
 
   @Override
   public int read(byte[] buffer, int offset, int length) throws IOException {
-    int n = decompressed.read(buffer, offset, length);
+    int n;
+    try {
+      n = decompressed().read(buffer, offset, length);
+    } catch (IOException e) {
+      if (e == raw.failure) {
+        // Reading the blob file failed: the host's trouble, not the layer's.
+        throw e;
+      }
+      throw e instanceof EOFException
+          ? new Unreadable(
+              "its " + compression() + " data ends before the compressed stream does ("
+                  + e.getMessage() + "): the layer is truncated", null, e)
+          : new Unreadable(
+              "its " + compression() + " data cannot be decompressed (" + e.getMessage()
+                  + "): the layer is truncated or corrupt",
+              null, e);
+    } catch (RuntimeException e) {
+      // The zstd decoder reports corrupt input as unchecked exceptions.
+      throw new Unreadable(
+          "its " + compression() + " data cannot be decompressed (" + e.getMessage()
+              + "): the layer is truncated or corrupt",
+          null, e);
+    }
+    if (n > 0 && uncompressedBytes + n > limit) {
+      throw new Unreadable(
+          "its uncompressed tar is larger than " + limit + " bytes, " + limitReason,
+          "an image this large is most likely malformed or hostile; if it is not, raise the"
+              + " ceiling with DEBFORGE_MAX_IMAGE_BYTES=BYTES (or -Ddebforge.maxImageBytes=BYTES)"
+              + " where the worker runs",
+          null);
+    }
     if (n > 0) {
       diffDigest.update(buffer, offset, n);
       uncompressedBytes += n;
@@ -118,18 +193,19 @@ public final class LayerStream extends InputStream {
               + ", the uncompressed content is "
               + actualDiffId,
           blob,
-          "the image's config and layers disagree; rebuild or re-copy the image, and discard"
-              + " the directory it was being extracted into");
+          "the image's config does not describe this layer; rebuild the image, or copy it again"
+              + " from where it was built");
     }
   }
 
   /**
-   * Hashes the whole blob file on its own, for when reading the layer failed: a corrupt blob
-   * then gets a digest error instead of a decompressor's message.
+   * Hashes the whole blob file on its own, before it is decompressed: a corrupt blob then stops
+   * the extraction before anything is written, with a digest error instead of a decompressor's
+   * message.
    *
    * @throws OciException when the blob does not match its descriptor
    */
-  public void checkBlob() throws IOException, OciException {
+  private void checkBlob() throws IOException, OciException {
     Digest expected = Digest.parse(descriptor.digest());
     try (Hashing whole = new Hashing(Files.newInputStream(blob), expected.newMessageDigest())) {
       byte[] buffer = new byte[BUFFER];
@@ -141,6 +217,10 @@ public final class LayerStream extends InputStream {
         throw blobMismatch(actual, whole.count);
       }
     }
+  }
+
+  private String compression() {
+    return OciMediaTypes.layerCompression(descriptor.mediaType()).name().toLowerCase(Locale.ROOT);
   }
 
   private OciException blobMismatch(String actual, long size) {
@@ -157,14 +237,16 @@ public final class LayerStream extends InputStream {
             + size
             + " bytes)",
         blob,
-        "copy the image again (e.g. skopeo copy), and discard the directory it was being"
-            + " extracted into");
+        "the blob was damaged or changed after the image was written; copy the image again"
+            + " (e.g. skopeo copy) from where it was built");
   }
 
   @Override
   public void close() throws IOException {
     try {
-      decompressed.close();
+      if (decompressed != null) {
+        decompressed.close();
+      }
     } finally {
       raw.close();
     }
@@ -174,6 +256,8 @@ public final class LayerStream extends InputStream {
   private static final class Hashing extends FilterInputStream {
     private final MessageDigest md;
     private long count;
+    /** The exception a read of the file threw, told apart from a decompressor's own. */
+    private IOException failure;
 
     Hashing(InputStream in, MessageDigest md) {
       super(in);
@@ -182,7 +266,13 @@ public final class LayerStream extends InputStream {
 
     @Override
     public int read() throws IOException {
-      int b = in.read();
+      int b;
+      try {
+        b = in.read();
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
       if (b >= 0) {
         md.update((byte) b);
         count++;
@@ -192,7 +282,13 @@ public final class LayerStream extends InputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-      int n = in.read(buffer, offset, length);
+      int n;
+      try {
+        n = in.read(buffer, offset, length);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
       if (n > 0) {
         md.update(buffer, offset, n);
         count += n;

@@ -176,8 +176,8 @@ public final class OciImageReader {
         new OciImageReader(layoutDir, chosen, configDescriptor, configJson, layers, diffIds);
     if (wanted != null && !wanted.architecture().equals(image.architecture)) {
       throw new OciException(
-          "the image is for " + image.architecture + " but " + architectureOrNull
-              + " was requested",
+          "the image is for architecture '" + image.architecture + "', but this build is for "
+              + architectureOrNull,
           configFile,
           "pick the image built for " + architectureOrNull + ", or change --arch");
     }
@@ -358,12 +358,21 @@ public final class OciImageReader {
     String actual = HexFormat.of().formatHex(md.digest(content));
     if (!actual.equals(expected.hex())) {
       throw new OciException(
-          "the " + what + " blob does not match its digest: expected " + expected
-              + ", found " + expected.algorithm() + ":" + actual,
+          "the " + what + " blob " + expected + " does not match its digest: "
+              + describeReferrer(what) + " names it " + expected + ", but its content is "
+              + expected.algorithm() + ":" + actual,
           file,
-          "the blob is corrupt; copy the image again (e.g. skopeo copy)");
+          "the blob was changed or damaged after the image was written; copy the image again"
+              + " (e.g. skopeo copy) from where it was built");
     }
     return content;
+  }
+
+  private static String describeReferrer(String what) {
+    return switch (what) {
+      case "config" -> "the manifest";
+      default -> "the index";
+    };
   }
 
   private static byte[] readBounded(Path file) throws IOException, OciException {

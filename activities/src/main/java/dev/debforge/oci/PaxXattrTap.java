@@ -151,7 +151,14 @@ final class PaxXattrTap extends FilterInputStream {
         pax = new ByteArrayOutputStream((int) size);
         startData(size);
       }
-      case 'g', 'L', 'K' -> startData(size);
+      case 'L', 'K' -> {
+        // commons-compress reads a GNU long name or link whole into memory.
+        if (size > MAX_PAX) {
+          throw new IOException("a GNU long name of " + size + " bytes is implausibly large");
+        }
+        startData(size);
+      }
+      case 'g' -> startData(size);
       default -> {
         int ordinal = nextEntry++;
         if (pendingXattrs != null) {
@@ -241,12 +248,14 @@ final class PaxXattrTap extends FilterInputStream {
     if (key.startsWith("SCHILY.xattr.")) {
       xattrs().put(key.substring("SCHILY.xattr.".length()), value);
     } else if (key.startsWith("LIBARCHIVE.xattr.")) {
-      String name =
-          URLDecoder.decode(key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
       try {
+        String name =
+            URLDecoder.decode(
+                key.substring("LIBARCHIVE.xattr.".length()), StandardCharsets.UTF_8);
         xattrs().putIfAbsent(name, Base64.getDecoder().decode(value));
       } catch (IllegalArgumentException e) {
-        // Not base64: leave it to the SCHILY form if there is one.
+        // A name that is not URL-encoded or a value that is not base64: leave it to the SCHILY
+        // form if there is one.
       }
     } else if (key.equals("size")) {
       try {

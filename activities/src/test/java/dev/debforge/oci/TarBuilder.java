@@ -53,6 +53,23 @@ final class TarBuilder implements AutoCloseable {
     return put(e, data);
   }
 
+  /** A regular file of {@code size} zero bytes, with {@code tail} after them when not null. */
+  TarBuilder zeros(String name, long size, String tail) throws IOException {
+    TarArchiveEntry e = new TarArchiveEntry(name, true);
+    e.setMode(0100644);
+    byte[] end = tail == null ? new byte[0] : tail.getBytes(StandardCharsets.UTF_8);
+    e.setSize(size + end.length);
+    e.setModTime(MTIME);
+    out.putArchiveEntry(e);
+    byte[] block = new byte[1 << 16];
+    for (long left = size; left > 0; left -= block.length) {
+      out.write(block, 0, (int) Math.min(left, block.length));
+    }
+    out.write(end);
+    out.closeArchiveEntry();
+    return this;
+  }
+
   TarBuilder symlink(String name, String target) throws IOException {
     TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_SYMLINK);
     e.setLinkName(target);

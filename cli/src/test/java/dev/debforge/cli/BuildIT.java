@@ -5,16 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.debforge.oci.ImageConfig;
 import dev.debforge.oci.OciImageWriter;
 import dev.debforge.store.Trees;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code debforge build} of an image pulled from a registry on loopback (Debian's
  * docker-registry) into a disk with a btrfs root, booted to the login prompt; a disk with an XFS
- * root booted the same way; and images that break the bootc contract refused with exit code 2.
+ * root booted the same way; an image whose layers are uncompressed tars built from an OCI layout
+ * and booted; and images that break the bootc contract refused with exit code 2.
  */
 class BuildIT {
 
@@ -98,6 +103,81 @@ class BuildIT {
     assertEquals("----i", report.get("commands").get("lsattr -d / | cut -c1-5").asText(),
         "the deployment root is immutable, as ostree leaves it");
     assertTrue(report.get("commands").get("ostree admin status").asText().startsWith("* debian "));
+  }
+
+  @Test
+  void anImageWithUncompressedLayersBuildsAndBoots() throws Exception {
+    Path archive = work.resolve("plain-source.oci.tar");
+    CliRun compose =
+        CliRun.of("compose", ComposeIT.RECIPE, "-o", "oci-archive:" + archive, "--store",
+            ComposeIT.STORE.toString());
+    assertEquals(0, compose.exitCode(), compose.err());
+    Path layout = uncompressedCopy(archive, work.resolve("plain-layout"));
+    Path out = work.resolve("plain");
+    CliRun build =
+        CliRun.of("build", "oci:" + layout + ":latest", "--type", "raw", "-o", out.toString(),
+            "--store", ComposeIT.STORE.toString(), "--json");
+    assertEquals(0, build.exitCode(), build.err());
+    JsonNode extract = JSON.readTree(build.out()).get("steps").get(0);
+    assertEquals("extract", extract.get("stage").asText());
+    // A generous timeout: under software emulation on a loaded two-core machine the boot alone
+    // has taken more than the default 300 s.
+    CliRun verify =
+        CliRun.of("verify", out.resolve("image/disk.raw").toString(), "--firmware", "bios",
+            "--timeout", "900", "--user", "debian", "--password", "debian", "--json",
+            "--command", "ostree admin status");
+    assertEquals(0, verify.exitCode(), verify.err());
+    assertTrue(JSON.readTree(verify.out()).get("commands").get("ostree admin status").asText()
+        .startsWith("* debian "));
+  }
+
+  /**
+   * Rewrites an OCI archive as a layout, tag "latest", whose layers are plain tars (media type
+   * {@code application/vnd.oci.image.layer.v1.tar}), as several tools write them: the config and
+   * its diff_ids stay, the manifest is new.
+   */
+  private static Path uncompressedCopy(Path archive, Path layout) throws Exception {
+    Path source = Files.createDirectories(work.resolve("plain-source"));
+    Tools.run("tar", "--extract", "--file=" + archive, "--directory=" + source);
+    JsonNode index = JSON.readTree(source.resolve("index.json").toFile());
+    JsonNode manifestRef = index.get("manifests").get(0);
+    ObjectNode manifest = (ObjectNode) JSON.readTree(blob(source, manifestRef).toFile());
+    Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
+    Files.copy(blob(source, manifest.get("config")), blobs.resolve(
+        manifest.get("config").get("digest").asText().substring("sha256:".length())));
+    for (JsonNode layer : manifest.get("layers")) {
+      Path plain = work.resolve("plain-layer.tar");
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(blob(source, layer)))) {
+        Files.copy(in, plain, StandardCopyOption.REPLACE_EXISTING);
+      }
+      String hex = Tools.run("sha256sum", plain.toString()).substring(0, 64);
+      ObjectNode descriptor = (ObjectNode) layer;
+      descriptor.put("mediaType", "application/vnd.oci.image.layer.v1.tar");
+      descriptor.put("digest", "sha256:" + hex);
+      descriptor.put("size", Files.size(plain));
+      Files.move(plain, blobs.resolve(hex), StandardCopyOption.REPLACE_EXISTING);
+    }
+    byte[] manifestBytes = JSON.writeValueAsBytes(manifest);
+    Path manifestFile = work.resolve("plain-manifest.json");
+    Files.write(manifestFile, manifestBytes);
+    String manifestHex = Tools.run("sha256sum", manifestFile.toString()).substring(0, 64);
+    Files.move(manifestFile, blobs.resolve(manifestHex));
+    ObjectNode entry = JSON.createObjectNode();
+    entry.put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+    entry.put("digest", "sha256:" + manifestHex);
+    entry.put("size", manifestBytes.length);
+    entry.putObject("annotations").put("org.opencontainers.image.ref.name", "latest");
+    ObjectNode newIndex = JSON.createObjectNode();
+    newIndex.put("schemaVersion", 2);
+    newIndex.putArray("manifests").add(entry);
+    JSON.writeValue(layout.resolve("index.json").toFile(), newIndex);
+    Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+    return layout;
+  }
+
+  private static Path blob(Path layout, JsonNode descriptor) {
+    String[] digest = descriptor.get("digest").asText().split(":");
+    return layout.resolve("blobs").resolve(digest[0]).resolve(digest[1]);
   }
 
   /** An OCI layout, tag "latest", of one layer holding /etc/hostname: no bootable image. */

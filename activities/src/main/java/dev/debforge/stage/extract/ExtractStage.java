@@ -3,6 +3,7 @@ package dev.debforge.stage.extract;
 import dev.debforge.image.ImageReference;
 import dev.debforge.image.Skopeo;
 import dev.debforge.oci.LayerExtractor;
+import dev.debforge.oci.OciArchive;
 import dev.debforge.oci.OciDescriptor;
 import dev.debforge.oci.OciImageReader;
 import dev.debforge.oci.OciPlatform;
@@ -20,11 +21,18 @@ import java.util.Map;
  * {@code extract}: reads a bootc image and unpacks its root filesystem, after checking that the
  * image keeps the Debian bootc image contract.
  *
- * <p>The image (any transport skopeo reads: {@code oci:}, {@code oci-archive:}, {@code
- * docker-archive:}, {@code containers-storage:}, {@code docker://}) is first copied into an OCI
- * layout in scratch space, so that one reader handles every source. A registry image is pinned to
- * the digest the plan resolved, and an OCI layout or archive must still have that digest, so the
- * step's output is what its cache key names.
+ * <p>An {@code oci:} layout is read where it is and an {@code oci-archive:} is unpacked into
+ * scratch space, both by debforge's own reader, which checks the index's manifest, the config
+ * and every layer against their digests; their layers may be uncompressed, gzip or zstd. Any other
+ * transport skopeo reads ({@code docker-archive:}, {@code containers-storage:}, {@code docker://})
+ * is first copied by skopeo into an OCI layout in scratch space. A registry image is pinned to the
+ * digest the plan resolved, and an OCI layout or archive must still have that manifest digest
+ * (the one {@code skopeo inspect} reported), so the step's output is what its cache key names.
+ * From a layout or archive holding several images, the one tagged as the reference says, or the
+ * one for the build's architecture, is taken.
+ *
+ * <p>The unpacked image is bounded: see {@link LayerExtractor} for the ceiling ({@code
+ * DEBFORGE_MAX_IMAGE_BYTES}, 64 GiB by default) and the free-space check.
  *
  * <p>From the image's config, before anything is unpacked: the label {@code containers.bootc=1}
  * (or {@code ostree.bootable}) and the architecture being built. From the unpacked tree: exactly
@@ -86,20 +94,37 @@ public final class ExtractStage implements Stage<ExtractOptions> {
     return new StageOutput(facts);
   }
 
-  /** Copies the image into an OCI layout in scratch space and opens it. */
-  private static OciImageReader copyAndOpen(StageContext context, ExtractOptions options)
+  /**
+   * Opens the image: an OCI layout where it is, an OCI archive unpacked into scratch space, and
+   * any other source copied by skopeo into an OCI layout there.
+   */
+  static OciImageReader copyAndOpen(StageContext context, ExtractOptions options)
       throws Exception {
     ImageReference source = pinned(ImageReference.parse(options.image()).absolute(), options);
-    Path layout = context.scratch().resolve("image");
-    ImageReference copy =
-        new ImageReference(ImageReference.Transport.OCI, layout.toString(), LAYOUT_TAG);
-    context.progress("copying " + source);
-    context
-        .tools()
-        .run(
-            Skopeo.copy(
-                source, copy, options.tlsVerify(), OciPlatform.fromDebian(context.architecture())));
-    OciImageReader image = OciImageReader.open(layout, LAYOUT_TAG);
+    String arch = context.architecture();
+    OciImageReader image;
+    switch (source.transport()) {
+      case OCI -> {
+        context.progress("reading " + source);
+        image = OciImageReader.open(source.path(), source.reference(), arch);
+      }
+      case OCI_ARCHIVE -> {
+        context.progress("unpacking " + source);
+        Path layout = context.scratch().resolve("image");
+        OciArchive.unpack(source.path(), layout);
+        image = OciImageReader.open(layout, source.reference(), arch);
+      }
+      default -> {
+        Path layout = context.scratch().resolve("image");
+        ImageReference copy =
+            new ImageReference(ImageReference.Transport.OCI, layout.toString(), LAYOUT_TAG);
+        context.progress("copying " + source);
+        context
+            .tools()
+            .run(Skopeo.copy(source, copy, options.tlsVerify(), OciPlatform.fromDebian(arch)));
+        image = OciImageReader.open(layout, LAYOUT_TAG);
+      }
+    }
     String digest = image.manifest().digest();
     if (options.digest() != null && !options.digest().equals(digest)) {
       if (keepsManifest(source)) {
@@ -135,7 +160,7 @@ public final class ExtractStage implements Stage<ExtractOptions> {
     return new ImageReference(source.transport(), name + "@" + options.digest(), null);
   }
 
-  /** Whether copying into an OCI layout keeps the source's manifest byte for byte. */
+  /** Whether the manifest read is the source's own, byte for byte (it is not copied). */
   private static boolean keepsManifest(ImageReference source) {
     return source.transport() == ImageReference.Transport.OCI
         || source.transport() == ImageReference.Transport.OCI_ARCHIVE;

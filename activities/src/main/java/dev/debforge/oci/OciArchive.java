@@ -1,0 +1,93 @@
+package dev.debforge.oci;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+/**
+ * Unpacks an {@code oci-archive:} file (a tar of an OCI image layout) into a directory, so that
+ * {@link OciImageReader} reads the archive's own {@code index.json}, manifests and blobs and
+ * checks each against its digest, exactly as for an {@code oci:} directory. Copying through
+ * skopeo instead would rewrite the manifest (it recompresses uncompressed layers) and would
+ * never compare a manifest with the digest the archive's index gives it.
+ *
+ * <p>Only what a layout holds is written: {@code oci-layout}, {@code index.json} and {@code
+ * blobs/ALGORITHM/HEX} with a well-formed digest, all regular files; directories are made as
+ * needed and every other entry (symlinks, devices, other names) is skipped, so nothing is ever
+ * written outside the target. Entry names may start with {@code ./}. The blobs are not checked
+ * here; the reader checks them.
+ */
+public final class OciArchive {
+
+  private OciArchive() {}
+
+  /**
+   * Unpacks {@code archive} into {@code layout}, which must not exist yet.
+   *
+   * @throws OciException when the file is missing, not a tar, truncated, or holds no layout
+   */
+  public static void unpack(Path archive, Path layout) throws IOException, OciException {
+    Files.createDirectories(layout.getParent());
+    Files.createDirectory(layout);
+    Path blobs = Files.createDirectory(layout.resolve("blobs"));
+    String hint =
+        "give a tar of an OCI image layout, as `skopeo copy … oci-archive:FILE` or `debforge"
+            + " compose -o oci-archive:FILE` write it; for a directory use oci:DIR";
+    try (InputStream file = Files.newInputStream(archive);
+        TarArchiveInputStream tar = new TarArchiveInputStream(file)) {
+      TarArchiveEntry entry;
+      while ((entry = tar.getNextEntry()) != null) {
+        if (!entry.isFile()) {
+          continue;
+        }
+        Path target = target(layout, blobs, entry.getName());
+        if (target == null) {
+          continue;
+        }
+        Files.createDirectories(target.getParent());
+        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (NoSuchFileException e) {
+      throw new OciException("the archive " + archive + " does not exist", archive, hint);
+    } catch (IOException | RuntimeException e) {
+      throw new OciException(
+          "the archive " + archive + " is not a complete tar file ("
+              + LayerExtractor.escape(String.valueOf(e.getMessage())) + ")",
+          archive,
+          hint,
+          e);
+    }
+    if (!Files.isRegularFile(layout.resolve("index.json"))) {
+      throw new OciException(
+          "the archive " + archive + " holds no OCI image layout: it has no index.json",
+          archive,
+          hint);
+    }
+  }
+
+  /** Where an entry of a layout goes, or null when it is not part of one. */
+  private static Path target(Path layout, Path blobs, String name) {
+    String path = name;
+    while (path.startsWith("./")) {
+      path = path.substring(2);
+    }
+    if (path.equals("oci-layout") || path.equals("index.json")) {
+      return layout.resolve(path);
+    }
+    String[] parts = path.split("/");
+    if (parts.length != 3 || !parts[0].equals("blobs")) {
+      return null;
+    }
+    try {
+      Digest digest = Digest.parse(parts[1] + ":" + parts[2]);
+      return digest.blobPath(layout).startsWith(blobs) ? digest.blobPath(layout) : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

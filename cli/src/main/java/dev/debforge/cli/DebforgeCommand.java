@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       LogsCommand.class,
       CancelCommand.class,
-      WaitCommand.class
+      WaitCommand.class,
+      StoreCommand.class
     })
 final class DebforgeCommand implements Runnable {
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.debforge.boot.Firmware;
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.process.ExitCleanup;
 import dev.debforge.process.HostTools;
 import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.Trees;
@@ -104,6 +105,9 @@ final class VerifyCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     Path scratch = Files.createTempDirectory("debforge-verify");
+    // On SIGINT or SIGTERM the hook kills qemu first, then removes its directory; this thread
+    // holds qemu until then, so qemu's death signal does not fire early (see DeathSignal).
+    ExitCleanup.Registration atExit = ExitCleanup.atExit(() -> Trees.delete(scratch));
     try {
       QemuOptions qemu =
           VerifyStage.qemuOptions(
@@ -139,6 +143,7 @@ final class VerifyCommand implements Callable<Integer> {
       }
     } finally {
       Trees.delete(scratch);
+      atExit.close();
     }
   }
 

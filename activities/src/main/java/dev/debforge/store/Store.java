@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +60,6 @@ public final class Store {
   static final String META = "meta.json";
   static final String LOCK = "lock";
   static final String USED_OBJECTS = "used-objects";
-  private static final String LOCK_SUFFIX = ".lock";
 
   private final Path root;
 
@@ -167,33 +164,15 @@ public final class Store {
   /** Starts writing the object with this key; nothing is visible until {@link Pending#commit}. */
   public Pending begin(String key) throws IOException {
     requireKey(key);
-    Path tmpDir = Files.createDirectories(root.resolve(TMP));
     Files.createDirectories(root.resolve(OBJECTS));
-    for (int attempt = 1; ; attempt++) {
-      if (attempt > 5) {
-        throw new IOException("cannot lock a new pending object in " + tmpDir
-            + "\nHint: check that the store is writable and that nothing removes its tmp/");
-      }
-      Path tmp = tmpDir.resolve(key + "." + UUID.randomUUID());
-      Path lockFile = lockFileOf(tmp);
-      Optional<Locks.Lease> lease = Locks.tryExclusive(lockFile);
-      if (lease.isEmpty()) {
-        continue; // a cleaner holds this fresh name's lock for a moment: take another name
-      }
-      if (!Files.exists(lockFile)) {
-        // A cleaner took the lock before this process did and removed the file: the lock
-        // held is on a deleted file and protects nothing.
-        lease.get().close();
-        continue;
-      }
-      try {
-        Files.createDirectories(tmp.resolve("data"));
-      } catch (IOException e) {
-        lease.get().close();
-        throw e;
-      }
-      return new Pending(key, tmp, lease.get());
+    OwnedDir tmp = OwnedDir.create(root.resolve(TMP), key + ".");
+    try {
+      Files.createDirectories(tmp.path().resolve("data"));
+    } catch (IOException e) {
+      tmp.close();
+      throw e;
     }
+    return new Pending(key, tmp);
   }
 
   /**
@@ -203,36 +182,7 @@ public final class Store {
    * @return the directories removed
    */
   public List<Path> removeStale() throws IOException {
-    List<Path> removed = new ArrayList<>();
-    Path tmpDir = root.resolve(TMP);
-    for (Path entry : list(tmpDir)) {
-      String name = entry.getFileName().toString();
-      if (!name.endsWith(LOCK_SUFFIX)) {
-        continue;
-      }
-      Optional<Locks.Lease> lease = Locks.tryExclusive(entry);
-      if (lease.isEmpty()) {
-        continue; // its owner runs
-      }
-      try (Locks.Lease dead = lease.get()) {
-        Path pending = tmpDir.resolve(name.substring(0, name.length() - LOCK_SUFFIX.length()));
-        if (Files.exists(pending, LinkOption.NOFOLLOW_LINKS)) {
-          Trees.delete(pending);
-          removed.add(pending);
-        }
-        // Removed while locked, after the directory: see begin for the owner's side.
-        Files.deleteIfExists(entry);
-      }
-    }
-    for (Path entry : list(tmpDir)) {
-      // A directory without its lock file was left by a debforge before locks, or by a cleaner
-      // that stopped between the two removals: a live owner creates its lock file first.
-      if (!entry.getFileName().toString().endsWith(LOCK_SUFFIX)
-          && !Files.exists(lockFileOf(entry))) {
-        Trees.delete(entry);
-        removed.add(entry);
-      }
-    }
+    List<Path> removed = new ArrayList<>(OwnedDir.removeStale(root.resolve(TMP), ""));
     for (Path entry : list(root.resolve(TRASH))) {
       Trees.delete(entry);
       removed.add(entry);
@@ -242,10 +192,6 @@ public final class Store {
 
   Path objectDir(String key) {
     return root.resolve(OBJECTS).resolve(requireKey(key));
-  }
-
-  private static Path lockFileOf(Path pending) {
-    return pending.resolveSibling(pending.getFileName() + LOCK_SUFFIX);
   }
 
   private static void markUsed(Path meta) {
@@ -296,15 +242,15 @@ public final class Store {
   /** An object being written. */
   public final class Pending implements AutoCloseable {
     private final String key;
+    private final OwnedDir owned;
     private final Path tmp;
-    private final Locks.Lease lease;
     private final ExitCleanup.Registration atExit;
-    private boolean done;
+    private volatile boolean done;
 
-    private Pending(String key, Path tmp, Locks.Lease lease) {
+    private Pending(String key, OwnedDir owned) {
       this.key = key;
-      this.tmp = tmp;
-      this.lease = lease;
+      this.owned = owned;
+      this.tmp = owned.path();
       this.atExit = ExitCleanup.atExit(this::discard);
     }
 
@@ -348,20 +294,19 @@ public final class Store {
     @Override
     public void close() throws IOException {
       try {
-        if (!done) {
-          Trees.delete(tmp);
+        if (done) {
+          owned.release();
+        } else {
+          owned.close();
         }
-        Files.deleteIfExists(lockFileOf(tmp));
       } finally {
-        lease.close();
         atExit.close();
       }
     }
 
     private void discard() throws IOException {
       if (!done) {
-        Trees.delete(tmp);
-        Files.deleteIfExists(lockFileOf(tmp));
+        owned.delete();
       }
     }
   }

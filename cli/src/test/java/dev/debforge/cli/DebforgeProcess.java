@@ -72,6 +72,14 @@ final class DebforgeProcess implements AutoCloseable {
     return process.toHandle();
   }
 
+  /** Waits for the process to exit by itself and returns its exit code. */
+  int waitFor(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("still running after " + within);
+    }
+    return process.exitValue();
+  }
+
   /** SIGTERM, as from a service manager or kill(1), and waits for the exit code. */
   int terminate(Duration within) throws InterruptedException {
     process.destroy();

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
  * runs separate hooks concurrently.
  *
  * <p>A SIGKILL runs no hook: the tools then die by {@link DeathSignal}, and the files left behind
- * are removed by the next start ({@code Store.removeStale}).
+ * are removed by the next start, which can tell them dead ({@code OwnedDir.removeStale}).
  */
 public final class ExitCleanup {
 
@@ -25,7 +25,7 @@ public final class ExitCleanup {
 
   private ExitCleanup() {}
 
-  /** Something to undo at exit; closing the registration means it is no longer needed. */
+  /** Something to undo at exit. */
   public interface Action {
     void run() throws Exception;
   }
@@ -50,8 +50,13 @@ public final class ExitCleanup {
   public static Registration atExit(Action action) {
     synchronized (ACTIONS) {
       if (!installed) {
-        Runtime.getRuntime().addShutdownHook(new Thread(ExitCleanup::run, "debforge-exit-cleanup"));
-        installed = true;
+        try {
+          Runtime.getRuntime()
+              .addShutdownHook(new Thread(ExitCleanup::run, "debforge-exit-cleanup"));
+          installed = true;
+        } catch (IllegalStateException exiting) {
+          // Already exiting without the hook: the next start removes what is left.
+        }
       }
       ACTIONS.add(action);
     }

@@ -246,6 +246,7 @@ public final class Store {
     private final Path tmp;
     private final ExitCleanup.Registration atExit;
     private volatile boolean done;
+    private boolean discarded;
 
     private Pending(String key, OwnedDir owned) {
       this.key = key;
@@ -273,6 +274,18 @@ public final class Store {
       Meta meta = new Meta(stage, new TreeMap<>(facts), Instant.now().toString());
       JSON.writeValue(tmp.resolve(META).toFile(), meta);
       Files.createFile(tmp.resolve(LOCK));
+      publish();
+      return lookup(key).orElseThrow();
+    }
+
+    /**
+     * Renames the object into place. It excludes {@link #discard}, which the exit hook runs on
+     * another thread: a directory being deleted must never be renamed into objects/.
+     */
+    private synchronized void publish() throws IOException {
+      if (discarded) {
+        throw new IOException("debforge is exiting: the object " + key + " was discarded");
+      }
       Path target = objectDir(key);
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -287,7 +300,6 @@ public final class Store {
         Trees.delete(tmp);
       }
       done = true;
-      return lookup(key).orElseThrow();
     }
 
     /** Discards what was written unless {@link #commit} succeeded, and lets the name go. */
@@ -304,8 +316,9 @@ public final class Store {
       }
     }
 
-    private void discard() throws IOException {
+    private synchronized void discard() throws IOException {
       if (!done) {
+        discarded = true;
         owned.delete();
       }
     }

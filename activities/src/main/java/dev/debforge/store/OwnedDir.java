@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * A temporary directory that says whether its owner still runs: beside {@code NAME/} lies
@@ -17,12 +20,17 @@ import java.util.UUID;
  *
  * <p>The owner creates and locks the lock file before the directory, and checks after locking
  * that no cleaner removed the file meanwhile; a cleaner removes the directory before the lock
- * file, holding the lock. So a directory without its lock file has no live owner either.
+ * file, holding the lock. So a directory without its lock file has no live owner of this
+ * version; it is removed once nothing in it changed for {@link #LOCKLESS_QUIET}, since a
+ * debforge from before the lock files may still be writing it.
  */
 public final class OwnedDir implements AutoCloseable {
 
   private static final String LOCK_SUFFIX = ".lock";
   private static final int ATTEMPTS = 5;
+
+  /** How long a directory without a lock file must be untouched before it counts as dead. */
+  static final Duration LOCKLESS_QUIET = Duration.ofHours(1);
 
   private final Path dir;
   private final Locks.Lease lease;
@@ -127,14 +135,36 @@ public final class OwnedDir implements AutoCloseable {
           && !name.endsWith(LOCK_SUFFIX)
           && Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)
           && Files.isWritable(entry)
-          && !Files.exists(lockFileOf(entry))) {
+          && !Files.exists(lockFileOf(entry))
+          && unchangedFor(entry, LOCKLESS_QUIET)) {
         // Left by a debforge from before the lock files, or by a cleaner that stopped between
-        // its two removals: a live owner creates its lock file first.
+        // its two removals: a live owner of this version creates its lock file first. An older
+        // debforge sharing the store writes without one, so only a tree that nothing wrote to
+        // for a while is taken for dead.
         Trees.delete(entry);
         removed.add(entry);
       }
     }
     return removed;
+  }
+
+  /** Whether no file in the tree was modified within the time. */
+  static boolean unchangedFor(Path tree, Duration quiet) throws IOException {
+    Instant since = Instant.now().minus(quiet);
+    try (Stream<Path> files = Files.walk(tree)) {
+      return files.noneMatch(
+          file -> {
+            try {
+              return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS)
+                  .toInstant()
+                  .isAfter(since);
+            } catch (IOException gone) {
+              return false;
+            }
+          });
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return false; // unreadable or changing: leave it
+    }
   }
 
   private static Path lockFileOf(Path dir) {

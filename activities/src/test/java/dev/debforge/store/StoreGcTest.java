@@ -164,7 +164,7 @@ class StoreGcTest {
   }
 
   @Test
-  void immutableLeftoversInTrashAreRemovedAtTheNextRun() throws Exception {
+  void leftoversInTrashAreRemovedAtTheNextRun() throws Exception {
     Path leftover = Files.createDirectories(dir.resolve("trash").resolve(OLD + ".x/data"));
     Files.writeString(leftover.resolve("file"), "half deleted");
     new StoreGc(store).collect(new StoreGc.Policy(Duration.ofDays(365), null, null, false, false),

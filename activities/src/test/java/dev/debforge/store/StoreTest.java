@@ -82,8 +82,13 @@ class StoreTest {
     Path dead = Files.createDirectories(tmp.resolve(KEY + ".dead").resolve("data"));
     Files.write(dead.resolve("big"), new byte[4096]);
     Files.createFile(tmp.resolve(KEY + ".dead.lock"));
-    // Left by a debforge from before the lock files.
+    // Left by a debforge from before the lock files, untouched for two hours.
     Path legacy = Files.createDirectories(tmp.resolve(KEY + ".legacy").resolve("data"));
+    FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
+    Files.setLastModifiedTime(legacy, twoHoursAgo);
+    Files.setLastModifiedTime(legacy.getParent(), twoHoursAgo);
+    // Being written by such a debforge right now: no lock file, but fresh.
+    Path older = Files.createDirectories(tmp.resolve(KEY + ".older-version").resolve("data"));
     Process other = StoreHolder.start("begin", dir, KEY);
     try (Store.Pending here = store.begin(KEY)) {
       List<Path> removed = store.removeStale();
@@ -92,8 +97,9 @@ class StoreTest {
       assertFalse(Files.exists(dead.getParent()));
       assertFalse(Files.exists(tmp.resolve(KEY + ".dead.lock")));
       assertTrue(Files.isDirectory(here.data()), "this process's pending object must stay");
+      assertTrue(Files.isDirectory(older), "a lockless directory still written to must stay");
       try (Stream<Path> entries = Files.list(tmp)) {
-        assertEquals(4, entries.count(), "both live pending objects and their locks stay");
+        assertEquals(5, entries.count(), "both live pending objects and their locks stay");
       }
     } finally {
       other.destroyForcibly();
@@ -102,7 +108,7 @@ class StoreTest {
     // The other process is dead now (SIGKILL, no hook): its pending object is stale.
     assertEquals(1, store.removeStale().size());
     try (Stream<Path> entries = Files.list(tmp)) {
-      assertEquals(0, entries.count());
+      assertEquals(List.of(older.getParent()), entries.toList());
     }
   }
 

@@ -77,6 +77,7 @@ public final class StageRuntime {
     if (step.key() != null) {
       Optional<StoredObject> hit = store.lookup(step.key());
       if (hit.isPresent()) {
+        store.recordUse(request.buildId(), step.key());
         return new StepResult(step.name(), step.stage(), step.key(), true, 0, hit.get().facts());
       }
     }
@@ -118,12 +119,15 @@ public final class StageRuntime {
           throw new PluginFailedException(plugin.get(), stage.id(), e);
         }
         throw e;
+      } finally {
+        context.releaseInputs();
       }
       double seconds = (System.nanoTime() - started) / 1e9;
       if (step.key() == null) {
         return new StepResult(step.name(), step.stage(), null, false, seconds, output.facts());
       }
       StoredObject stored = pending.commit(step.stage(), output.facts());
+      store.recordUse(request.buildId(), step.key());
       return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
     }
   }
@@ -171,6 +175,8 @@ public final class StageRuntime {
     private final Consumer<String> progress;
     /** The role {@link #copyOfInput} copied, whose facts the output keeps. */
     private String copied;
+    // The inputs read so far, held against `debforge store gc` until the step ends.
+    private final Map<String, Store.Use> inputs = new java.util.HashMap<>();
 
     Context(
         StepRequest request, Store.Pending pending, ToolRunner tools, Consumer<String> progress) {
@@ -190,23 +196,39 @@ public final class StageRuntime {
       return object(role).facts();
     }
 
-    private StoredObject object(String role) {
+    private synchronized StoredObject object(String role) {
       StepResult input = request.inputs().get(role);
       if (input == null) {
         throw new IllegalArgumentException(
             "step " + request.step().name() + " has no input '" + role + "'");
       }
-      return store
-          .lookup(input.key())
-          .orElseThrow(
-              () ->
-                  new InputMissingException(
-                      "the output of step "
-                          + input.name()
-                          + " ("
-                          + input.key()
-                          + ") is not in the store at "
-                          + store.root()));
+      Store.Use held = inputs.get(input.key());
+      if (held == null) {
+        try {
+          held =
+              store
+                  .use(input.key())
+                  .orElseThrow(
+                      () ->
+                          new InputMissingException(
+                              "the output of step "
+                                  + input.name()
+                                  + " ("
+                                  + input.key()
+                                  + ") is not in the store at "
+                                  + store.root()));
+          store.recordUse(request.buildId(), input.key());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        inputs.put(input.key(), held);
+      }
+      return held.object();
+    }
+
+    synchronized void releaseInputs() {
+      inputs.values().forEach(Store.Use::close);
+      inputs.clear();
     }
 
     @Override

@@ -23,6 +23,9 @@ import java.util.function.Consumer;
  * <p>Cancellation comes through {@link #tick}: the runner calls it about every
  * {@link #TICK_INTERVAL} while a tool runs, and the activity's heartbeat inside it throws when the
  * build was cancelled. The runner then kills the tree and reports {@link ToolException.Kind#KILLED}.
+ *
+ * <p>Every tool is started with a {@link DeathSignal}, so it dies with debforge even when debforge
+ * is killed with SIGKILL.
  */
 public final class ProcessRunner implements ToolRunner {
 
@@ -49,7 +52,9 @@ public final class ProcessRunner implements ToolRunner {
 
   @Override
   public ToolResult run(ToolCall call) throws ToolException {
-    ProcessBuilder builder = new ProcessBuilder(call.argv());
+    // Started on this thread, which waits for the tool below: the death signal fires when the
+    // starting thread ends, and this one outlives the tool.
+    ProcessBuilder builder = new ProcessBuilder(DeathSignal.wrap(call.argv()));
     builder.environment().putAll(call.environment());
     if (call.directory() != null) {
       builder.directory(call.directory().toFile());
@@ -111,6 +116,14 @@ public final class ProcessRunner implements ToolRunner {
     int exit = process.exitValue();
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     if (exit != 0) {
+      String last = lastLine(tail);
+      if (DeathSignal.execFailed(exit, last)) {
+        throw new ToolException(
+            ToolException.Kind.NOT_FOUND,
+            call.argv(),
+            -1,
+            last.substring(DeathSignal.EXEC_FAILED.length()));
+      }
       throw new ToolException(ToolException.Kind.EXIT_CODE, call.argv(), exit, tail(tail));
     }
     synchronized (stdout) {
@@ -145,6 +158,12 @@ public final class ProcessRunner implements ToolRunner {
       if (tail.size() > TAIL_LINES) {
         tail.removeFirst();
       }
+    }
+  }
+
+  private static String lastLine(Deque<String> tail) {
+    synchronized (tail) {
+      return tail.peekLast();
     }
   }
 

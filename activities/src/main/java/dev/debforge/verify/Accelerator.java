@@ -1,5 +1,7 @@
 package dev.debforge.verify;
 
+import dev.debforge.process.DeathSignal;
+import dev.debforge.process.ExitCleanup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -145,10 +147,16 @@ public enum Accelerator {
     if (!Files.isRegularFile(code)) {
       return new Detection(TCG, "KVM was not probed: " + code + " is missing (install ovmf)");
     }
+    if (!DeathSignal.canExecute("qemu-system-x86_64")) {
+      return new Detection(TCG, "KVM was not probed: qemu-system-x86_64 is not installed");
+    }
     Path vars = null;
     Process process = null;
+    ExitCleanup.Registration atExit = null;
     try {
       vars = Files.createTempFile("debforge-kvm-probe-", ".fd");
+      Path copy = vars;
+      atExit = ExitCleanup.atExit(() -> Files.deleteIfExists(copy));
       Files.copy(QemuCommand.OVMF_VARS, vars, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       List<String> argv =
           List.of(
@@ -158,8 +166,9 @@ public enum Accelerator {
               "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + code,
               "-drive", "if=pflash,format=raw,unit=1,file=" + vars,
               "-serial", "stdio");
+      // Started and waited for on this thread, so the death signal fires only if debforge dies.
       process =
-          new ProcessBuilder(argv)
+          new ProcessBuilder(DeathSignal.wrap(argv))
               .redirectErrorStream(true)
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .start();
@@ -182,6 +191,9 @@ public enum Accelerator {
         } catch (IOException ignored) {
           // A leftover temporary copy of the OVMF variables harms nothing.
         }
+      }
+      if (atExit != null) {
+        atExit.close();
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.debforge.verify;
 
 import dev.debforge.plugin.ToolException;
+import dev.debforge.process.DeathSignal;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -21,6 +22,10 @@ import java.util.function.Consumer;
  * tool's label, a bounded tail of stderr kept for error messages, and the whole process tree
  * killed by {@link Running#close()}, which callers put in a try-with-resources so that it happens
  * on every path. Tests inject their own launcher so that no qemu is needed.
+ *
+ * <p>The process is started with a {@link DeathSignal}, so it also dies when debforge is killed
+ * with SIGKILL. The signal fires when the <em>thread</em> that called {@link #start} ends, so that
+ * thread must hold the process until it is closed, as {@link BootVerifier} does.
  */
 public interface ProcessLauncher {
 
@@ -64,8 +69,13 @@ public interface ProcessLauncher {
 
     @Override
     public Running start(List<String> argv) throws ToolException {
+      if (!DeathSignal.canExecute(argv.get(0))) {
+        // Through setpriv a missing program would start and exit 127; say it before starting.
+        throw new ToolException(
+            ToolException.Kind.NOT_FOUND, argv, -1, argv.get(0) + ": no such program on PATH");
+      }
       ProcessBuilder builder =
-          new ProcessBuilder(argv)
+          new ProcessBuilder(DeathSignal.wrap(argv))
               .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
               .redirectOutput(ProcessBuilder.Redirect.DISCARD);
       Process process;

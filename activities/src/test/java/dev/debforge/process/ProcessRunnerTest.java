@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +97,69 @@ class ProcessRunnerTest {
     Path out = dir.resolve("out");
     runner.run(ToolCall.of(List.of("cat"), Duration.ofSeconds(10)).withStdin(in).withStdout(out));
     assertEquals("payload\n", Files.readString(out));
+  }
+
+  @Test
+  void aToolDiesWhenItsParentIsKilledWithSigkill() throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Process parent =
+        new ProcessBuilder(
+                java.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                DeathSignalParent.class.getName(),
+                "297")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    ProcessHandle sleep = null;
+    try {
+      sleep = awaitDescendant(parent, "sleep", Duration.ofSeconds(30));
+      parent.destroyForcibly(); // SIGKILL: no shutdown hook of the parent runs
+      assertTrue(parent.waitFor(10, TimeUnit.SECONDS), "the parent JVM must die");
+      assertFalse(running(sleep.pid()), "sleep " + sleep.pid() + " outlived its killed parent");
+    } finally {
+      if (sleep != null) {
+        sleep.destroyForcibly();
+      }
+      parent.descendants().forEach(ProcessHandle::destroyForcibly);
+      parent.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aMissingToolBehindTheDeathSignalIsStillNotFound() {
+    ToolException e =
+        assertThrows(
+            ToolException.class,
+            () -> runner.run(ToolCall.of(List.of("/nonexistent/tool"), Duration.ofSeconds(5))));
+    assertEquals(ToolException.Kind.NOT_FOUND, e.kind());
+  }
+
+  @Test
+  void everyToolIsStartedWithTheDeathSignal() {
+    List<String> argv = DeathSignal.wrap(List.of("sleep", "1"));
+    assertEquals(
+        List.of("/usr/bin/setpriv", "--pdeathsig", "KILL", "--", "sleep", "1"), argv,
+        "setpriv is in util-linux, which every Debian system has");
+  }
+
+  /** The descendant running this program, waiting for it to appear within the time. */
+  static ProcessHandle awaitDescendant(Process parent, String command, Duration within)
+      throws Exception {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ProcessHandle child : parent.descendants().toList()) {
+        String name = child.info().command().orElse("");
+        if (name.endsWith("/" + command)) {
+          return child;
+        }
+      }
+      assertTrue(parent.isAlive(), "the parent exited with " + (parent.isAlive() ? "" : parent
+          .exitValue()));
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + command + " under pid " + parent.pid() + " within " + within);
   }
 
   /**

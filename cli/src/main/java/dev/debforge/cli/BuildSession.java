@@ -3,10 +3,13 @@ package dev.debforge.cli;
 import dev.debforge.activity.PlanActivitiesImpl;
 import dev.debforge.activity.StageRuntime;
 import dev.debforge.engine.EmbeddedEngine;
+import dev.debforge.store.Store;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 
 /**
  * The engine a command talks to: a Temporal service given with {@code --temporal}, or an
@@ -54,10 +57,21 @@ final class BuildSession implements AutoCloseable {
     return runtime(options, new ConsoleEvents(err, !options.quiet(), options.verbose, true));
   }
 
-  /** debforge's stages and the plugins' on the store of --store. */
+  /**
+   * debforge's stages and the plugins' on the store of --store, after removing what killed builds left in it
+   * (a worker, or the in-process worker of a build, is about to write there).
+   */
   private static StageRuntime runtime(GlobalOptions options, ConsoleEvents events) {
-    return new StageRuntime(
-        options.openStore(), options.plugins.extensions(events.err()), events);
+    Store store = options.openStore();
+    try {
+      store.removeStale();
+    } catch (IOException e) {
+      // A store whose tmp/ cannot be cleaned cannot be written either: say so before building.
+      throw new UncheckedIOException(
+          "cannot remove stale pending objects in " + store.root().resolve("tmp") + ": " + e
+              + "\nHint: check the store's owner and free space, or pass another --store", e);
+    }
+    return new StageRuntime(store, options.plugins.extensions(events.err()), events);
   }
 
   WorkflowClient client() {

@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       LogsCommand.class,
       CancelCommand.class,
       WaitCommand.class,
-      PluginsCommand.class
+      PluginsCommand.class,
+      StoreCommand.class
     })
 final class DebforgeCommand implements Runnable {
 

@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.debforge.boot.Firmware;
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.process.ExitCleanup;
 import dev.debforge.process.HostTools;
 import dev.debforge.stage.verify.VerifyStage;
-import dev.debforge.store.Trees;
+import dev.debforge.store.OwnedDir;
 import dev.debforge.verify.BootFailedException;
 import dev.debforge.verify.BootReport;
 import dev.debforge.verify.BootVerifier;
@@ -83,9 +84,15 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Where verify keeps qemu's files (UEFI variables, the console log) while it runs. */
+  static final String SCRATCH_PREFIX = "debforge-verify-";
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    // What a verify killed with SIGKILL left behind: its owner's lock is gone with it.
+    OwnedDir.removeStale(tmp, SCRATCH_PREFIX);
     if (!Files.isRegularFile(disk)) {
       throw new UserError("no disk image at " + disk);
     }
@@ -103,7 +110,11 @@ final class VerifyCommand implements Callable<Integer> {
     } catch (BadInputException | IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
-    Path scratch = Files.createTempDirectory("debforge-verify");
+    OwnedDir owned = OwnedDir.create(tmp, SCRATCH_PREFIX);
+    Path scratch = owned.path();
+    // On SIGINT or SIGTERM the hook kills qemu first, then removes its directory; this thread
+    // holds qemu until then, so qemu's death signal does not fire early (see DeathSignal).
+    ExitCleanup.Registration atExit = ExitCleanup.atExit(owned::delete);
     try {
       QemuOptions qemu =
           VerifyStage.qemuOptions(
@@ -138,7 +149,8 @@ final class VerifyCommand implements Callable<Integer> {
         throw new UserError(e.getMessage());
       }
     } finally {
-      Trees.delete(scratch);
+      owned.close();
+      atExit.close();
     }
   }
 

@@ -22,11 +22,18 @@ final class DebforgeProcess implements AutoCloseable {
   }
 
   static DebforgeProcess start(Path log, String... args) throws IOException {
+    return start(log, List.of(), args);
+  }
+
+  /** Starts the CLI with these JVM options (such as -Djava.io.tmpdir) before the jar. */
+  static DebforgeProcess start(Path log, List<String> jvmOptions, String... args)
+      throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: the package phase builds it");
     }
     List<String> argv = new ArrayList<>();
     argv.add(ProcessHandle.current().info().command().orElse("java"));
+    argv.addAll(jvmOptions);
     argv.add("-jar");
     argv.add(JAR.toString());
     argv.addAll(List.of(args));
@@ -63,6 +70,23 @@ final class DebforgeProcess implements AutoCloseable {
 
   ProcessHandle handle() {
     return process.toHandle();
+  }
+
+  /** Waits for the process to exit by itself and returns its exit code. */
+  int waitFor(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("still running after " + within);
+    }
+    return process.exitValue();
+  }
+
+  /** SIGTERM, as from a service manager or kill(1), and waits for the exit code. */
+  int terminate(Duration within) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("still running " + within + " after SIGTERM");
+    }
+    return process.exitValue();
   }
 
   /** SIGKILL: the process gets no chance to clean up, as when a machine dies. */

@@ -1,0 +1,214 @@
+package dev.debforge.store;
+
+import dev.debforge.store.StoreUsage.ObjectEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Removes what a store no longer needs: {@code debforge store gc}.
+ *
+ * <p>Objects go least recently used first. An object is removed when it was last used before
+ * {@code olderThan}, or while the objects still take more than {@code maxBytes}; with only
+ * {@code keepBuilds}, every object the last N builds did not use goes; with no option at all,
+ * objects unused for {@link #DEFAULT_AGE}. {@code keepBuilds} always protects what the last N
+ * builds (by their latest step) used, and {@code all} removes every object.
+ *
+ * <p>It is safe while builds run. A step holds a shared lock on each input it reads, and an
+ * object is removed only under an exclusive lock, so one in use is skipped and reported. The
+ * object is first renamed into {@code trash/} (one atomic rename, so no reader sees half of it)
+ * and then deleted, immutable OSTree files included. An object a build had finished and will read
+ * in a later step can go between the two steps; the build then notices the missing input and
+ * plans again, redoing that step. Logs of builds whose newest line is older than the age limit
+ * go too, and the pending objects of dead processes.
+ */
+public final class StoreGc {
+
+  /** The age limit when no option is given. */
+  public static final Duration DEFAULT_AGE = Duration.ofDays(7);
+
+  private final Store store;
+
+  public StoreGc(Store store) {
+    this.store = store;
+  }
+
+  /** What to remove; a null limit is not given. */
+  public record Policy(
+      Duration olderThan, Long maxBytes, Integer keepBuilds, boolean all, boolean dryRun) {
+
+    /** The age limit in force: the one given, or the default when nothing else was given. */
+    Duration age() {
+      if (olderThan != null || all) {
+        return olderThan;
+      }
+      return maxBytes == null && keepBuilds == null ? DEFAULT_AGE : null;
+    }
+  }
+
+  /**
+   * What was removed (or, in a dry run, would be), what had to stay because a build holds it,
+   * and the objects' size afterwards.
+   */
+  public record Result(
+      List<ObjectEntry> removed,
+      List<ObjectEntry> inUse,
+      List<String> logsRemoved,
+      List<Path> staleRemoved,
+      long objectBytesBefore,
+      long objectBytesAfter,
+      boolean dryRun) {
+
+    public long freedBytes() {
+      return removed.stream().mapToLong(ObjectEntry::bytes).sum();
+    }
+  }
+
+  /** Collects, judging ages against now. */
+  public Result collect(Policy policy, Instant now) throws IOException {
+    List<Path> stale = policy.dryRun() ? List.of() : store.removeStale();
+    StoreUsage usage = StoreUsage.measure(store);
+    Map<String, Instant> builds = lastSteps();
+    Set<String> kept = policy.keepBuilds() != null && !policy.all()
+        ? keysOf(newest(builds, policy.keepBuilds()))
+        : Set.of();
+    Duration age = policy.age();
+    boolean everythingElse =
+        policy.all() || (policy.keepBuilds() != null && age == null && policy.maxBytes() == null);
+
+    List<ObjectEntry> oldestFirst = new ArrayList<>(usage.objects());
+    oldestFirst.sort(Comparator.comparing(ObjectEntry::lastUsed).thenComparing(ObjectEntry::key));
+    long before = usage.objectBytes();
+    long total = before;
+    List<ObjectEntry> removed = new ArrayList<>();
+    List<ObjectEntry> inUse = new ArrayList<>();
+    for (ObjectEntry entry : oldestFirst) {
+      if (kept.contains(entry.key())) {
+        continue;
+      }
+      boolean old = age != null && entry.lastUsed().isBefore(now.minus(age));
+      boolean overBudget = policy.maxBytes() != null && total > policy.maxBytes();
+      if (!(everythingElse || old || overBudget)) {
+        continue;
+      }
+      if (remove(entry.key(), policy.dryRun())) {
+        removed.add(entry);
+        total -= entry.bytes();
+      } else if (Files.isDirectory(store.objectDir(entry.key()))) {
+        inUse.add(entry);
+      }
+    }
+
+    List<String> logs = new ArrayList<>();
+    for (Map.Entry<String, Instant> build : logTimes().entrySet()) {
+      boolean old = age != null && build.getValue().isBefore(now.minus(age));
+      if ((policy.all() || old) && !keptBuild(build.getKey(), builds, policy)) {
+        if (!policy.dryRun()) {
+          Trees.delete(store.root().resolve(Store.LOGS).resolve(build.getKey()));
+        }
+        logs.add(build.getKey());
+      }
+    }
+    return new Result(removed, inUse, logs, stale, before, total, policy.dryRun());
+  }
+
+  /** Removes one object unless a build holds it; false when it is held (or already gone). */
+  private boolean remove(String key, boolean dryRun) throws IOException {
+    Path dir = store.objectDir(key);
+    Optional<Locks.Lease> lease = Locks.tryExclusive(dir.resolve(Store.LOCK));
+    if (lease.isEmpty()) {
+      return false;
+    }
+    Path trash;
+    try (Locks.Lease held = lease.get()) {
+      if (dryRun) {
+        return true;
+      }
+      trash =
+          Files.createDirectories(store.root().resolve(Store.TRASH))
+              .resolve(key + "." + UUID.randomUUID());
+      try {
+        Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
+      } catch (NoSuchFileException gone) {
+        return false;
+      }
+    }
+    Trees.delete(trash);
+    return true;
+  }
+
+  private boolean keptBuild(String build, Map<String, Instant> builds, StoreGc.Policy policy) {
+    return !policy.all()
+        && policy.keepBuilds() != null
+        && newest(builds, policy.keepBuilds()).contains(build);
+  }
+
+  /** Each build that recorded object uses, with the time of its latest record. */
+  private Map<String, Instant> lastSteps() throws IOException {
+    Map<String, Instant> builds = new TreeMap<>();
+    for (Path dir : Store.list(store.root().resolve(Store.LOGS))) {
+      Path used = dir.resolve(Store.USED_OBJECTS);
+      try {
+        builds.put(dir.getFileName().toString(), Files.getLastModifiedTime(used).toInstant());
+      } catch (NoSuchFileException none) {
+        // A build that used no object yet, or logged before uses were recorded.
+      }
+    }
+    return builds;
+  }
+
+  private static List<String> newest(Map<String, Instant> builds, int count) {
+    return builds.entrySet().stream()
+        .sorted(Map.Entry.<String, Instant>comparingByValue().reversed())
+        .limit(count)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  private Set<String> keysOf(List<String> builds) throws IOException {
+    Set<String> keys = new HashSet<>();
+    for (String build : builds) {
+      Path used = store.root().resolve(Store.LOGS).resolve(build).resolve(Store.USED_OBJECTS);
+      try (Stream<String> lines = Files.lines(used)) {
+        lines.map(String::strip).filter(line -> !line.isEmpty()).forEach(keys::add);
+      } catch (NoSuchFileException gone) {
+        // Removed meanwhile: it protects nothing.
+      }
+    }
+    return keys;
+  }
+
+  /** Each build's log directory with the time of its newest file. */
+  private Map<String, Instant> logTimes() throws IOException {
+    Map<String, Instant> times = new TreeMap<>();
+    for (Path dir : Store.list(store.root().resolve(Store.LOGS))) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      FileTime newest = Files.getLastModifiedTime(dir);
+      for (Path file : Store.list(dir)) {
+        FileTime time = Files.getLastModifiedTime(file);
+        if (time.compareTo(newest) > 0) {
+          newest = time;
+        }
+      }
+      times.put(dir.getFileName().toString(), newest.toInstant());
+    }
+    return times;
+  }
+}

@@ -1,8 +1,6 @@
 package dev.debforge.activity;
 
 import dev.debforge.extension.Origin;
-import dev.debforge.plugin.BadInputException;
-import dev.debforge.plugin.ToolException;
 
 /**
  * A plugin's stage threw something that is neither bad input nor a failed tool: a defect of the
@@ -20,11 +18,11 @@ public final class PluginFailedException extends Exception {
         + " the build's plugins", cause);
   }
 
-  /** Whether a plugin stage's exception is one debforge does not already classify. */
+  /**
+   * Whether a plugin stage's exception is a defect of the plugin: anything unchecked. What it
+   * declares (bad input, a failed tool, an I/O error) is classified as debforge's own stages'.
+   */
   static boolean unexpected(Throwable e) {
-    return !(e instanceof BadInputException
-        || e instanceof ToolException
-        || e instanceof InputMissingException
-        || e instanceof InterruptedException);
+    return e instanceof RuntimeException || e instanceof Error;
   }
 }

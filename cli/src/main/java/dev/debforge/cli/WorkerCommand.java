@@ -94,13 +94,13 @@ final class WorkerCommand implements Callable<Integer> {
                 },
                 "debforge-worker-stop"));
     factory.start();
-    for (PluginReport report : runtime.registry().plugins()) {
-      err.println("debforge worker: plugin " + report.summary());
-    }
     err.println("debforge worker " + workers.workerId() + ": " + connection.target() + ", queues "
         + String.join(", ", arches.stream().map(TaskQueues::forArchitecture).toList())
         + " and " + workers.lease().taskQueue() + ", " + maxBuilds + " build(s) at a time,"
         + " store " + runtime.store().root());
+    for (PluginReport report : runtime.registry().plugins()) {
+      err.println("  plugin " + report.summary());
+    }
     err.flush();
     stopped.await();
     return ExitCodes.DONE;

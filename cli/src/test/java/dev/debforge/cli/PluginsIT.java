@@ -177,6 +177,59 @@ class PluginsIT {
     assertTrue(Files.readAllLines(out.resolve("hello/files.txt")).contains("/usr/lib/modules"));
   }
 
+  @Test
+  @Order(4)
+  void onABuildServiceTheBuildWaitsForAWorkerWithThePluginAndRunsThere() throws Exception {
+    int port;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    String temporal = "localhost:" + port;
+    Path out = work.resolve("served");
+    try (DebforgeProcess server =
+            DebforgeProcess.start(work.resolve("server.log"), "server", "--port",
+                    Integer.toString(port))
+                .awaitLog("Temporal service on port", java.time.Duration.ofSeconds(60));
+        DebforgeProcess without =
+            DebforgeProcess.start(work.resolve("worker-without.log"), "worker", "--temporal",
+                    temporal, "--store", ComposeIT.STORE.toString())
+                .awaitLog("debforge worker", java.time.Duration.ofSeconds(60))) {
+      CliRun submit =
+          CliRun.of("submit", "oci:" + layout + ":latest", "--type", "file-list", "-o",
+              out.toString(), "--temporal", temporal);
+      assertEquals(0, submit.exitCode(), submit.err());
+      String id = submit.out().strip();
+      JsonNode status = null;
+      String note = "";
+      for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end; ) {
+        CliRun run = CliRun.of("status", id, "--temporal", temporal, "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        status = JSON.readTree(run.out());
+        if (status.has("notes") && status.get("notes").size() > 0) {
+          note = status.get("notes").get(0).asText();
+          break;
+        }
+        Thread.sleep(500);
+      }
+      assertTrue(note.startsWith("waiting for a worker with type file-list: worker "),
+          "the status says why the build waits: " + status);
+      assertEquals("running", status.get("state").asText());
+      try (DebforgeProcess with =
+          DebforgeProcess.start(work.resolve("worker-with.log"), "worker", "--temporal", temporal,
+                  "--store", ComposeIT.STORE.toString(), "--plugins", plugins.toString())
+              .awaitLog("plugin hello 1.0.0", java.time.Duration.ofSeconds(60))) {
+        CliRun wait = CliRun.of("wait", id, "--temporal", temporal, "--json");
+        assertEquals(0, wait.exitCode(), wait.err());
+        CliRun after = CliRun.of("status", id, "--temporal", temporal, "--json");
+        JsonNode done = JSON.readTree(after.out());
+        assertEquals("[\"hello@1.0.0\"]", done.get("plugins").toString());
+        assertTrue(done.get("worker").asText().contains("pid " + with.pid()), done.toString());
+        assertTrue(Files.readAllLines(out.resolve("hello/files.txt")).contains("/usr/lib/modules"));
+        assertFalse(without.log().contains("hello-file-list"), "the worker without it ran nothing");
+      }
+    }
+  }
+
   private static JsonNode build(Path pluginDir, Path out) throws Exception {
     CliRun build =
         CliRun.of("build", "oci:" + layout + ":latest", "--type", "file-list",

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.extension.Extensions;
+import dev.debforge.extension.Origin;
 import dev.debforge.plan.PlannedStep;
 import dev.debforge.plan.StepRequest;
 import dev.debforge.plugin.BadInputException;
@@ -84,5 +85,51 @@ class StageRuntimeTest {
     assertEquals(List.of("build-1 refusing " + e.getMessage()), failures);
     assertSame(BadInputException.class, e.getClass());
     assertTrue(store.lookup("a".repeat(64)).isEmpty(), "nothing is stored for a failed step");
+  }
+
+  /** A plugin's stage with a defect. */
+  static final class Careless implements Stage<Map> {
+    @Override
+    public String id() {
+      return "careless";
+    }
+
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public Class<Map> optionsType() {
+      return Map.class;
+    }
+
+    @Override
+    public StageOutput run(StageContext context, Map options) {
+      Object nothing = options.get("missing");
+      return StageOutput.of("length", Integer.toString(nothing.toString().length()));
+    }
+  }
+
+  @Test
+  void aPluginStagesDefectFailsTheStepNamingThePluginAndIsNotRetried() throws Exception {
+    Store store = new Store(dir.resolve("store"));
+    Origin origin = new Origin("careless-plugin", "0.9.0", dir.resolve("careless.jar"));
+    StageRuntime runtime =
+        new StageRuntime(store, new Extensions().add(new Careless(), origin), BuildEvents.NONE);
+    PlannedStep step = new PlannedStep("careless", "careless", "b".repeat(64), "{}", Map.of());
+
+    PluginFailedException e =
+        assertThrows(PluginFailedException.class,
+            () -> runtime.run(new StepRequest("build-2", "amd64", step, Map.of()), Liveness.NONE));
+
+    assertTrue(e.getMessage().startsWith("the stage careless of plugin careless-plugin 0.9.0 ("
+        + dir.resolve("careless.jar") + ") failed: java.lang.NullPointerException"),
+        e.getMessage());
+    io.temporal.failure.ApplicationFailure failure =
+        (io.temporal.failure.ApplicationFailure) Failures.toFailure("stage careless", e);
+    assertEquals(Failures.PLUGIN_FAILED, failure.getType());
+    assertTrue(failure.isNonRetryable());
+    assertTrue(Failures.NON_RETRYABLE.contains(Failures.PLUGIN_FAILED));
   }
 }

@@ -11,7 +11,7 @@ import java.util.List;
  * (util-linux, essential on Debian): setpriv asks the kernel to send SIGKILL to it when its parent
  * goes away, then executes the program in its place, which keeps the setting.
  *
- * <p>Two limits, both handled by the callers:
+ * <p>Two limits:
  *
  * <ul>
  *   <li>The kernel sends the signal when the parent <em>thread</em> ends, not the parent process.
@@ -21,7 +21,8 @@ import java.util.List;
  *   <li>The setting is not inherited by the tool's own children (a fork resets it). Those are
  *       killed with the tree when a call is cancelled or times out, and by the shutdown hook on
  *       SIGINT and SIGTERM ({@link ExitCleanup}); only after a SIGKILL of debforge can such a
- *       grandchild outlive it (it gets SIGPIPE when it next writes to the pipe debforge read).
+ *       grandchild outlive it, and it usually ends with SIGPIPE when it next writes to the
+ *       output it shares with the tool, since its reader is gone.
  * </ul>
  *
  * <p>On a host without setpriv the prefix is empty and only the other two mechanisms apply.

@@ -52,9 +52,10 @@ final class StoreCommand implements Runnable {
       name = "du",
       mixinStandardHelpOptions = true,
       description = {
-        "Show the disk space the store takes: its objects by the stage that made them and by",
-        "their last use, and its pending, trash, cache and log directories.",
-        "A file hard-linked from several objects counts once, in the most recently used one."
+        "Show the disk space the store takes: its objects by the stage that made",
+        "them and by their last use, and its pending, trash, cache and log",
+        "directories. A file hard-linked from several objects counts once, in",
+        "the most recently used one."
       })
   static final class Du implements Callable<Integer> {
 
@@ -107,14 +108,16 @@ final class StoreCommand implements Runnable {
       name = "gc",
       mixinStandardHelpOptions = true,
       description = {
-        "Remove objects no build needs, least recently used first: those unused for",
-        "--older-than, then more until the objects fit --max-size. With --keep-builds N alone,",
-        "everything the last N builds did not use; with no option, --older-than 7d.",
-        "--keep-builds always keeps what the last N builds used. Build logs older than the age",
-        "go too, and what killed builds left in tmp/.",
-        "Safe while builds run: an object a running step reads is kept (reported as in use),",
-        "and each object is renamed into trash/ before it is deleted, so none is ever half",
-        "there. A build whose finished step was removed redoes that step."
+        "Remove objects no build needs, least recently used first: those unused",
+        "for --older-than, then more until the objects fit --max-size. With",
+        "--keep-builds N alone, all that the last N builds did not use; with no",
+        "option, --older-than 7d. --keep-builds always keeps what the last N",
+        "builds used. Build logs older than the age go too, and what killed",
+        "builds left in tmp/.",
+        "Safe while builds run: an object a running step reads is kept (reported",
+        "as in use), and each object is renamed into trash/ before it is deleted,",
+        "so none is ever half there. A build whose finished step was removed",
+        "redoes that step."
       })
   static final class Gc implements Callable<Integer> {
 

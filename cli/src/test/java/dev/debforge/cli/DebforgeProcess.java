@@ -105,4 +105,26 @@ final class DebforgeProcess implements AutoCloseable {
       }
     }
   }
+
+  /**
+   * Whether the process is gone (or a zombie, which runs nothing and waits for PID 1 to reap
+   * it) within the time.
+   */
+  static boolean endsWithin(long pid, Duration within) throws Exception {
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        String text = Files.readString(stat);
+        char state = text.charAt(text.lastIndexOf(')') + 2);
+        if (state == 'Z' || state == 'X') {
+          return true;
+        }
+      } catch (java.nio.file.NoSuchFileException gone) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
 }

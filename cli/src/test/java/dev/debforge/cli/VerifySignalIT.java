@@ -45,7 +45,7 @@ class VerifySignalIT {
       assertEquals(143, exit, "SIGTERM ends the JVM with 128 + 15:\n" + verify.log());
       assertTrue(descendants.contains(qemu));
       for (ProcessHandle process : descendants) {
-        assertTrue(endsWithin(process.pid(), Duration.ofSeconds(10)),
+        assertTrue(DebforgeProcess.endsWithin(process.pid(), Duration.ofSeconds(10)),
             process.pid() + " survived debforge verify: " + process.info());
       }
       assertEquals(List.of(), entries(tmp), "the temporary directory must be gone");
@@ -65,7 +65,7 @@ class VerifySignalIT {
 
       verify.kill(); // no shutdown hook runs: only qemu's death signal can end it
 
-      assertTrue(endsWithin(qemu.pid(), Duration.ofSeconds(10)),
+      assertTrue(DebforgeProcess.endsWithin(qemu.pid(), Duration.ofSeconds(10)),
           "qemu " + qemu.pid() + " outlived its SIGKILLed parent");
     }
   }
@@ -90,28 +90,6 @@ class VerifySignalIT {
     }
     throw new AssertionError("no qemu under debforge verify within " + within + ":\n"
         + verify.log());
-  }
-
-  /**
-   * Whether the process is gone (or a zombie, which runs nothing and waits for PID 1 to reap
-   * it) within the time.
-   */
-  private static boolean endsWithin(long pid, Duration within) throws Exception {
-    Path stat = Path.of("/proc", Long.toString(pid), "stat");
-    long deadline = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        String text = Files.readString(stat);
-        char state = text.charAt(text.lastIndexOf(')') + 2);
-        if (state == 'Z' || state == 'X') {
-          return true;
-        }
-      } catch (java.nio.file.NoSuchFileException gone) {
-        return true;
-      }
-      Thread.sleep(100);
-    }
-    return false;
   }
 
   private static List<Path> entries(Path dir) throws Exception {

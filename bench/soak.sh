@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Durability soak: N builds (default 20) on a local build service, each with its worker killed
+# with SIGKILL at a random moment and a new worker started; reports how many builds finished,
+# how many steps ran more than once, and whether any output was partial.
+#   bench/soak.sh [N] [IMAGE]     (run as root; IMAGE defaults to a compose of the minimal recipe)
+#   KILL_WITHIN=S   kill within the first S seconds of each build (default: the length of one
+#                   undisturbed cold build, measured first)
+# Each build starts from an empty store, so the kill lands in real work: extract, commit, deploy,
+# bootloader, partition, convert or publish. Everything is on loopback and in a temporary
+# directory, removed at the end.
+set -euo pipefail
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+builds="${1:-20}"
+image="${2:-}"
+work="$(mktemp -d /var/tmp/debforge-soak.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+  chattr -R -i "$work" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+# One build of debforge for the whole run, copied out of the checkout so that a rebuild there
+# cannot change the jar under the running server and workers.
+"$top/debforge" --version >/dev/null
+mkdir -p "$work/cli"
+cp -r "$top/cli/target/debforge.jar" "$top/cli/target/lib" "$work/cli/"
+debforge() { java -jar "$work/cli/debforge.jar" "$@"; }
+
+if [[ -z "$image" ]]; then
+  debforge compose "$top/recipes/minimal-bookworm.yaml" --store "$work/compose-store" \
+    --progress quiet -o "oci-archive:$work/image.oci.tar"
+  image="oci-archive:$work/image.oci.tar"
+fi
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+temporal="127.0.0.1:$port"
+debforge server --port "$port" >"$work/server.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 60); do grep -q "Temporal service on port" "$work/server.log" && break; sleep 1; done
+
+worker_pid=""
+start_worker() {
+  debforge worker --temporal "$temporal" --store "$work/store" >>"$work/worker.log" 2>&1 &
+  worker_pid=$!
+  pids+=("$worker_pid")
+  for _ in $(seq 60); do grep -q "debforge worker " "$work/worker.log" && return; sleep 1; done
+}
+
+# One undisturbed cold build: how long a build takes here, and the steps it runs.
+start_worker
+t0=$(date +%s)
+id=$(debforge submit "$image" --type raw -o "$work/out-ref" --temporal "$temporal")
+debforge wait "$id" --temporal "$temporal" --json >"$work/ref.json"
+cold=$(( $(date +%s) - t0 ))
+within="${KILL_WITHIN:-$cold}"
+echo "one undisturbed cold build: ${cold} s; kills land within the first ${within} s of each"
+
+finished=0 redone=0 partial=0 failed=0
+for i in $(seq "$builds"); do
+  kill -9 "$worker_pid" 2>/dev/null || true
+  chattr -R -i "$work/store" 2>/dev/null || true
+  rm -rf "$work/store"
+  start_worker
+  out="$work/out-$i"
+  id=$(debforge submit "$image" --type raw -o "$out" --temporal "$temporal")
+  delay=$(( (RANDOM % within) + 1 ))
+  sleep "$delay"
+  step=$(debforge status "$id" --temporal "$temporal" --json |
+    python3 -c 'import json,sys; s=json.load(sys.stdin); print(next((x["name"] for x in s.get("steps",[]) if x["state"]=="running"), s["state"]))')
+  kill -9 "$worker_pid"
+  start_worker
+  if debforge wait "$id" --temporal "$temporal" --json >"$work/result-$i.json" 2>"$work/wait-$i.log"; then
+    finished=$((finished + 1))
+  else
+    failed=$((failed + 1))
+  fi
+  # A step that ran more than once has more than one start line in its log.
+  again=$(grep -c "^# step started" "$work/store/logs/$id"/*.log 2>/dev/null | awk -F: '$2 > 1 {n++} END {print n+0}')
+  redone=$((redone + again))
+  # Whole outputs only: the file the build reported, with the sha256 it reported, and no partial
+  # copy beside it.
+  whole=$(python3 - "$work/result-$i.json" <<'PY'
+import hashlib, json, os, sys
+try:
+    result = json.load(open(sys.argv[1]))
+    ok = result.get("status") == "succeeded"
+    for artifact in result.get("artifacts", []):
+        digest = hashlib.sha256()
+        with open(artifact["artifact"], "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+        ok = ok and digest.hexdigest() == artifact["sha256"]
+    print("yes" if ok else "no")
+except Exception:
+    print("no")
+PY
+)
+  leftovers=$(find "$out" -name '.*partial*' 2>/dev/null | wc -l)
+  [[ "$whole" == yes && "$leftovers" -eq 0 ]] || partial=$((partial + 1))
+  echo "build $i: killed after ${delay} s in ${step}; $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("status","?"))' "$work/result-$i.json" 2>/dev/null || echo '?'); steps run twice: ${again}; output whole: ${whole}"
+done
+echo
+echo "soak: ${builds} builds, each worker killed once with SIGKILL"
+echo "  finished: ${finished}/${builds}   failed: ${failed}"
+echo "  steps run more than once: ${redone}"
+echo "  partial outputs: ${partial}"
+[[ "$finished" -eq "$builds" && "$partial" -eq 0 ]]

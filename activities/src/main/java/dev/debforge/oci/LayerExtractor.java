@@ -154,7 +154,9 @@ public final class LayerExtractor {
     } catch (IOException e) {
       // A corrupt blob usually shows up as a decompression or tar error first; say so plainly.
       layer.checkBlob();
-      throw new IOException(label + " could not be read: " + e.getMessage(), e);
+      throw new LayerReadException(
+          layer.index(), layer.descriptor().digest(), label + " could not be read: "
+              + e.getMessage(), e);
     }
     layer.finish();
     counters[1] = bytesBefore + layer.uncompressedBytes();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -120,6 +121,7 @@ final class YamlLocations {
                         "the key appears twice (first on line " + first.line() + ")", "keep one of them");
             }
             JsonToken value = parser.nextToken();
+            refuseAlias(parser, keyPath);
             nodes.put(keyPath, new Node(at.getLineNr(), at.getColumnNr(), kind(value)));
             readValue(parser, keyPath, value);
         }
@@ -130,8 +132,22 @@ final class YamlLocations {
         for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
             String itemPath = path + "[" + index++ + "]";
             JsonLocation at = parser.currentTokenLocation();
+            refuseAlias(parser, itemPath);
             nodes.put(itemPath, new Node(at.getLineNr(), at.getColumnNr(), kind(item)));
             readValue(parser, itemPath, item);
+        }
+    }
+
+    /**
+     * Refuses a YAML alias ({@code *name}): Jackson reads an alias of a scalar as the anchor's
+     * name rather than its value, so a recipe would silently get the wrong value.
+     */
+    private void refuseAlias(JsonParser parser, String path) throws IOException, RecipeException {
+        if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+            JsonLocation at = parser.currentTokenLocation();
+            throw new RecipeException(file, at.getLineNr(), at.getColumnNr(), path,
+                    "YAML aliases (*" + UserText.printable(parser.getText()) + ") are not supported",
+                    "write the value itself here; recipes use no anchors or aliases");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.debforge.activity.Failures;
 import dev.debforge.engine.TaskQueues;
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.StepResult;
+import dev.debforge.recipe.UserText;
 import dev.debforge.workflow.BuildResult;
 import dev.debforge.workflow.BuildStatus;
 import dev.debforge.workflow.BuildStatus.StepStatus;
@@ -244,7 +245,7 @@ final class BuildRunner {
       out.println(JSON.writeValueAsString(json));
       out.flush();
     }
-    err.println("error: " + message);
+    err.println("error: " + UserText.printable(message));
     if (bug) {
       // The message already says it is debforge's defect and how to report it.
       err.println("(build " + buildId + " stopped on a defect in debforge, not on its input)");

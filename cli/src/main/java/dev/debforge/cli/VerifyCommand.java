@@ -87,7 +87,11 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     if (!Files.isRegularFile(disk)) {
-      throw new UserError("no disk image at " + disk);
+      throw new UserError(
+          disk + ": " + (Files.isDirectory(disk) ? "is a directory, not a disk image"
+              : Files.exists(disk) ? "is not a regular file (a FIFO, a device or a socket)"
+              : "no disk image there")
+              + "\nHint: give the disk file a build wrote, e.g. output/qcow2/disk.qcow2");
     }
     if (timeout < 1) {
       throw new UserError("--timeout " + timeout + " is not a time\nHint: give seconds, like 300");
@@ -97,9 +101,13 @@ final class VerifyCommand implements Callable<Integer> {
     }
     Firmware fw;
     Architecture architecture;
+    String diskFormat;
     try {
+      diskFormat = format != null ? VerifyStage.format(format) : VerifyStage.formatOf(disk);
       fw = VerifyStage.firmware(firmware);
-      architecture = Architecture.fromDebianName(arch != null ? arch : HostTools.architecture());
+      architecture =
+          Architecture.fromDebianName(
+              arch != null ? Requests.checkedArch(arch) : HostTools.architecture());
     } catch (BadInputException | IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -110,7 +118,7 @@ final class VerifyCommand implements Callable<Integer> {
               architecture,
               fw,
               disk.toAbsolutePath(),
-              format != null ? format : VerifyStage.formatOf(disk),
+              diskFormat,
               scratch,
               line -> progress(err, line));
       BootVerifier verifier =

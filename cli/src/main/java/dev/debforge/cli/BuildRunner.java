@@ -226,7 +226,8 @@ final class BuildRunner {
     }
   }
 
-  private int failed(String buildId, Throwable failure, double seconds) throws Exception {
+  /** Prints why the build failed and returns its exit code: 2 for bad input, else 1. */
+  int failed(String buildId, Throwable failure, double seconds) throws Exception {
     ApplicationFailure cause = rootApplicationFailure(failure);
     boolean badInput = cause != null && Failures.BAD_INPUT.equals(cause.getType());
     boolean bug = cause != null && Failures.BUG.equals(cause.getType());

@@ -110,7 +110,7 @@ public final class Failures {
     }
     if (cause instanceof InvalidRecipeValueException invalid) {
       return nonRetryable(
-          where + ": " + invalid.problem()
+          where + ": " + (invalid.path().isEmpty() ? "" : invalid.path() + ": ") + invalid.problem()
               + (invalid.hint() == null ? "" : "\nHint: " + invalid.hint()),
           BAD_INPUT);
     }

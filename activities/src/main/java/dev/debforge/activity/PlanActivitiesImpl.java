@@ -189,7 +189,11 @@ public final class PlanActivitiesImpl implements PlanActivities {
   /** Parses the recipe text the client sent; errors name the recipe file. */
   public static Recipe parse(BuildRequest request) throws BadInputException {
     try {
-      return new RecipeParser().parse(request.recipeText(), request.recipePath());
+      return new RecipeParser()
+          .parse(
+              request.recipeText(),
+              request.recipePath(),
+              Path.of(request.recipePath()).toAbsolutePath().getParent());
     } catch (RecipeException e) {
       throw new BadInputException(e.getMessage(), null);
     }

@@ -76,7 +76,7 @@ class FailuresTest {
     ApplicationFailure invalid =
         classify(new InvalidRecipeValueException("args[0]", "is empty", "remove it"));
     assertEquals(Failures.BAD_INPUT, invalid.getType());
-    assertEquals("stage extract: is empty\nHint: remove it", invalid.getOriginalMessage());
+    assertEquals("stage extract: args[0]: is empty\nHint: remove it", invalid.getOriginalMessage());
   }
 
   @Test

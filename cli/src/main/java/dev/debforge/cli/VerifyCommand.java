@@ -6,6 +6,7 @@ import dev.debforge.boot.Firmware;
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.process.HostTools;
+import dev.debforge.recipe.UserText;
 import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.Trees;
 import dev.debforge.verify.BootFailedException;
@@ -140,7 +141,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (json) {
           print(e.report(), false);
         }
-        err.println("error: " + e.getMessage());
+        err.println("error: " + UserText.printable(e.getMessage()));
         return ExitCodes.FAILED;
       } catch (BadInputException e) {
         throw new UserError(e.getMessage());

@@ -79,6 +79,13 @@ public final class ConfigParser {
   /** Reads config text; {@code file} names it in error messages. */
   public static DiskConfig parse(String text, String file, Syntax syntax)
       throws BadInputException {
+    int longLine = UserFiles.firstLineLongerThan(text, UserFiles.MAX_YAML_LINE);
+    if (longLine > 0) {
+      throw new BadInputException(
+          file + ":" + longLine + ": the line is longer than the " + UserFiles.MAX_YAML_LINE
+              + " characters a config file's line may have",
+          "a config file holds short values; check that this is the file you meant");
+    }
     ObjectMapper mapper = mapper(syntax);
     Map<String, JsonLocation> locations = new HashMap<>();
     JsonNode root;

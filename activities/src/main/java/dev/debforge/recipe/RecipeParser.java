@@ -66,6 +66,12 @@ public final class RecipeParser {
      */
     public Recipe parse(String yamlText, String fileName, Path recipeDir) throws RecipeException {
         Objects.requireNonNull(yamlText, "yamlText");
+        int longLine = UserFiles.firstLineLongerThan(yamlText, UserFiles.MAX_YAML_LINE);
+        if (longLine > 0) {
+            throw new RecipeException(fileName, longLine, 1, "",
+                    "the line is longer than the " + UserFiles.MAX_YAML_LINE + " characters a recipe line may have",
+                    "put long content in a file next to the recipe and name it with files[].source");
+        }
         YamlLocations locations = YamlLocations.read(yamlText, fileName);
         Recipe recipe;
         try {

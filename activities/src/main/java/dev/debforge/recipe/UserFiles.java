@@ -25,7 +25,29 @@ public final class UserFiles {
   /** The largest recipe or config file read: 1 MiB, hundreds of times a real one. */
   public static final int MAX_BYTES = 1 << 20;
 
+  /**
+   * The longest line a YAML file may have: SnakeYAML scans a long scalar in time that grows with
+   * the square of its length (a 1 MiB line takes seconds), and no recipe or config needs one.
+   */
+  public static final int MAX_YAML_LINE = 1 << 16;
+
   private UserFiles() {}
+
+  /** The 1-based number of the first line longer than {@code max} characters, or 0 if none. */
+  public static int firstLineLongerThan(String text, int max) {
+    int line = 1;
+    int start = 0;
+    for (int i = 0; i <= text.length(); i++) {
+      if (i == text.length() || text.charAt(i) == '\n') {
+        if (i - start > max) {
+          return line;
+        }
+        line++;
+        start = i + 1;
+      }
+    }
+    return 0;
+  }
 
   /**
    * The file's text.

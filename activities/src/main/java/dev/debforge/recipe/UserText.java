@@ -11,8 +11,18 @@ public final class UserText {
 
   private UserText() {}
 
-  /** The value in single quotes, its control characters escaped: {@code 'a\n\x1b[2J'}. */
+  /** Longer values are cut in messages: a whole megabyte would bury the message. */
+  static final int MAX_QUOTED = 120;
+
+  /**
+   * The value in single quotes, its control characters escaped ({@code 'a\n\x1b[2J'}), and cut
+   * after {@value #MAX_QUOTED} characters with its length said.
+   */
   public static String quote(String value) {
+    if (value.length() > MAX_QUOTED) {
+      return "'" + escape(value.substring(0, MAX_QUOTED), false) + "...' (" + value.length()
+          + " characters)";
+    }
     return "'" + escape(value, false) + "'";
   }
 

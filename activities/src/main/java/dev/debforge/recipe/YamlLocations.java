@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
@@ -50,6 +51,13 @@ final class YamlLocations {
     /** Uses SnakeYAML's own problem and position: Jackson's location is where it stopped reading. */
     private static RecipeException syntaxError(JsonProcessingException e, String file) {
         String hint = "check the indentation and quoting near this line";
+        if (e instanceof StreamConstraintsException) {
+            JsonLocation at = e.getLocation();
+            return new RecipeException(file, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "",
+                    "the YAML is beyond what a recipe can be: " + firstLine(e.getOriginalMessage())
+                            .replaceFirst(", from `.*`\\)", ")").replace("Document nesting depth", "nesting depth"),
+                    "a recipe nests a few levels deep; check that this is the file you meant", e);
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
                 String problem = marked.getContext() == null

@@ -76,4 +76,11 @@ class UserFilesTest {
         "the recipe is not UTF-8 text",
         assertThrows(UserFiles.Refused.class, () -> UserFiles.read(binary, "recipe")).problem());
   }
+
+  @Test
+  void findsTheFirstLineOverTheLimit() {
+    assertEquals(0, UserFiles.firstLineLongerThan("ab\ncd\n", 2));
+    assertEquals(2, UserFiles.firstLineLongerThan("ab\nabc\nabcd", 2));
+    assertEquals(1, UserFiles.firstLineLongerThan("abc", 2));
+  }
 }

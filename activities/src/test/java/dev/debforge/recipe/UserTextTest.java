@@ -21,6 +21,12 @@ class UserTextTest {
   }
 
   @Test
+  void aLongValueIsCutAndItsLengthSaid() {
+    String quoted = UserText.quote("a".repeat(1_000_000));
+    assertEquals("'" + "a".repeat(120) + "...' (1000000 characters)", quoted);
+  }
+
+  @Test
   void plainTextIsReturnedAsItIs() {
     String text = "bookworm, ä and 中";
     assertSame(text, UserText.printable(text));

@@ -65,6 +65,11 @@ class HostileInputTest {
       Files.writeString(files.resolve(source + ".yaml"),
           HEAD + "files:\n  - path: /etc/motd\n    source: " + source + "\n");
     }
+    Files.writeString(dir.resolve("long-line.yaml"),
+        HEAD + "hostname: " + "a".repeat(dev.debforge.recipe.UserFiles.MAX_BYTES - 100) + "\n");
+    Files.writeString(dir.resolve("long-value.yaml"),
+        HEAD + "hostname: " + "a".repeat(60_000) + "\n");
+    Files.writeString(dir.resolve("deep.yaml"), HEAD + "packages: " + "[".repeat(60_000) + "\n");
     Files.writeString(dir.resolve("alias.yaml"), "name: &n x\n" + HEAD.substring(8)
         + "hostname: *n\n");
     Files.writeString(dir.resolve("feb30.yaml"), HEAD + "  snapshot: '20250230T000000Z'\n");
@@ -159,6 +164,12 @@ class HostileInputTest {
           "validate", file.toString()));
     }
     // Smaller things.
+    cases.add(c("a line of almost 1 MiB", List.of(p("long-line.yaml") + ":4:1:",
+        "longer than the 65536 characters"), "validate", p("long-line.yaml")));
+    cases.add(c("a long value", List.of(p("long-value.yaml") + ":4:", "(60000 characters)"),
+        "validate", p("long-value.yaml")));
+    cases.add(c("60000 nested lists", List.of(p("deep.yaml"), "nesting depth (1001) exceeds"),
+        "validate", p("deep.yaml")));
     cases.add(c("YAML alias", List.of(p("alias.yaml") + ":4:", "aliases"),
         "validate", p("alias.yaml")));
     cases.add(c("30 February", List.of(p("feb30.yaml") + ":4:", "not a real date"),

@@ -1,11 +1,13 @@
 package dev.debforge.oci;
 
 import java.io.EOFException;
+import java.nio.file.FileSystemException;
 import java.util.zip.ZipException;
 
 /**
  * Tells a read error caused by the data (a compressed stream or a tar archive that ends early
- * or is corrupt) from one caused by the machine (a full disk, a failing device), and says the
+ * or is corrupt, an entry name no Linux file system takes) from one caused by the machine (a
+ * full disk, a failing device), and says the
  * former in words: the decoders' own messages ("Unexpected end of ZLIB input stream",
  * "Truncated TAR archive") name neither what was being read nor what is wrong with it.
  */
@@ -41,6 +43,11 @@ public final class MalformedData {
       }
       if (t instanceof EOFException) {
         return "truncated (it ends early)";
+      }
+      if (t instanceof FileSystemException fs && "File name too long".equals(fs.getReason())) {
+        // Linux takes names of up to 255 bytes and paths of up to 4096: no retry makes it fit.
+        return "not extractable: an entry's name is longer than a Linux file system takes ("
+            + fs.getFile().length() + " characters)";
       }
     }
     return null;

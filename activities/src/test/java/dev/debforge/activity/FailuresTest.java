@@ -131,6 +131,18 @@ class FailuresTest {
   }
 
   @Test
+  void aNameTooLongForLinuxIsBadInput() {
+    String name = "/store/tmp/x/" + "n".repeat(4000);
+    ApplicationFailure failure =
+        classify(new LayerReadException(0, "sha256:abc", "could not be read",
+            new FileSystemException(name, null, "File name too long")));
+    assertEquals(Failures.BAD_INPUT, failure.getType());
+    assertTrue(failure.getOriginalMessage().startsWith("layer sha256:abc is not extractable: an"
+        + " entry's name is longer than a Linux file system takes (4013 characters)"),
+        failure.getOriginalMessage());
+  }
+
+  @Test
   void layerThatCouldNotBeWrittenIsIoTroubleAndRetried() {
     LayerReadException full =
         new LayerReadException(

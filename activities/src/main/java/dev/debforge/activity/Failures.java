@@ -177,7 +177,7 @@ public final class Failures {
   }
 
   /** An I/O error in words: the JDK's messages for file errors are often a bare path. */
-  static String describe(IOException e) {
+  public static String describe(IOException e) {
     if (e instanceof NoSuchFileException missing) {
       return "no such file: " + missing.getFile();
     }

@@ -109,7 +109,7 @@ final class Builds {
     }
   }
 
-  private static final Pattern BUILD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
+  private static final Pattern BUILD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,999}");
 
   /**
    * The build id as it is, when it can be one: letters, digits, '.', '_' and '-', starting with

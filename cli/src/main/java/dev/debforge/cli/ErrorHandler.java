@@ -1,7 +1,9 @@
 package dev.debforge.cli;
 
+import dev.debforge.activity.Failures;
 import dev.debforge.recipe.UserText;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -28,6 +30,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
           + (grpc.getStatus().getDescription() == null
               ? "" : ": " + UserText.printable(grpc.getStatus().getDescription()))
           + ")\nHint: check that the service is still running; run the command again");
+      return ExitCodes.FAILED;
+    }
+    if (ex instanceof IOException io) {
+      // A file here could not be read or written: the machine's trouble, not a defect.
+      commandLine.getErr().println("error: " + UserText.printable(Failures.describe(io))
+          + "\nHint: check the path, its permissions and the free space");
       return ExitCodes.FAILED;
     }
     commandLine.getErr().println(

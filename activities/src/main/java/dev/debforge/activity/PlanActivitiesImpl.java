@@ -221,8 +221,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
               .stdout();
     } catch (ToolException e) {
       throw new BadInputException(
-          "cannot read the image " + image + ":\n" + e.stderrTail(),
-          "check the reference; for a registry without TLS on loopback add --no-tls-verify");
+          "cannot read the image " + image + ":\n" + e.stderrTail(), unreadableImageHint(image));
     }
     String digest = new ObjectMapper().readTree(json).path("Digest").asText("");
     if (!digest.startsWith("sha256:")) {
@@ -231,13 +230,33 @@ public final class PlanActivitiesImpl implements PlanActivities {
     return digest;
   }
 
+  /** What to check when skopeo cannot read the image: only a registry has TLS. */
+  static String unreadableImageHint(ImageReference image) {
+    return switch (image.transport()) {
+      case DOCKER -> "check the reference and that the registry answers; for a registry"
+          + " without TLS on loopback add --no-tls-verify";
+      case OCI -> "check that " + image.location() + " is a directory holding an OCI image"
+          + " layout (oci-layout, index.json, blobs/)"
+          + (image.reference() == null ? "" : " with the tag " + image.reference());
+      case OCI_ARCHIVE, DOCKER_ARCHIVE -> "check that " + image.location() + " is a complete "
+          + image.transport().prefix() + " file (a tar of the image)";
+      case CONTAINERS_STORAGE -> "check the name with `podman images` (as the user whose"
+          + " storage holds it)";
+    };
+  }
+
   /**
    * Parses the recipe text the client sent and checks its plugin options against this worker's
    * plugins; errors name the recipe file.
    */
   private Recipe parse(BuildRequest request) throws BadInputException {
     try {
-      Recipe recipe = new RecipeParser().parse(request.recipeText(), request.recipePath());
+      Recipe recipe =
+          new RecipeParser()
+              .parse(
+                  request.recipeText(),
+                  request.recipePath(),
+                  Path.of(request.recipePath()).toAbsolutePath().getParent());
       PluginOptions.check(
           recipe, request.recipeText(), request.recipePath(), registry, request.types());
       return recipe;

@@ -12,10 +12,12 @@ import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.debforge.disk.LayoutRequest;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.recipe.KernelArgument;
+import dev.debforge.recipe.SshPublicKey;
+import dev.debforge.recipe.UserFiles;
+import dev.debforge.recipe.UserText;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,20 +73,19 @@ public final class ConfigParser {
   public static DiskConfig parse(Path file) throws BadInputException {
     String name = file.toString();
     Syntax syntax = syntaxOf(name);
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new BadInputException(
-          name + ": cannot read the config file: " + e.getMessage(),
-          "check that the file exists and is readable UTF-8 text");
-    }
-    return parse(text, name, syntax);
+    return parse(UserFiles.read(file, "config file"), name, syntax);
   }
 
   /** Reads config text; {@code file} names it in error messages. */
   public static DiskConfig parse(String text, String file, Syntax syntax)
       throws BadInputException {
+    int longLine = UserFiles.firstLineLongerThan(text, UserFiles.MAX_YAML_LINE);
+    if (longLine > 0) {
+      throw new BadInputException(
+          file + ":" + longLine + ": the line is longer than the " + UserFiles.MAX_YAML_LINE
+              + " characters a config file's line may have",
+          "a config file holds short values; check that this is the file you meant");
+    }
     ObjectMapper mapper = mapper(syntax);
     Map<String, JsonLocation> locations = new HashMap<>();
     JsonNode root;
@@ -184,6 +185,12 @@ public final class ConfigParser {
       mapping(kernel, "customizations.kernel", KERNEL_KEYS);
       if (kernel.has("append")) {
         append = kernelArgs(text(kernel.get("append"), "customizations.kernel.append"));
+        for (String arg : append) {
+          String problem = KernelArgument.problem(arg);
+          if (problem != null) {
+            throw fail("customizations.kernel.append", problem, KernelArgument.HINT);
+          }
+        }
       }
     }
 
@@ -214,8 +221,8 @@ public final class ConfigParser {
         default ->
             throw fail(
                 path + ".mountpoint",
-                "'" + mountpoint + "' cannot be sized: debforge's layout is an ESP, a fixed "
-                    + "1 GiB /boot and one root file system",
+                UserText.quote(mountpoint) + " cannot be sized: debforge's layout is an ESP, a"
+                    + " fixed 1 GiB /boot and one root file system",
                 "remove this entry, or size the root with mountpoint \"/\"; directories such as "
                     + "/var live on the root file system");
       }
@@ -237,7 +244,7 @@ public final class ConfigParser {
     String name = text(required(node, path, "name"), path + ".name");
     if (!NAME.matcher(name).matches()) {
       throw fail(
-          path + ".name", "'" + name + "' is not a valid user name",
+          path + ".name", UserText.quote(name) + " is not a valid user name",
           "use lower-case letters, digits, '_' and '-', starting with a letter, at most 32");
     }
     String password = null;
@@ -255,6 +262,10 @@ public final class ConfigParser {
     if (node.has("key")) {
       for (String line : text(node.get("key"), path + ".key").split("\n")) {
         if (!line.isBlank()) {
+          String problem = SshPublicKey.problem(line.strip());
+          if (problem != null) {
+            throw fail(path + ".key", problem, SshPublicKey.HINT);
+          }
           keys.add(line.strip());
         }
       }
@@ -266,7 +277,7 @@ public final class ConfigParser {
         String group = text(list.get(i), path + ".groups[" + i + "]");
         if (!NAME.matcher(group).matches()) {
           throw fail(
-              path + ".groups[" + i + "]", "'" + group + "' is not a valid group name",
+              path + ".groups[" + i + "]", UserText.quote(group) + " is not a valid group name",
               "use lower-case letters, digits, '_' and '-', starting with a letter");
         }
         groups.add(group);
@@ -320,7 +331,7 @@ public final class ConfigParser {
     }
     Matcher m = SIZE.matcher(node.asText().strip());
     if (!m.matches()) {
-      throw fail(path, "'" + node.asText() + "' is not a size", hint);
+      throw fail(path, UserText.quote(node.asText()) + " is not a size", hint);
     }
     String prefix = m.group(2).toUpperCase(Locale.ROOT);
     boolean decimal = !prefix.isEmpty() && m.group(3).equalsIgnoreCase("B");
@@ -328,7 +339,7 @@ public final class ConfigParser {
     BigInteger bytes =
         new BigInteger(m.group(1)).multiply(BigInteger.valueOf(decimal ? 1000 : 1024).pow(power));
     if (bytes.signum() <= 0 || bytes.bitLength() > 62) {
-      throw fail(path, "'" + node.asText() + "' is not a usable size", hint);
+      throw fail(path, UserText.quote(node.asText()) + " is not a usable size", hint);
     }
     return bytes.longValue();
   }
@@ -342,7 +353,7 @@ public final class ConfigParser {
       if (!keys.contains(name)) {
         String key = path.isEmpty() ? name : path + "." + name;
         throw fail(
-            key, "unknown key '" + name + "'",
+            key, "unknown key " + UserText.quote(name),
             "valid keys here: " + String.join(", ", new TreeSet<>(keys))
                 + "; debforge takes no other customizations, put them in the image instead");
       }

@@ -1,6 +1,10 @@
 package dev.debforge.recipe;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -32,6 +36,8 @@ public record Base(
 
     private static final Pattern URL = Pattern.compile("(https?|file)://[^\\s]+");
     private static final Pattern SNAPSHOT = Pattern.compile("\\d{8}T\\d{6}Z");
+    private static final DateTimeFormatter SNAPSHOT_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss'Z'").withResolverStyle(ResolverStyle.STRICT);
 
     public Base {
         Checks.required(suite, "suite");
@@ -39,6 +45,9 @@ public record Base(
         Checks.matching(mirror, URL, "mirror", "an http://, https:// or file:// URL", null);
         Checks.matching(snapshot, SNAPSHOT, "snapshot", "a snapshot timestamp",
                 "write it as YYYYMMDDTHHMMSSZ, e.g. 20240601T000000Z");
+        if (snapshot != null) {
+            checkRealTime(snapshot);
+        }
         if (mirror != null && snapshot != null) {
             throw new InvalidRecipeValueException("snapshot", "cannot be combined with mirror",
                     "a snapshot is served by snapshot-mirror; remove mirror, or remove snapshot");
@@ -55,6 +64,17 @@ public record Base(
         Checks.unique(components, "components", "component");
         variant = variant == null ? "minbase" : variant;
         Checks.oneOf(variant, VARIANTS, "variant");
+    }
+
+    /** A timestamp of the right shape must also be a moment that exists: no 30 February. */
+    private static void checkRealTime(String snapshot) {
+        try {
+            LocalDateTime.parse(snapshot, SNAPSHOT_TIME);
+        } catch (DateTimeParseException e) {
+            throw new InvalidRecipeValueException("snapshot",
+                    Checks.quote(snapshot) + " is not a real date and time",
+                    "write an existing UTC time as YYYYMMDDTHHMMSSZ, e.g. 20240601T000000Z");
+        }
     }
 
     /**

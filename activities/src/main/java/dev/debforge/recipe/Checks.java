@@ -77,7 +77,8 @@ final class Checks {
         }
     }
 
+    /** The value quoted for a message, its control characters escaped (see {@link UserText}). */
     static String quote(String value) {
-        return "'" + value + "'";
+        return UserText.quote(value);
     }
 }

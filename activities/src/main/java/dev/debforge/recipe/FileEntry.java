@@ -70,7 +70,32 @@ public record FileEntry(String path, String content, String source, String mode,
                         "copy the file into the recipe's directory");
             }
         } catch (IOException e) {
-            throw new InvalidRecipeValueException("source", "cannot resolve " + Checks.quote(source) + ": " + e, null);
+            throw new InvalidRecipeValueException("source", "cannot resolve " + Checks.quote(source) + ": "
+                    + e.getMessage(), null);
+        }
+        return resolved;
+    }
+
+    /**
+     * The source file inside {@code recipeDir}, checked to be there and to be a regular file, as
+     * {@code validate} and the plan check it before anything is built.
+     *
+     * @throws InvalidRecipeValueException if it leads out of the directory, is missing, or is a
+     *                                     directory, a FIFO, a device or a socket
+     */
+    public Path checkSource(Path recipeDir) {
+        Path resolved = resolveSource(recipeDir);
+        String hint = "give a regular file in the recipe's directory (or below it), e.g. files/motd";
+        if (!Files.exists(resolved)) {
+            throw new InvalidRecipeValueException("source", Checks.quote(source) + " does not exist in "
+                    + recipeDir.toAbsolutePath().normalize(), hint);
+        }
+        if (Files.isDirectory(resolved)) {
+            throw new InvalidRecipeValueException("source", Checks.quote(source) + " is a directory", hint);
+        }
+        if (!Files.isRegularFile(resolved)) {
+            throw new InvalidRecipeValueException("source", Checks.quote(source)
+                    + " is not a regular file (it is a FIFO, a device or a socket)", hint);
         }
         return resolved;
     }

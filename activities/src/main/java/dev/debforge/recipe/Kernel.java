@@ -21,6 +21,14 @@ public record Kernel(@JsonProperty("package") String packageName, List<String> a
     public Kernel {
         Checks.matching(packageName, Packages.NAME, "package", "a Debian package name", null);
         args = Checks.strings(args, "args");
+        for (int i = 0; i < args.size(); i++) {
+            // A plain space gets the recipe's own rule below, with its own hint.
+            String problem = args.get(i).indexOf(' ') < 0 ? KernelArgument.problem(args.get(i)) : null;
+            if (problem != null) {
+                throw new InvalidRecipeValueException("args[" + i + "]", problem, KernelArgument.HINT);
+            }
+        }
+        // The recipe's arguments travel through kargs.d, whose readers split on blanks.
         Checks.each(args, "args", ARG, "a kernel argument",
                 "write one argument per list item, without spaces, e.g. console=ttyS0,115200");
     }

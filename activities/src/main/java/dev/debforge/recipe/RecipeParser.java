@@ -11,9 +11,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Comparator;
@@ -49,23 +46,53 @@ public final class RecipeParser {
     public Recipe parse(Path file) throws RecipeException {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new RecipeException(file.toString(), 0, 0, "", "cannot read the recipe: " + e,
-                    "check that the file exists and is readable UTF-8 text", e);
+            text = UserFiles.read(file, "recipe");
+        } catch (UserFiles.Refused e) {
+            throw new RecipeException(file.toString(), 0, 0, "", e.problem(), e.hint(), e);
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), file.toAbsolutePath().getParent());
     }
 
     /** Reads a recipe from text; {@code fileName} is used in error messages only. */
     public Recipe parse(String yamlText, String fileName) throws RecipeException {
+        return parse(yamlText, fileName, null);
+    }
+
+    /**
+     * Reads a recipe from text and checks that each {@code files[].source} is a regular file in
+     * {@code recipeDir}; {@code fileName} is used in error messages only.
+     *
+     * @param recipeDir the recipe's directory, or null to leave the sources unchecked
+     */
+    public Recipe parse(String yamlText, String fileName, Path recipeDir) throws RecipeException {
         Objects.requireNonNull(yamlText, "yamlText");
+        int longLine = UserFiles.firstLineLongerThan(yamlText, UserFiles.MAX_YAML_LINE);
+        if (longLine > 0) {
+            throw new RecipeException(fileName, longLine, 1, "",
+                    "the line is longer than the " + UserFiles.MAX_YAML_LINE + " characters a recipe line may have",
+                    "put long content in a file next to the recipe and name it with files[].source");
+        }
         YamlLocations locations = YamlLocations.read(yamlText, fileName);
+        Recipe recipe;
         try {
-            return mapper.readValue(yamlText, Recipe.class);
+            recipe = mapper.readValue(yamlText, Recipe.class);
         } catch (JsonProcessingException e) {
             throw translate(e, locations, fileName);
         }
+        if (recipeDir != null) {
+            for (int i = 0; i < recipe.files().size(); i++) {
+                FileEntry entry = recipe.files().get(i);
+                if (entry.source() == null) {
+                    continue;
+                }
+                try {
+                    entry.checkSource(recipeDir);
+                } catch (InvalidRecipeValueException e) {
+                    throw at(locations, fileName, "files[" + i + "]." + e.path(), e.problem(), e.hint(), e);
+                }
+            }
+        }
+        return recipe;
     }
 
     /**
@@ -109,7 +136,7 @@ public final class RecipeParser {
             return at(locations, file, join(path, invalid.path()), invalid.problem(), invalid.hint(), e);
         }
         if (e instanceof UnrecognizedPropertyException unknown) {
-            return at(locations, file, path, "unknown key '" + unknown.getPropertyName() + "'",
+            return at(locations, file, path, "unknown key " + Checks.quote(unknown.getPropertyName()),
                     unknownKeyHint(unknown.getPropertyName(), unknown.getKnownPropertyIds()), e);
         }
         if (e instanceof MismatchedInputException mismatch) {

@@ -28,9 +28,6 @@ public record User(
         Integer uid) {
 
     private static final Pattern CRYPT_HASH = Pattern.compile("\\$[0-9a-z]+\\$[^:\\s]+");
-    private static final Pattern SSH_KEY = Pattern.compile(
-            "(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com"
-                    + "|sk-ecdsa-sha2-nistp256@openssh\\.com) AAAA[A-Za-z0-9+/]+={0,3}( [^\\r\\n]*)?");
     private static final Pattern SHELL = Pattern.compile("/[^\\s]*");
 
     public User {
@@ -46,8 +43,12 @@ public record User(
                             + "`mkpasswd -m yescrypt` or `openssl passwd -6` and paste it here");
         }
         sshKeys = Checks.strings(sshKeys, "ssh-keys");
-        Checks.each(sshKeys, "ssh-keys", SSH_KEY, "an OpenSSH public key",
-                "paste one line of a .pub file, e.g. 'ssh-ed25519 AAAAC3Nza... you@host'");
+        for (int i = 0; i < sshKeys.size(); i++) {
+            String problem = SshPublicKey.problem(sshKeys.get(i));
+            if (problem != null) {
+                throw new InvalidRecipeValueException("ssh-keys[" + i + "]", problem, SshPublicKey.HINT);
+            }
+        }
         shell = shell == null ? "/bin/bash" : shell;
         Checks.matching(shell, SHELL, "shell", "an absolute path", null);
         if (uid != null) {

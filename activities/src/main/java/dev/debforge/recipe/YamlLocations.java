@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,6 +51,13 @@ final class YamlLocations {
     /** Uses SnakeYAML's own problem and position: Jackson's location is where it stopped reading. */
     private static RecipeException syntaxError(JsonProcessingException e, String file) {
         String hint = "check the indentation and quoting near this line";
+        if (e instanceof StreamConstraintsException) {
+            JsonLocation at = e.getLocation();
+            return new RecipeException(file, at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr(), "",
+                    "the YAML is beyond what a recipe can be: " + firstLine(e.getOriginalMessage())
+                            .replaceFirst(", from `.*`\\)", ")").replace("Document nesting depth", "nesting depth"),
+                    "a recipe nests a few levels deep; check that this is the file you meant", e);
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
                 String problem = marked.getContext() == null
@@ -120,6 +129,7 @@ final class YamlLocations {
                         "the key appears twice (first on line " + first.line() + ")", "keep one of them");
             }
             JsonToken value = parser.nextToken();
+            refuseAlias(parser, keyPath);
             nodes.put(keyPath, new Node(at.getLineNr(), at.getColumnNr(), kind(value)));
             readValue(parser, keyPath, value);
         }
@@ -130,8 +140,22 @@ final class YamlLocations {
         for (JsonToken item = parser.nextToken(); item != JsonToken.END_ARRAY; item = parser.nextToken()) {
             String itemPath = path + "[" + index++ + "]";
             JsonLocation at = parser.currentTokenLocation();
+            refuseAlias(parser, itemPath);
             nodes.put(itemPath, new Node(at.getLineNr(), at.getColumnNr(), kind(item)));
             readValue(parser, itemPath, item);
+        }
+    }
+
+    /**
+     * Refuses a YAML alias ({@code *name}): Jackson reads an alias of a scalar as the anchor's
+     * name rather than its value, so a recipe would silently get the wrong value.
+     */
+    private void refuseAlias(JsonParser parser, String path) throws IOException, RecipeException {
+        if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+            JsonLocation at = parser.currentTokenLocation();
+            throw new RecipeException(file, at.getLineNr(), at.getColumnNr(), path,
+                    "YAML aliases (*" + UserText.printable(parser.getText()) + ") are not supported",
+                    "write the value itself here; recipes use no anchors or aliases");
         }
     }
 

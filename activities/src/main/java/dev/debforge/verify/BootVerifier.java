@@ -163,7 +163,8 @@ public final class BootVerifier {
               console.isClosed()
                   ? "qemu exited before the guest reached a login prompt"
                   : "the guest did not reach a login prompt within " + timeout.toSeconds() + " s",
-              hintFor(firmwareSeen, kernelSeen));
+              hintFor(firmwareSeen, kernelSeen, console.isClosed()),
+              false);
         }
         String text = event.group();
         if (text.equals("login: ")) {
@@ -271,6 +272,14 @@ public final class BootVerifier {
     }
 
     private BootFailedException failure(String what, String hint) {
+      return failure(what, hint, true);
+    }
+
+    /**
+     * @param diskAtFault whether the disk itself stopped the boot (a panic, an emergency shell),
+     *     as opposed to time running out or qemu stopping, which the machine may cause
+     */
+    private BootFailedException failure(String what, String hint, boolean diskAtFault) {
       String tail = console.tail(TAIL_LINES);
       StringBuilder message =
           new StringBuilder(what)
@@ -294,10 +303,15 @@ public final class BootVerifier {
       message.append("\nHint: ").append(hint);
       return new BootFailedException(
           message.toString(),
-          new BootReport(false, 0, firmware, accelerator, Map.of(), Map.of(), tail, ""));
+          new BootReport(false, 0, firmware, accelerator, Map.of(), Map.of(), tail, ""),
+          diskAtFault);
     }
 
-    private String hintFor(boolean firmwareSeen, boolean kernelSeen) {
+    private String hintFor(boolean firmwareSeen, boolean kernelSeen, boolean qemuExited) {
+      if (!firmwareSeen && !kernelSeen && qemuExited) {
+        return "qemu stopped before the firmware printed anything; its stderr above says why"
+            + " (a disk file that is not in the format given, a missing firmware file)";
+      }
       if (!firmwareSeen && !kernelSeen) {
         return "the firmware printed nothing on the serial port; check the firmware files"
             + " (ovmf) and the qemu stderr above";

@@ -1,8 +1,10 @@
 package dev.debforge.config;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.config.ConfigParser.Syntax;
@@ -16,6 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigParserTest {
 
   private static final String HASH = "$6$salt$k3Cl0Wq1bCDVh1iu2AQ7Xy";
+  private static final String ED25519 =
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ4eXZ6d3h5enh5enh5enh5enh5enh5enh5enh5";
+  private static final String RSA = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7";
   private static final String KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI alice@laptop";
 
   private static final DiskConfig EXPECTED =
@@ -204,11 +209,11 @@ class ConfigParserTest {
   void acceptsSeveralKeysAndAnEmptyFile() throws Exception {
     DiskConfig config =
         ConfigParser.parse(
-            "customizations:\n  user:\n    - name: ops\n      key: |\n        ssh-ed25519 A a\n"
-                + "        ssh-rsa B b\n",
+            "customizations:\n  user:\n    - name: ops\n      key: |\n        " + ED25519 + " a\n"
+                + "        " + RSA + " b\n",
             "c.yaml",
             Syntax.YAML);
-    assertEquals(List.of("ssh-ed25519 A a", "ssh-rsa B b"), config.users().get(0).keys());
+    assertEquals(List.of(ED25519 + " a", RSA + " b"), config.users().get(0).keys());
     assertEquals(new DiskConfig(null, null, null, null),
         ConfigParser.parse("", "c.yaml", Syntax.YAML));
   }
@@ -220,5 +225,59 @@ class ConfigParserTest {
             "c.json",
             Syntax.JSON)
         .rootMinSizeBytes();
+  }
+
+  @Test
+  void refusesKernelArgumentsAsRecipesDo() {
+    for (String[] c :
+        new String[][] {
+          {"append = \"quiet\\u0000x\"", "contains a control character ('\\x00')"},
+          {"append = 'dyndbg=\"file x'", "has an unbalanced double quote"},
+          {"append = \"a\\u001b[2Jb\"", "contains a control character ('\\x1b')"}}) {
+      BadInputException e =
+          assertThrows(
+              BadInputException.class,
+              () -> ConfigParser.parse("[customizations.kernel]\n" + c[0] + "\n", "c.toml",
+                  Syntax.TOML),
+              c[0]);
+      assertTrue(e.getMessage().startsWith("c.toml"), e.getMessage());
+      assertTrue(e.getMessage().contains("customizations.kernel.append: "), e.getMessage());
+      assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+      assertTrue(e.getMessage().contains("Hint: give one argument"), e.getMessage());
+      assertTrue(!e.getMessage().contains("\u001b"), e.getMessage());
+    }
+    assertEquals(
+        List.of("dyndbg=\"file x +p\"", "quiet"),
+        assertDoesNotThrow(
+            () -> ConfigParser.parse("[customizations.kernel]\nappend = 'dyndbg=\"file x +p\""
+                + " quiet'\n", "c.toml", Syntax.TOML)).kernelAppend());
+  }
+
+  @Test
+  void refusesSshKeysWithOptionsOrGarbageAsRecipesDo() {
+    for (String key :
+        List.of("command=\\\"sh\\\" " + ED25519, "ssh-ed25519 AAAAnotakey", "hello world")) {
+      BadInputException e =
+          assertThrows(
+              BadInputException.class,
+              () -> ConfigParser.parse(
+                  "{\"customizations\": {\"user\": [{\"name\": \"a\", \"key\": \"" + key
+                      + "\"}]}}", "c.json", Syntax.JSON),
+              key);
+      assertTrue(e.getMessage().startsWith("c.json:1:"), e.getMessage());
+      assertTrue(e.getMessage().contains("customizations.user[0].key: "), e.getMessage());
+      assertTrue(e.getMessage().contains("is not an OpenSSH public key"), e.getMessage());
+    }
+  }
+
+  @Test
+  void refusesADeviceAsConfigFileWithoutReadingIt(@TempDir Path dir) throws Exception {
+    Path zero = Files.createSymbolicLink(dir.resolve("zero.toml"), Path.of("/dev/zero"));
+    BadInputException e =
+        assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(5),
+            () -> assertThrows(BadInputException.class, () -> ConfigParser.parse(zero)));
+    assertTrue(e.getMessage().startsWith(zero + ": the config file is not a regular file"),
+        e.getMessage());
   }
 }

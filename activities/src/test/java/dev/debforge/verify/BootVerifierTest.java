@@ -102,6 +102,7 @@ class BootVerifierTest {
     assertTrue(message.startsWith("the guest did not reach a login prompt within 2 s"), message);
     assertTrue(message.contains("    stuck here"), message);
     assertTrue(message.contains("\nHint: the kernel started"), message);
+    assertFalse(failure.diskAtFault(), "a boot that only ran out of time may go on elsewhere");
     assertFalse(failure.report().reachedLogin());
     assertFalse(fake.isAlive());
   }
@@ -120,6 +121,7 @@ class BootVerifierTest {
                     .verify(
                         options(), null, List.of(), Duration.ofSeconds(60), dir.resolve("c.log")));
     assertTrue(failure.getMessage().startsWith("the firmware found no bootable device"));
+    assertTrue(failure.diskAtFault());
     assertTrue((System.nanoTime() - started) / 1e9 < 10);
   }
 
@@ -135,5 +137,6 @@ class BootVerifierTest {
                         options(), new Credentials("root", "wrong"), List.of(),
                         Duration.ofSeconds(20), dir.resolve("c.log")));
     assertTrue(failure.getMessage().contains("Login incorrect"), failure.getMessage());
+    assertTrue(failure.diskAtFault());
   }
 }

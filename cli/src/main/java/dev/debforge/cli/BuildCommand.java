@@ -2,6 +2,7 @@ package dev.debforge.cli;
 
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.process.HostTools;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -48,8 +49,9 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String architecture = arch != null ? arch : HostTools.architecture();
+    String architecture = arch != null ? Requests.checkedArch(arch) : HostTools.architecture();
     BuildRequest request = Requests.build(image, architecture, disks, buildTime, registry);
+    checkLocalOutput(global, disks);
     requireTools(global, TOOLS);
     requireRequestTools(global, request, architecture);
     Requests.checkLocally(global, request, null, spec.commandLine().getErr());
@@ -72,6 +74,14 @@ final class BuildCommand implements Callable<Integer> {
   /** The qemu that boots a disk of the architecture. */
   static String qemuFor(String architecture) {
     return architecture.equals("arm64") ? "qemu-system-aarch64" : "qemu-system-x86_64";
+  }
+
+  /** With the embedded engine, the disks are written here: check that they can be. */
+  static void checkLocalOutput(GlobalOptions global, DiskOptions disks) {
+    if (global.temporal == null) {
+      Requests.checkOutputDirectory("--output", Path.of(disks.output));
+      global.openStore();
+    }
   }
 
   /** With the embedded engine, the tools run here: check them before any work starts. */

@@ -6,6 +6,7 @@ import dev.debforge.activity.Failures;
 import dev.debforge.engine.TaskQueues;
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.StepResult;
+import dev.debforge.recipe.UserText;
 import dev.debforge.workflow.BuildResult;
 import dev.debforge.workflow.BuildStatus;
 import dev.debforge.workflow.BuildStatus.StepStatus;
@@ -225,9 +226,11 @@ final class BuildRunner {
     }
   }
 
-  private int failed(String buildId, Throwable failure, double seconds) throws Exception {
+  /** Prints why the build failed and returns its exit code: 2 for bad input, else 1. */
+  int failed(String buildId, Throwable failure, double seconds) throws Exception {
     ApplicationFailure cause = rootApplicationFailure(failure);
     boolean badInput = cause != null && Failures.BAD_INPUT.equals(cause.getType());
+    boolean bug = cause != null && Failures.BUG.equals(cause.getType());
     boolean cancelled = Builds.cancelled(failure);
     String message =
         cancelled
@@ -237,11 +240,17 @@ final class BuildRunner {
       String status = cancelled ? "cancelled" : badInput ? "invalid" : "failed";
       Map<String, Object> json = base(buildId, status, seconds);
       json.put("error", message);
+      if (cause != null && !cancelled) {
+        json.put("errorType", cause.getType());
+      }
       out.println(JSON.writeValueAsString(json));
       out.flush();
     }
-    err.println("error: " + message);
-    if (!badInput && !cancelled) {
+    err.println("error: " + UserText.printable(message));
+    if (bug) {
+      // The message already says it is debforge's defect and how to report it.
+      err.println("(build " + buildId + " stopped on a defect in debforge, not on its input)");
+    } else if (!badInput && !cancelled) {
       err.println("Hint: the step logs are under the store's logs/" + buildId + "/");
     }
     err.flush();

@@ -5,8 +5,6 @@ import dev.debforge.activity.StageRuntime;
 import dev.debforge.engine.EmbeddedEngine;
 import dev.debforge.store.Store;
 import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -29,10 +27,8 @@ final class BuildSession implements AutoCloseable {
 
   static BuildSession open(GlobalOptions options, String architecture, PrintWriter err) {
     if (options.temporal != null) {
-      WorkflowServiceStubs service =
-          WorkflowServiceStubs.newServiceStubs(
-              WorkflowServiceStubsOptions.newBuilder().setTarget(options.temporal).build());
-      return new BuildSession(WorkflowClient.newInstance(service), service::shutdown, null);
+      Builds.Connection connection = Builds.connect(options);
+      return new BuildSession(connection.client(), connection, null);
     }
     ConsoleEvents events = new ConsoleEvents(err, !options.quiet(), options.verbose, false);
     StageRuntime runtime = runtime(options, events);

@@ -1,6 +1,7 @@
 package dev.debforge.cli;
 
 import dev.debforge.plan.BuildRequest;
+import dev.debforge.recipe.UserText;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.Payload;
@@ -10,6 +11,7 @@ import io.temporal.api.workflow.v1.PendingActivityInfo;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
+import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import io.temporal.api.workflowservice.v1.ListClosedWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListOpenWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.WorkflowServiceGrpc.WorkflowServiceBlockingStub;
@@ -18,6 +20,7 @@ import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * The builds a Temporal service knows, as the queue commands read them: listed from open and
@@ -38,13 +43,54 @@ final class Builds {
 
   private Builds() {}
 
-  /** A connection to the service named by --temporal, $DEBFORGE_TEMPORAL or localhost:7233. */
+  /** How long a command waits for the Temporal service to answer its first call. */
+  static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * A connection to the service named by --temporal, $DEBFORGE_TEMPORAL or localhost:7233, once
+   * the service has answered: every command that talks to a service connects here, so a
+   * malformed address (exit 2) and a service that does not answer (exit 1) read the same
+   * everywhere.
+   *
+   * @throws UserError when the address is not HOST:PORT
+   * @throws UnreachableService when nothing answers there
+   */
   static Connection connect(GlobalOptions options) {
     String target = options.temporalTarget();
     WorkflowServiceStubs service =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
+    try {
+      service
+          .blockingStub()
+          .withDeadlineAfter(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
+    } catch (StatusRuntimeException e) {
+      service.shutdownNow();
+      throw new UnreachableService(target, e.getStatus());
+    }
     return new Connection(target, service, WorkflowClient.newInstance(service));
+  }
+
+  /** No Temporal service answered at the address; the command exits with 1. */
+  static final class UnreachableService extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UnreachableService(String target, Status status) {
+      super("no Temporal service answers at " + target + " (" + why(status) + ")"
+          + "\nHint: start one with 'debforge server --port PORT' or point --temporal (or"
+          + " $DEBFORGE_TEMPORAL) at a running service or cluster");
+    }
+
+    private static String why(Status status) {
+      return switch (status.getCode()) {
+        case UNAVAILABLE -> "the connection was refused or the host cannot be reached";
+        case DEADLINE_EXCEEDED -> "no answer within " + ANSWER_TIMEOUT.toSeconds() + " s";
+        case UNIMPLEMENTED -> "something answers there, but it is not a Temporal service";
+        default -> "it answered " + status.getCode().name().toLowerCase(Locale.ROOT)
+            .replace('_', ' ');
+      };
+    }
   }
 
   record Connection(String target, WorkflowServiceStubs service, WorkflowClient client)
@@ -61,6 +107,25 @@ final class Builds {
     public void close() {
       service.shutdown();
     }
+  }
+
+  private static final Pattern BUILD_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,999}");
+
+  /**
+   * The build id as it is, when it can be one: letters, digits, '.', '_' and '-', starting with
+   * a letter or digit. A build id also names a directory of the store's logs, so {@code ..} or a
+   * path must never pass for one.
+   *
+   * @throws UserError naming the id
+   */
+  static String checkedId(String buildId) {
+    if (!BUILD_ID.matcher(buildId).matches()) {
+      throw new UserError(
+          "build id " + UserText.quote(buildId) + " is not a build id: ids are letters, digits,"
+              + " '.', '_' and '-', starting with a letter or digit"
+              + "\nHint: 'debforge list' shows the ids of the builds the service knows");
+    }
+    return buildId;
   }
 
   /** What a build is, kept with its workflow for {@code list}. */

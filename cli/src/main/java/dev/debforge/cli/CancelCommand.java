@@ -34,6 +34,7 @@ final class CancelCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Builds.checkedId(buildId);
     try (Builds.Connection connection = Builds.connect(global)) {
       Builds.Entry entry = StatusCommand.requireKnown(connection, buildId);
       if (!entry.state().equals("running")) {

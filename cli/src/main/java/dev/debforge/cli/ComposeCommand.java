@@ -50,6 +50,8 @@ final class ComposeCommand implements Callable<Integer> {
     RecipeInput input = RecipeInput.load(recipe, arch);
     BuildRequest request = Requests.compose(input, output, buildTime, registry);
     if (global.temporal == null) {
+      Requests.checkImageDestination(request.destination());
+      global.openStore();
       List<String> tools = new ArrayList<>(HostTools.COMPOSE);
       tools.add("skopeo");
       try {

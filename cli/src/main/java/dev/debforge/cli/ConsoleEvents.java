@@ -1,6 +1,7 @@
 package dev.debforge.cli;
 
 import dev.debforge.activity.BuildEvents;
+import dev.debforge.recipe.UserText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -114,7 +115,7 @@ final class ConsoleEvents implements BuildEvents {
   @Override
   public void failed(String buildId, String step, String message) {
     if (failures) {
-      print("build " + buildId + ": step " + step + " failed: " + message);
+      print("build " + buildId + ": step " + step + " failed: " + UserText.printable(message));
     }
   }
 

@@ -1,7 +1,11 @@
 package dev.debforge.cli;
 
+import dev.debforge.recipe.UserText;
 import dev.debforge.store.Store;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -51,6 +55,12 @@ final class GlobalOptions {
 
   /** The store named by --store, else the default one. */
   Store openStore() {
+    if (store != null && Files.exists(store) && !Files.isDirectory(store)) {
+      throw new UserError(
+          "--store " + store.toAbsolutePath() + " is a file, not a directory"
+              + "\nHint: give the store's directory (new or existing), or leave --store out for"
+              + " the default");
+    }
     return new Store(store != null ? store : Store.defaultRoot());
   }
 
@@ -59,8 +69,38 @@ final class GlobalOptions {
    * --temporal, else $DEBFORGE_TEMPORAL, else localhost:7233.
    */
   String temporalTarget() {
-    return temporal != null
-        ? temporal
-        : System.getenv().getOrDefault("DEBFORGE_TEMPORAL", DEFAULT_TEMPORAL);
+    if (temporal != null) {
+      return checkedTarget(temporal, "--temporal");
+    }
+    String env = System.getenv("DEBFORGE_TEMPORAL");
+    return env != null ? checkedTarget(env, "$DEBFORGE_TEMPORAL") : DEFAULT_TEMPORAL;
+  }
+
+  private static final Pattern TARGET =
+      Pattern.compile("(?<host>[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\\[[0-9A-Fa-f:.]+])"
+          + ":(?<port>[0-9]{1,5})");
+
+  /**
+   * The address as it is, when it is HOST:PORT with a port from 1 to 65535.
+   *
+   * @param source where the address came from, for the message
+   * @throws UserError naming the source and what is wrong
+   */
+  static String checkedTarget(String target, String source) {
+    Matcher m = TARGET.matcher(target);
+    String problem = null;
+    if (!m.matches()) {
+      problem = "is not HOST:PORT";
+    } else if (Integer.parseInt(m.group("port")) < 1
+        || Integer.parseInt(m.group("port")) > 65535) {
+      problem = "has port " + m.group("port") + ", outside 1..65535";
+    }
+    if (problem != null) {
+      throw new UserError(
+          source + " " + UserText.quote(target) + " " + problem
+              + "\nHint: give the Temporal service's address as HOST:PORT, e.g. localhost:7233"
+              + " (debforge server's default port is 7233)");
+    }
+    return target;
   }
 }

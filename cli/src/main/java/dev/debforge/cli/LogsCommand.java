@@ -43,7 +43,7 @@ final class LogsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Store store = global.openStore();
-    Path dir = store.logDir(buildId);
+    Path dir = store.logDir(Builds.checkedId(buildId));
     PrintWriter out = spec.commandLine().getOut();
     Map<Path, Long> printed = new HashMap<>();
     if (!follow) {

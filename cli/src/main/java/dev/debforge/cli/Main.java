@@ -1,5 +1,6 @@
 package dev.debforge.cli;
 
+import dev.debforge.recipe.UserText;
 import picocli.CommandLine;
 
 /** The {@code debforge} command. */
@@ -60,7 +61,7 @@ public final class Main {
     commandLine.setExecutionExceptionHandler(new ErrorHandler());
     commandLine.setParameterExceptionHandler(
         (ex, unused) -> {
-          ex.getCommandLine().getErr().println("error: " + ex.getMessage());
+          ex.getCommandLine().getErr().println("error: " + UserText.printable(ex.getMessage()));
           ex.getCommandLine().getErr().println("Hint: see '" + ex.getCommandLine()
               .getCommandSpec().qualifiedName() + " --help'");
           return ExitCodes.BAD_INPUT;

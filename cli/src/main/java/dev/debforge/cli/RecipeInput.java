@@ -3,9 +3,7 @@ package dev.debforge.cli;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.debforge.recipe.UserFiles;
 import java.nio.file.Path;
 
 /**
@@ -22,17 +20,16 @@ record RecipeInput(Path path, String text, Recipe recipe, String architecture) {
    *     the architecture
    */
   static RecipeInput load(Path path, String arch) {
+    Requests.checkedArch(arch);
     String text;
     try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UserError(
-          "cannot read the recipe " + path + ": " + e.getMessage()
-              + "\nHint: check the path; shipped recipes are under recipes/");
+      text = UserFiles.read(path, "recipe");
+    } catch (UserFiles.Refused e) {
+      throw new UserError(e.getMessage());
     }
     Recipe recipe;
     try {
-      recipe = new RecipeParser().parse(text, path.toString());
+      recipe = new RecipeParser().parse(text, path.toString(), path.toAbsolutePath().getParent());
     } catch (RecipeException e) {
       throw new UserError(e.getMessage());
     }

@@ -5,8 +5,12 @@ import dev.debforge.extension.PluginOptions;
 import dev.debforge.image.ImageReference;
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.recipe.KernelArgument;
 import dev.debforge.recipe.RecipeException;
+import dev.debforge.recipe.UserText;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +62,7 @@ final class Requests {
         BuildRequest.build(
                 reference, outputDirectory(disks), disks.types(), architecture, buildTime.epoch())
             .withTlsVerify(registry.tlsVerify)
-            .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs);
+            .withDisks(disks.rootfs(), disks.sizeBytes(), checkedKernelArgs(disks.kernelArgs));
     return disks.applyVerify(disks.applyConfig(request));
   }
 
@@ -68,7 +72,7 @@ final class Requests {
         BuildRequest.run(
                 input.absolutePath(), input.text(), outputDirectory(disks), disks.types(),
                 input.architecture(), buildTime.epoch())
-            .withDisks(disks.rootfs(), disks.sizeBytes(), disks.kernelArgs)
+            .withDisks(disks.rootfs(), disks.sizeBytes(), checkedKernelArgs(disks.kernelArgs))
             .withPlugins(List.copyOf(input.recipe().plugins().keySet()));
     return disks.applyVerify(disks.applyConfig(request));
   }
@@ -107,5 +111,105 @@ final class Requests {
 
   private static String outputDirectory(DiskOptions disks) {
     return Path.of(disks.output).toAbsolutePath().toString();
+  }
+
+  /** The architectures debforge builds for. */
+  static final List<String> ARCHITECTURES = List.of("amd64", "arm64");
+
+  /**
+   * The architecture given with {@code --arch}, when debforge builds for it; null stays null.
+   *
+   * @throws UserError naming the architecture and those that are supported
+   */
+  static String checkedArch(String arch) {
+    if (arch != null && !ARCHITECTURES.contains(arch)) {
+      throw new UserError(
+          "--arch " + UserText.quote(arch) + " is not an architecture debforge builds for"
+              + "\nHint: use " + String.join(" or ", ARCHITECTURES));
+    }
+    return arch;
+  }
+
+  /**
+   * The {@code --karg} arguments, each checked as recipes and config files check theirs.
+   *
+   * @throws UserError naming the argument and what is wrong with it
+   */
+  static List<String> checkedKernelArgs(List<String> args) {
+    for (String arg : args) {
+      String problem = KernelArgument.problem(arg);
+      if (problem != null) {
+        throw new UserError("--karg " + problem + "\nHint: " + KernelArgument.HINT);
+      }
+    }
+    return args;
+  }
+
+  /**
+   * Checks, before a build starts here, that the disks' directory can be made: it is a
+   * directory or can become one, and this user may write where it goes. A build on remote
+   * workers writes on their machines, so it is not checked here.
+   *
+   * @throws UserError naming the option, the path and what is wrong
+   */
+  static void checkOutputDirectory(String option, Path dir) {
+    Path absolute = dir.toAbsolutePath().normalize();
+    if (Files.exists(absolute) && !Files.isDirectory(absolute)) {
+      throw new UserError(
+          option + " " + absolute + " is a file, not a directory"
+              + "\nHint: name a directory (new or existing) for the disks");
+    }
+    checkWritable(option, absolute, Files.isDirectory(absolute) ? absolute : absolute.getParent());
+  }
+
+  /**
+   * Checks that an image destination on this machine can be written: an {@code oci:} directory
+   * as {@link #checkOutputDirectory}, an archive file whose directory exists and takes files.
+   */
+  static void checkImageDestination(String destination) {
+    ImageReference reference;
+    try {
+      reference = ImageReference.parse(destination);
+    } catch (BadInputException e) {
+      throw new UserError("--output: " + e.getMessage());
+    }
+    if (!reference.transport().local()) {
+      return;
+    }
+    Path path = reference.path().toAbsolutePath().normalize();
+    if (reference.transport() == ImageReference.Transport.OCI) {
+      checkOutputDirectory("--output", path);
+      return;
+    }
+    if (Files.isDirectory(path)) {
+      throw new UserError(
+          "--output " + path + " is a directory, but " + reference.transport().prefix()
+              + ": writes a file\nHint: name the archive file, e.g. "
+              + reference.transport().prefix() + ":" + path.resolve("image.tar"));
+    }
+    checkWritable("--output", path, path.getParent());
+  }
+
+  /** The nearest existing directory on the way to {@code path} must take new files. */
+  private static void checkWritable(String option, Path path, Path from) {
+    Path existing = from;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null || !Files.isDirectory(existing)) {
+      throw new UserError(
+          option + " " + path + ": " + (existing == null ? "no part of it" : existing)
+              + " is not a directory\nHint: give a path under a directory you may write to");
+    }
+    // Pseudo file systems (/proc, /sys) say they are writable to root but create nothing, so
+    // the answer comes from trying: a probe file, removed at once.
+    try {
+      Path probe = Files.createTempFile(existing, ".debforge-probe", "");
+      Files.delete(probe);
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new UserError(
+          option + " " + path + ": cannot create files in " + existing
+              + "\nHint: give a path under a directory you may write to");
+    }
   }
 }

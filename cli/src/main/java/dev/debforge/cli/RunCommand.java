@@ -45,6 +45,7 @@ final class RunCommand implements Callable<Integer> {
     String architecture = input.architecture();
     BuildCommand.requireTools(global, TOOLS);
     BuildRequest request = Requests.run(input, disks, buildTime);
+    BuildCommand.checkLocalOutput(global, disks);
     BuildCommand.requireRequestTools(global, request, architecture);
     Requests.checkLocally(global, request, input, spec.commandLine().getErr());
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())

@@ -42,7 +42,7 @@ final class StatusCommand implements Callable<Integer> {
 
   /** The build's listing entry, or a usage error naming the id. */
   static Builds.Entry requireKnown(Builds.Connection connection, String buildId) {
-    return Builds.find(connection, buildId)
+    return Builds.find(connection, Builds.checkedId(buildId))
         .orElseThrow(
             () ->
                 new UserError(
@@ -52,6 +52,7 @@ final class StatusCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Builds.checkedId(buildId);
     try (Builds.Connection connection = Builds.connect(global)) {
       Builds.Entry entry = requireKnown(connection, buildId);
       DescribeWorkflowExecutionResponse described = Builds.describe(connection, buildId);

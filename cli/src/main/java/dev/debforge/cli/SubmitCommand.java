@@ -57,6 +57,7 @@ final class SubmitCommand implements Callable<Integer> {
     if (priority < 1 || priority > 5) {
       throw new UserError("--priority " + priority + " is out of range\nHint: use 1 (first) to 5");
     }
+    Requests.checkedArch(arch);
     boolean typesGiven = spec.commandLine().getParseResult().hasMatchedOption("--type");
     boolean outputGiven = spec.commandLine().getParseResult().hasMatchedOption("--output");
     BuildRequest request;

@@ -5,6 +5,7 @@ import dev.debforge.extension.PluginOptions;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
+import dev.debforge.recipe.UserText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -69,7 +70,7 @@ final class ValidateCommand implements Callable<Integer> {
       if (json) {
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
       }
-      spec.commandLine().getErr().println("error: " + e.getMessage());
+      spec.commandLine().getErr().println("error: " + UserText.printable(e.getMessage()));
       return ExitCodes.BAD_INPUT;
     }
   }

@@ -7,6 +7,7 @@ import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.process.ExitCleanup;
 import dev.debforge.process.HostTools;
+import dev.debforge.recipe.UserText;
 import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.OwnedDir;
 import dev.debforge.verify.BootFailedException;
@@ -94,7 +95,11 @@ final class VerifyCommand implements Callable<Integer> {
     // What a verify killed with SIGKILL left behind: its owner's lock is gone with it.
     OwnedDir.removeStale(tmp, SCRATCH_PREFIX);
     if (!Files.isRegularFile(disk)) {
-      throw new UserError("no disk image at " + disk);
+      throw new UserError(
+          disk + ": " + (Files.isDirectory(disk) ? "is a directory, not a disk image"
+              : Files.exists(disk) ? "is not a regular file (a FIFO, a device or a socket)"
+              : "no disk image there")
+              + "\nHint: give the disk file a build wrote, e.g. output/qcow2/disk.qcow2");
     }
     if (timeout < 1) {
       throw new UserError("--timeout " + timeout + " is not a time\nHint: give seconds, like 300");
@@ -104,9 +109,13 @@ final class VerifyCommand implements Callable<Integer> {
     }
     Firmware fw;
     Architecture architecture;
+    String diskFormat;
     try {
+      diskFormat = format != null ? VerifyStage.format(format) : VerifyStage.formatOf(disk);
       fw = VerifyStage.firmware(firmware);
-      architecture = Architecture.fromDebianName(arch != null ? arch : HostTools.architecture());
+      architecture =
+          Architecture.fromDebianName(
+              arch != null ? Requests.checkedArch(arch) : HostTools.architecture());
     } catch (BadInputException | IllegalArgumentException e) {
       throw new UserError(e.getMessage());
     }
@@ -121,7 +130,7 @@ final class VerifyCommand implements Callable<Integer> {
               architecture,
               fw,
               disk.toAbsolutePath(),
-              format != null ? format : VerifyStage.formatOf(disk),
+              diskFormat,
               scratch,
               line -> progress(err, line));
       BootVerifier verifier =
@@ -143,7 +152,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (json) {
           print(e.report(), false);
         }
-        err.println("error: " + e.getMessage());
+        err.println("error: " + UserText.printable(e.getMessage()));
         return ExitCodes.FAILED;
       } catch (BadInputException e) {
         throw new UserError(e.getMessage());

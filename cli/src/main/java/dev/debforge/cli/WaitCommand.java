@@ -27,6 +27,7 @@ final class WaitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Builds.checkedId(buildId);
     try (Builds.Connection connection = Builds.connect(global)) {
       Builds.Entry entry = StatusCommand.requireKnown(connection, buildId);
       long age = Duration.between(entry.started(), Instant.now()).toNanos();

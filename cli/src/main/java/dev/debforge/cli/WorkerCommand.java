@@ -67,14 +67,6 @@ final class WorkerCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     Builds.Connection connection = Builds.connect(global);
-    try {
-      connection.service().healthCheck();
-    } catch (RuntimeException e) {
-      connection.service().shutdownNow();
-      throw new UserError(
-          "no Temporal service answers at " + connection.target() + ": " + e.getMessage()
-              + "\nHint: start one with 'debforge server' or point --temporal at a cluster");
-    }
     StageRuntime runtime = BuildSession.workerRuntime(global, err);
     WorkerFactory factory = WorkerFactory.newInstance(connection.client());
     Workers workers =

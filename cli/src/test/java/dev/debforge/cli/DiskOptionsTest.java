@@ -24,7 +24,7 @@ class DiskOptionsTest {
             """
             [[customizations.user]]
             name = "alice"
-            key = "ssh-ed25519 A alice"
+            key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ4eXZ6d3h5enh5enh5enh5enh5enh5enh5enh5 alice"
             [customizations.kernel]
             append = "console=ttyS0 quiet"
             [[customizations.filesystem]]
@@ -41,7 +41,9 @@ class DiskOptionsTest {
     assertEquals(List.of("nomodeset", "console=ttyS0", "quiet"), request.kernelArgs());
     assertEquals(12L << 30, request.minRootBytes());
     assertEquals("alice", request.users().get(0).name());
-    assertEquals(List.of("ssh-ed25519 A alice"), request.users().get(0).keys());
+    assertEquals(
+        List.of("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGJ4eXZ6d3h5enh5enh5enh5enh5enh5enh5enh5 alice"),
+        request.users().get(0).keys());
   }
 
   @Test

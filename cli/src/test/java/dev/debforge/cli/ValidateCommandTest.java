@@ -44,7 +44,7 @@ class ValidateCommandTest {
   void missingRecipeFileIsBadInput() {
     CliRun run = CliRun.of("compose", "/nonexistent/recipe.yaml");
     assertEquals(2, run.exitCode());
-    assertTrue(run.err().contains("cannot read the recipe /nonexistent/recipe.yaml"), run.err());
+    assertTrue(run.err().contains("/nonexistent/recipe.yaml: the recipe does not exist"), run.err());
   }
 
   @Test

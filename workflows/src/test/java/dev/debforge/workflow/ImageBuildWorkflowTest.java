@@ -183,6 +183,36 @@ class ImageBuildWorkflowTest {
   }
 
   @Test
+  void aRefusedLayerAndADefectRunOnceAsTheClassificationSays() throws Exception {
+    // The failures a stage's exceptions become, as StageActivity hands them to Failures.
+    RuntimeException refused =
+        Failures.toFailure(
+            "stage extract",
+            new dev.debforge.oci.OciException(
+                "layer 0 entry ../../etc/passwd has a '..' component", null, "rebuild it"));
+    RuntimeException defect =
+        Failures.toFailure("stage configure", new NullPointerException("options is null"));
+    worker("a", 2);
+    failAlways.put("debootstrap", refused);
+    WorkflowFailedException bad =
+        assertThrows(WorkflowFailedException.class, () -> workflow().build(request()));
+    assertEquals(Failures.BAD_INPUT,
+        assertInstanceOf(ApplicationFailure.class, bad.getCause().getCause()).getType());
+    assertEquals(1, attempts.get("debootstrap").get());
+
+    failAlways.clear();
+    failAlways.put("configure", defect);
+    WorkflowFailedException bug =
+        assertThrows(WorkflowFailedException.class, () -> workflow().build(request()));
+    ApplicationFailure cause =
+        assertInstanceOf(ApplicationFailure.class, bug.getCause().getCause());
+    assertEquals(Failures.BUG, cause.getType());
+    assertTrue(cause.getOriginalMessage().startsWith("debforge defect in stage configure"),
+        cause.getOriginalMessage());
+    assertEquals(1, attempts.get("configure").get());
+  }
+
+  @Test
   void statusReportsEveryStepStateAndTheWorker() {
     Workers a = worker("a", 2);
     ImageBuildWorkflow workflow = workflow();

@@ -3,6 +3,7 @@ package dev.debforge.stage.extract;
 import dev.debforge.image.ImageReference;
 import dev.debforge.image.Skopeo;
 import dev.debforge.oci.LayerExtractor;
+import dev.debforge.oci.LayerReadException;
 import dev.debforge.oci.OciArchive;
 import dev.debforge.oci.OciDescriptor;
 import dev.debforge.oci.OciImageReader;
@@ -77,7 +78,7 @@ public final class ExtractStage implements Stage<ExtractOptions> {
     String arch = context.architecture();
     OciImageReader image = copyAndOpen(context, options);
     requireBootcConfig(image, options.image(), arch);
-    unpack(context, image);
+    unpack(context, image, options.image());
     Path root = context.output();
     String kver = checkTree(context, root, arch);
 
@@ -187,7 +188,8 @@ public final class ExtractStage implements Stage<ExtractOptions> {
     }
   }
 
-  private static void unpack(StageContext context, OciImageReader image) throws Exception {
+  private static void unpack(StageContext context, OciImageReader image, String name)
+      throws Exception {
     long compressed = image.layers().stream().mapToLong(OciDescriptor::size).sum();
     // The unpacked size is unknown until the end. A Debian root file system gzips to about a
     // third of its size, so a step of three tenths of the compressed size reports roughly
@@ -196,20 +198,40 @@ public final class ExtractStage implements Stage<ExtractOptions> {
     long[] next = {step};
     context.progress(
         "unpacking " + image.layers().size() + " layers, " + mib(compressed) + " compressed");
-    LayerExtractor.Result result =
-        new LayerExtractor(context.tools())
-            .extract(
-                image,
-                context.output(),
-                (entries, bytes) -> {
-                  if (bytes >= next[0]) {
-                    next[0] = bytes + step;
-                    context.progress("unpacked " + mib(bytes) + ", " + entries + " entries");
-                  }
-                });
+    LayerExtractor.Result result;
+    try {
+      result =
+          new LayerExtractor(context.tools())
+              .extract(
+                  image,
+                  context.output(),
+                  (entries, bytes) -> {
+                    if (bytes >= next[0]) {
+                      next[0] = bytes + step;
+                      context.progress("unpacked " + mib(bytes) + ", " + entries + " entries");
+                    }
+                  });
+    } catch (LayerReadException e) {
+      throw damagedLayer(e, name, image.layers().size());
+    }
     context.progress(
         "unpacked " + result.layers() + " layers: " + mib(result.bytes()) + ", "
             + result.entries() + " entries");
+  }
+
+  /**
+   * A layer that could not be read, as bad input when its data is damaged (truncated or corrupt
+   * compression or tar); any other read or write error (a full disk) is returned as it is.
+   */
+  static Exception damagedLayer(LayerReadException e, String image, int layers) {
+    String problem = e.malformation();
+    if (problem == null) {
+      return e;
+    }
+    return new BadInputException(
+        "layer " + e.digest() + " (" + (e.index() + 1) + " of " + layers + ") of " + image
+            + " is " + problem,
+        "the image is damaged: copy it again from where it came from, or build it again");
   }
 
   /** The contract checks on the unpacked tree; returns the kernel version. */

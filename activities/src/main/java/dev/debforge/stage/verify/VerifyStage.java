@@ -3,6 +3,7 @@ package dev.debforge.stage.verify;
 import dev.debforge.boot.Firmware;
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.recipe.UserText;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
@@ -208,6 +209,28 @@ public final class VerifyStage implements Stage<VerifyOptions> {
       }
       return found.get(0);
     }
+  }
+
+  /** The disk formats qemu is asked to read, as its {@code format=} names them. */
+  public static final List<String> FORMATS = List.of("raw", "qcow2", "vmdk", "vpc", "vhdx", "vdi");
+
+  /**
+   * The qemu format named by {@code --format} ({@code vhd} is qemu's {@code vpc}).
+   *
+   * @throws BadInputException when qemu has no such disk format here
+   */
+  public static String format(String name) throws BadInputException {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (lower.equals("vhd")) {
+      return "vpc";
+    }
+    if (!FORMATS.contains(lower)) {
+      throw new BadInputException(
+          "--format " + UserText.quote(name) + " is not a disk format verify reads",
+          "use one of " + String.join(", ", FORMATS) + " (vhd is vpc), or leave --format out"
+              + " to tell the format from the file's name");
+    }
+    return lower;
   }
 
   public static String formatOf(Path disk) {

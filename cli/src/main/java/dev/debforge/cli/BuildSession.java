@@ -4,6 +4,7 @@ import dev.debforge.activity.BuiltinStages;
 import dev.debforge.activity.PlanActivitiesImpl;
 import dev.debforge.activity.StageRuntime;
 import dev.debforge.engine.EmbeddedEngine;
+import dev.debforge.stage.hook.HookStage;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -55,9 +56,13 @@ final class BuildSession implements AutoCloseable {
     return runtime(options, new ConsoleEvents(err, !options.quiet(), options.verbose, true));
   }
 
-  /** The built-in stages on the store of --store. */
+  /**
+   * The built-in stages on the store of --store, and the hook stage, which lives in its own
+   * module so that activities do not depend on GraalVM.
+   */
   private static StageRuntime runtime(GlobalOptions options, ConsoleEvents events) {
-    return new StageRuntime(options.openStore(), BuiltinStages.registry(), events);
+    return new StageRuntime(
+        options.openStore(), BuiltinStages.registry().add(new HookStage()), events);
   }
 
   WorkflowClient client() {

@@ -1,5 +1,6 @@
 package dev.debforge.recipe;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,9 @@ import java.util.regex.Pattern;
  * @param locale        default {@code C.UTF-8}
  * @param timezone      default {@code Etc/UTC}
  * @param image         default the name, tag {@code latest}
+ * @param hooks         scripts run at fixed points of the build, in this order; default none
+ *                      (left out of the canonical JSON when empty, so recipes without hooks keep
+ *                      their cache keys)
  */
 public record Recipe(
         String name,
@@ -42,7 +46,8 @@ public record Recipe(
         String hostname,
         String locale,
         String timezone,
-        Image image) {
+        Image image,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Hook> hooks) {
 
     public static final List<String> ARCHITECTURES = List.of("amd64", "arm64");
 
@@ -76,6 +81,8 @@ public record Recipe(
         unique(users.stream().map(User::name).toList(), "users", "name", "user");
         unique(groups.stream().map(Group::name).toList(), "groups", "name", "group");
         unique(files.stream().map(FileEntry::path).toList(), "files", "path", "file");
+        hooks = Checks.records(hooks, "hooks");
+        unique(hooks.stream().map(Hook::name).toList(), "hooks", "name", "hook");
         services = services == null ? Services.NONE : services;
         if (hostname == null) {
             if (!HOSTNAME.matcher(name).matches()) {

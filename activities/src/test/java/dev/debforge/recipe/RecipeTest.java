@@ -55,6 +55,24 @@ class RecipeTest {
     }
 
     @Test
+    void canonicalJsonHasHooksOnlyWhenThereAreSome() throws RecipeException {
+        String json = parser.parse("name: x\nbase: {suite: bookworm}\nhooks:\n"
+                + "  - {name: a, at: before-commit, file: a.js}\n", "a.yaml").canonicalJson();
+        assertEquals(true, json.contains("\"hooks\":[{\"at\":\"before-commit\",\"file\":\"a.js\","
+                + "\"language\":\"javascript\",\"name\":\"a\",\"source\":null}]"), json);
+    }
+
+    @Test
+    void shippedHooksExampleRecipeParsesAndItsScriptsExist() throws RecipeException {
+        Recipe recipe = parser.parse(RECIPES.resolve("hooks-example.yaml"));
+        assertEquals(List.of("admins", "motd"), recipe.hooks().stream().map(Hook::name).toList());
+        assertEquals(List.of("python", "javascript"), recipe.hooks().stream().map(Hook::language).toList());
+        for (Hook hook : recipe.hooks()) {
+            assertEquals(true, java.nio.file.Files.isRegularFile(hook.resolveFile(RECIPES)), hook.file());
+        }
+    }
+
+    @Test
     void shippedTrixieServerRecipeParses() throws RecipeException {
         Recipe recipe = parser.parse(RECIPES.resolve("trixie-server.yaml"));
         assertEquals("trixie", recipe.base().suite());

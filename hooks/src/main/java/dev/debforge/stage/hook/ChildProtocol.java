@@ -23,15 +23,25 @@ final class ChildProtocol {
 
   private ChildProtocol() {}
 
+  /** A hook, run against a tree. */
+  static final String HOOK = "hook";
+
+  /** A scripted recipe, which returns the recipe and touches no tree. */
+  static final String RECIPE = "recipe";
+
   /**
    * @param options the hook
    * @param root the host directory the API's {@code /} is
    * @param arch the image's architecture
+   * @param kind {@link #HOOK} (also for null) or {@link #RECIPE}
    */
-  record Request(HookOptions options, String root, String arch) {}
+  record Request(HookOptions options, String root, String arch, String kind) {}
 
-  /** What the script asked for, or why it failed (then nothing is applied). */
-  record Result(HookRequests requests, ScriptError error) {}
+  /**
+   * What the script asked for, or why it failed (then nothing is applied); a scripted recipe's
+   * result is the recipe as JSON.
+   */
+  record Result(HookRequests requests, ScriptError error, String recipe) {}
 
   /**
    * A script that failed.

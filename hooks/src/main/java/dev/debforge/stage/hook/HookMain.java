@@ -17,6 +17,7 @@ import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.Source;
 import org.graalvm.polyglot.SourceSection;
+import org.graalvm.polyglot.Value;
 
 /**
  * The hook's child JVM: {@code java -Xmx… -cp … dev.debforge.stage.hook.HookMain REQUEST RESULT}.
@@ -47,27 +48,52 @@ public final class HookMain {
   static Result run(Request request, java.util.function.Consumer<String> log) throws IOException {
     HookOptions options = request.options();
     HookLanguage language = options.lang();
-    Object recipe = ReadOnlyView.of(ChildProtocol.JSON.readValue(options.recipeJson(), Map.class));
-    HookApi api =
-        new HookApi(new ImageTree(Path.of(request.root())), request.arch(), options.suite(),
-            options.at(), recipe, log);
+    boolean recipeScript = ChildProtocol.RECIPE.equals(request.kind());
+    HookApi api = null;
+    Object exported;
+    if (recipeScript) {
+      exported = new RecipeScriptApi(request.arch(), log);
+    } else {
+      Object recipe =
+          ReadOnlyView.of(ChildProtocol.JSON.readValue(options.recipeJson(), Map.class));
+      api = new HookApi(new ImageTree(Path.of(request.root())), request.arch(), options.suite(),
+          options.at(), recipe, log);
+      exported = api;
+    }
     OutputStream out = new LineOutput(log);
     Source source =
         Source.newBuilder(language.graalId(), options.source(), options.sourceName()).build();
+    String recipeJson = null;
     try (Engine engine = Sandbox.engine(language, out);
         Context context = Sandbox.context(engine, language, options.statements(), out)) {
-      context.getBindings(language.graalId()).putMember("api", api);
-      context.eval(source);
+      Value bindings = context.getBindings(language.graalId());
+      bindings.putMember("api", exported);
+      Value value = context.eval(source);
+      if (recipeScript) {
+        // A Python module evaluates to the module itself, so only JavaScript's value counts.
+        boolean returned = language == HookLanguage.JAVASCRIPT && value != null
+            && value.hasMembers() && !value.canExecute();
+        Value recipe = returned ? value : bindings.getMember("recipe");
+        if (recipe == null || recipe.isNull()) {
+          return new Result(HookRequests.NONE, new ScriptError("error",
+              "the script gave no recipe: end a JavaScript recipe with the recipe object, or set"
+                  + " a global named recipe", options.sourceName(), List.of()), null);
+        }
+        recipeJson = ChildProtocol.JSON.writerWithDefaultPrettyPrinter()
+            .writeValueAsString(GuestValues.toJava(recipe));
+      }
     } catch (PolyglotException e) {
-      return new Result(HookRequests.NONE, describe(e, options.sourceName()));
+      return new Result(HookRequests.NONE, describe(e, options.sourceName()), null);
     } catch (IllegalArgumentException e) {
-      // A context that refuses the sandbox's settings fails here, before any script ran.
+      // A context that refuses the sandbox's settings fails here, before any script ran; a
+      // recipe value that is no plain data fails in GuestValues.
       return new Result(HookRequests.NONE,
-          new ScriptError("sandbox", e.getMessage(), options.sourceName(), List.of()));
+          new ScriptError(recipeScript ? "error" : "sandbox", e.getMessage(),
+              options.sourceName(), List.of()), null);
     } finally {
       out.flush();
     }
-    return new Result(api.requests(), null);
+    return new Result(recipeScript ? HookRequests.NONE : api.requests(), null, recipeJson);
   }
 
   static ScriptError describe(PolyglotException e, String sourceName) {

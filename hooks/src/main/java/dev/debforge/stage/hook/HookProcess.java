@@ -61,29 +61,42 @@ final class HookProcess {
    */
   static HookRequests run(ToolRunner tools, HookOptions options, Path root, String arch,
       Path scratch, Path cache) throws BadInputException, IOException, ToolException {
+    return child(tools, options, new Request(options, root.toAbsolutePath().toString(), arch,
+        ChildProtocol.HOOK), scratch, cache).requests();
+  }
+
+  /** Runs a scripted recipe for one architecture; returns the recipe it gave, as JSON. */
+  static String runRecipe(ToolRunner tools, HookOptions options, String arch, Path scratch,
+      Path cache) throws BadInputException, IOException, ToolException {
+    Request request = new Request(options, scratch.toAbsolutePath().toString(), arch,
+        ChildProtocol.RECIPE);
+    return child(tools, options, request, scratch, cache).recipe();
+  }
+
+  private static Result child(ToolRunner tools, HookOptions options, Request what, Path scratch,
+      Path cache) throws BadInputException, IOException, ToolException {
     Path request = scratch.resolve("hook-request.json");
     Path result = scratch.resolve("hook-result.json");
     Files.deleteIfExists(result);
-    ChildProtocol.JSON.writeValue(request.toFile(),
-        new Request(options, root.toAbsolutePath().toString(), arch));
+    ChildProtocol.JSON.writeValue(request.toFile(), what);
     // The deadline covers the child's start too (JavaScript about 2 s, Python 5 to 9 s).
     Duration deadline = options.timeout();
     try {
       tools.run(ToolCall.of(argv(options, cache, request, result), deadline));
     } catch (ToolException e) {
-      throw classify(e, options, result, deadline);
+      throw classify(e, options, what, result, deadline);
     }
     Result outcome = read(result, options);
     if (outcome.error() != null) {
-      throw scriptError(options, outcome.error());
+      throw scriptError(options, what, outcome.error());
     }
-    return outcome.requests();
+    return outcome;
   }
 
   /** The bad input a failed child stands for; a failure of another kind is rethrown. */
-  private static BadInputException classify(ToolException e, HookOptions options, Path result,
-      Duration deadline) throws IOException, ToolException {
-    String hook = "hook " + options.name() + " (" + options.sourceName() + ")";
+  private static BadInputException classify(ToolException e, HookOptions options, Request what,
+      Path result, Duration deadline) throws IOException, ToolException {
+    String hook = label(options, what) + " (" + options.sourceName() + ")";
     switch (e.kind()) {
       case TIMED_OUT:
         return new BadInputException(
@@ -92,7 +105,7 @@ final class HookProcess {
             "look for an endless loop or a wait in the script; a hook should take seconds");
       case EXIT_CODE:
         if (e.exitCode() == ChildProtocol.EXIT_SCRIPT_ERROR && Files.isRegularFile(result)) {
-          return scriptError(options, read(result, options).error());
+          return scriptError(options, what, read(result, options).error());
         }
         if (e.exitCode() == ChildProtocol.EXIT_OUT_OF_MEMORY || e.exitCode() == 137) {
           return new BadInputException(
@@ -113,9 +126,14 @@ final class HookProcess {
     return ChildProtocol.JSON.readValue(result.toFile(), Result.class);
   }
 
-  static BadInputException scriptError(HookOptions options, ScriptError error) {
+  /** How messages name the script: {@code hook NAME}, or {@code recipe script}. */
+  private static String label(HookOptions options, Request what) {
+    return ChildProtocol.RECIPE.equals(what.kind()) ? "recipe script" : "hook " + options.name();
+  }
+
+  static BadInputException scriptError(HookOptions options, Request what, ScriptError error) {
     StringBuilder text = new StringBuilder();
-    text.append(error.location()).append(": hook ").append(options.name()).append(" (")
+    text.append(error.location()).append(": ").append(label(options, what)).append(" (")
         .append(options.language()).append(") ");
     String hint;
     switch (error.kind()) {

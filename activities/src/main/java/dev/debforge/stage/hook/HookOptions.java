@@ -1,5 +1,13 @@
 package dev.debforge.stage.hook;
 
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.recipe.Hook;
+import dev.debforge.recipe.Recipe;
+import dev.debforge.store.Sha256;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -50,6 +58,37 @@ public record HookOptions(
       String sourceName, String sourceSha256, String suite, String recipeJson) {
     return new HookOptions(name, at, language, source, sourceName, sourceSha256, suite,
         recipeJson, null, null, null);
+  }
+
+  /**
+   * The options of a recipe's hook, as the plan gives them to its step: the script's text read
+   * from beside the recipe (with its sha256), or the inline source.
+   *
+   * @param recipeFile the recipe's file, whose directory the hook's file is relative to
+   */
+  public static HookOptions forRecipe(Recipe recipe, Hook hook, Path recipeFile)
+      throws BadInputException, IOException {
+    String text = hook.source();
+    String sourceName = recipeFile.getFileName() + "#hooks." + hook.name();
+    String sha = null;
+    if (hook.file() != null) {
+      Path file;
+      try {
+        file = hook.resolveFile(recipeFile.toAbsolutePath().getParent());
+      } catch (RuntimeException e) {
+        throw new BadInputException("hooks: " + hook.name() + ": " + e.getMessage(), null);
+      }
+      if (!Files.isRegularFile(file)) {
+        throw new BadInputException(
+            "hooks: " + hook.name() + ": file " + file + " is not a readable file",
+            "give a path relative to the recipe's directory");
+      }
+      text = Files.readString(file, StandardCharsets.UTF_8);
+      sha = Sha256.ofFile(file);
+      sourceName = hook.file();
+    }
+    return of(hook.name(), hook.at(), hook.language(), text, sourceName, sha,
+        recipe.base().suite(), recipe.canonicalJson());
   }
 
   /** The same hook with other limits (tests use short ones). */

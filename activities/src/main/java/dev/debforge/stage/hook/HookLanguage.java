@@ -1,6 +1,10 @@
 package dev.debforge.stage.hook;
 
-/** A language hooks may be written in: the recipe's name and GraalVM's language id. */
+/**
+ * A language hooks may be written in: the recipe's name and GraalVM's language id. With {@link
+ * HookOptions} and {@link HookPoint} it lives in activities, so that plans can make hook steps
+ * without depending on GraalVM; the stage itself is in the {@code hooks} module.
+ */
 public enum HookLanguage {
   JAVASCRIPT("javascript", "js", 256),
   PYTHON("python", "python", 512);
@@ -21,12 +25,12 @@ public enum HookLanguage {
   }
 
   /** GraalVM polyglot's id of the language. */
-  String graalId() {
+  public String graalId() {
     return graalId;
   }
 
   /** The child JVM's default heap cap: GraalPy needs about twice what GraalJS does. */
-  int heapMegabytes() {
+  public int heapMegabytes() {
     return heapMegabytes;
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.PolyglotException;
@@ -45,7 +46,7 @@ public final class HookMain {
   }
 
   /** Runs the request's script; every API call and every line the script prints is logged. */
-  static Result run(Request request, java.util.function.Consumer<String> log) throws IOException {
+  static Result run(Request request, Consumer<String> log) throws IOException {
     HookOptions options = request.options();
     HookLanguage language = options.lang();
     boolean recipeScript = ChildProtocol.RECIPE.equals(request.kind());
@@ -145,10 +146,10 @@ public final class HookMain {
 
   /** Turns the script's own output (print, console.log) into log lines. */
   static final class LineOutput extends OutputStream {
-    private final java.util.function.Consumer<String> log;
+    private final Consumer<String> log;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-    LineOutput(java.util.function.Consumer<String> log) {
+    LineOutput(Consumer<String> log) {
       this.log = log;
     }
 

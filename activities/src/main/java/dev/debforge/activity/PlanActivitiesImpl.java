@@ -22,10 +22,12 @@ import dev.debforge.plugin.ToolException;
 import dev.debforge.process.HostTools;
 import dev.debforge.process.ProcessRunner;
 import dev.debforge.recipe.FileEntry;
+import dev.debforge.recipe.Hook;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
 import dev.debforge.stage.configure.ConfigureOptions.FileSpec;
+import dev.debforge.stage.hook.HookOptions;
 import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.Sha256;
 import java.io.IOException;
@@ -40,6 +42,9 @@ import java.util.function.Supplier;
 
 /** Computes build plans on the worker, where the recipe's files and the host's apt are. */
 public final class PlanActivitiesImpl implements PlanActivities {
+
+  /** The stage that runs recipe hooks; it comes from the hooks module, not from activities. */
+  static final String HOOK_STAGE = "hook";
 
   private final Extensions registry;
   private final Supplier<List<String>> hostArchives;
@@ -94,7 +99,22 @@ public final class PlanActivitiesImpl implements PlanActivities {
             recipe.base().effectiveMirror().isPresent() ? List.of() : hostArchives.get());
     return ComposePlan.add(
         plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch(),
-        pipeline(recipe.plugins()));
+        pipeline(recipe.plugins(), hooks(recipe, request)));
+  }
+
+  /** The recipe's hooks as their steps' options, each script read and hashed. */
+  private List<HookOptions> hooks(Recipe recipe, BuildRequest request)
+      throws BadInputException, IOException {
+    List<HookOptions> hooks = new ArrayList<>();
+    for (Hook hook : recipe.hooks()) {
+      hooks.add(HookOptions.forRecipe(recipe, hook, Path.of(request.recipePath())));
+    }
+    if (!hooks.isEmpty() && registry.find(HOOK_STAGE).isEmpty()) {
+      throw new BadInputException(
+          request.recipePath() + ": the recipe has hooks, and this worker has no hook stage",
+          "run the build with debforge's CLI or worker, which bring the hooks module");
+    }
+    return hooks;
   }
 
   /** A plan whose keys carry each stage's version and, for a plugin's stage, the plugin's. */
@@ -109,7 +129,8 @@ public final class PlanActivitiesImpl implements PlanActivities {
    * The contributions of the plugins the build names, with their options, and the output types of
    * every loaded plugin.
    */
-  private Pipeline pipeline(Map<String, Map<String, Object>> pluginOptions) {
+  private Pipeline pipeline(
+      Map<String, Map<String, Object>> pluginOptions, List<HookOptions> hooks) {
     return new Pipeline() {
       @Override
       public String at(PlanBuilder plan, Anchor anchor, String previous) {
@@ -118,6 +139,13 @@ public final class PlanActivitiesImpl implements PlanActivities {
           Map<String, Object> options = pluginOptions.get(contribution.origin().pluginId());
           if (contribution.anchor() == anchor && options != null) {
             last = plan.add(contribution.stage(), options, Map.of(anchor.role(), last));
+          }
+        }
+        // The recipe's own hooks come last, in recipe order, and see what plugins did.
+        for (HookOptions hook : hooks) {
+          if (hook.at().equals(anchor.id())) {
+            last = plan.add("hook-" + hook.name(), HOOK_STAGE, hook,
+                Map.of(hook.point().inputRole(), last));
           }
         }
         return last;
@@ -146,8 +174,8 @@ public final class PlanActivitiesImpl implements PlanActivities {
         DiskPlan.addImage(
             plan, image.toString(), digest, request.tlsVerify(), arch, request.sourceDateEpoch());
     DiskPlan.addDisks(
-        plan, steps[0], steps[1], arch, null, disks(request), host(), pipeline(Map.of()),
-        steps[0]);
+        plan, steps[0], steps[1], arch, null, disks(request), host(),
+        pipeline(Map.of(), List.of()), steps[0]);
     return plan.build(image + " for " + arch, PlanActivitiesImpl::endProduct);
   }
 
@@ -163,7 +191,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
     kargs.addAll(disks.kernelArgs());
     DiskPlan.addDisks(
         plan, steps.configured(), steps.commit(), arch, "debian", disks.withKernelArgs(kargs),
-        host(), pipeline(recipe.plugins()), steps.finished());
+        host(), pipeline(recipe.plugins(), hooks(recipe, request)), steps.finished());
     return plan.build(recipe.name() + " for " + arch + " → " + String.join(", ",
         request.types()), PlanActivitiesImpl::endProduct);
   }

@@ -1,5 +1,8 @@
 package dev.debforge.recipe;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -75,6 +78,35 @@ final class Checks {
                         quote(list.get(i)) + " is listed twice", "list each " + what + " once");
             }
         }
+    }
+
+    /** A path relative to the recipe's directory: not absolute, not climbing out with '..'. */
+    static void relativeFile(String value, String key) {
+        String hint = "give a path relative to the recipe's directory, e.g. files/motd";
+        if (value.isEmpty() || value.startsWith("/")) {
+            throw new InvalidRecipeValueException(key, quote(value) + " is not a relative path", hint);
+        }
+        for (String segment : value.split("/")) {
+            if (segment.equals("..")) {
+                throw new InvalidRecipeValueException(key, quote(value) + " leads out of the recipe's directory",
+                        hint);
+            }
+        }
+    }
+
+    /** A file beside the recipe, refused when it leads out of the directory through a link. */
+    static Path resolveBeside(Path recipeDir, String relative, String key) {
+        Path dir = recipeDir.toAbsolutePath().normalize();
+        Path resolved = dir.resolve(relative).normalize();
+        try {
+            if (Files.exists(resolved) && !resolved.toRealPath().startsWith(dir.toRealPath())) {
+                throw new InvalidRecipeValueException(key, quote(relative) + " leads out of " + dir,
+                        "copy the file into the recipe's directory");
+            }
+        } catch (IOException e) {
+            throw new InvalidRecipeValueException(key, "cannot resolve " + quote(relative) + ": " + e, null);
+        }
+        return resolved;
     }
 
     /** The value quoted for a message, its control characters escaped (see {@link UserText}). */

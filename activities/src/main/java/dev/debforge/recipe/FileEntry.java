@@ -1,6 +1,5 @@
 package dev.debforge.recipe;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,7 +37,7 @@ public record FileEntry(String path, String content, String source, String mode,
                     "give exactly one of content (the text) and source (a file next to the recipe)");
         }
         if (source != null) {
-            checkSource(source);
+            Checks.relativeFile(source, "source");
         }
         mode = mode == null ? "0644" : mode;
         Checks.matching(mode, MODE, "mode", "an octal mode", "write it as a quoted string, e.g. \"0644\"");
@@ -62,18 +61,7 @@ public record FileEntry(String path, String content, String source, String mode,
         if (source == null) {
             throw new InvalidRecipeValueException("source", "is not set", "this file has content instead");
         }
-        Path dir = recipeDir.toAbsolutePath().normalize();
-        Path resolved = dir.resolve(source).normalize();
-        try {
-            if (Files.exists(resolved) && !resolved.toRealPath().startsWith(dir.toRealPath())) {
-                throw new InvalidRecipeValueException("source", Checks.quote(source) + " leads out of " + dir,
-                        "copy the file into the recipe's directory");
-            }
-        } catch (IOException e) {
-            throw new InvalidRecipeValueException("source", "cannot resolve " + Checks.quote(source) + ": "
-                    + e.getMessage(), null);
-        }
-        return resolved;
+        return Checks.resolveBeside(recipeDir, source, "source");
     }
 
     /**
@@ -115,19 +103,6 @@ public record FileEntry(String path, String content, String source, String mode,
                 throw new InvalidRecipeValueException("path", Checks.quote(path) + " is under " + dir,
                         "files under " + String.join(", ", FORBIDDEN_DIRECTORIES)
                                 + " are made at boot or by the bootloader step, not by the recipe");
-            }
-        }
-    }
-
-    private static void checkSource(String source) {
-        String hint = "give a path relative to the recipe's directory, e.g. files/motd";
-        if (source.isEmpty() || source.startsWith("/")) {
-            throw new InvalidRecipeValueException("source", Checks.quote(source) + " is not a relative path", hint);
-        }
-        for (String segment : source.split("/")) {
-            if (segment.equals("..")) {
-                throw new InvalidRecipeValueException("source",
-                        Checks.quote(source) + " leads out of the recipe's directory", hint);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.debforge.recipe;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,6 +34,9 @@ import java.util.regex.Pattern;
  * @param image         default the name, tag {@code latest}
  * @param plugins       plugin id → that plugin's options; naming a plugin here puts its pipeline
  *                      stages in the build (default none). Each plugin checks its own options.
+ * @param hooks         scripts run at fixed points of the build, in this order; default none
+ *                      (left out of the canonical JSON when empty, so recipes without hooks keep
+ *                      their cache keys)
  */
 public record Recipe(
         String name,
@@ -49,7 +53,8 @@ public record Recipe(
         String locale,
         String timezone,
         Image image,
-        Map<String, Map<String, Object>> plugins) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Object>> plugins,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Hook> hooks) {
 
     public static final List<String> ARCHITECTURES = List.of("amd64", "arm64");
 
@@ -85,6 +90,8 @@ public record Recipe(
         unique(users.stream().map(User::name).toList(), "users", "name", "user");
         unique(groups.stream().map(Group::name).toList(), "groups", "name", "group");
         unique(files.stream().map(FileEntry::path).toList(), "files", "path", "file");
+        hooks = Checks.records(hooks, "hooks");
+        unique(hooks.stream().map(Hook::name).toList(), "hooks", "name", "hook");
         services = services == null ? Services.NONE : services;
         if (hostname == null) {
             if (!HOSTNAME.matcher(name).matches()) {

@@ -194,4 +194,75 @@ class PluginPlanTest {
         plan.steps().stream().map(PlannedStep::name).toList());
     assertEquals(List.of("alpha@1.0.0"), plan.plugins());
   }
+
+  /** Stands in for the hooks module's stage, which activities cannot see. */
+  static final class HookStandIn implements dev.debforge.plugin.Stage<
+      dev.debforge.stage.hook.HookOptions> {
+    public String id() {
+      return "hook";
+    }
+
+    public int version() {
+      return 1;
+    }
+
+    public Class<dev.debforge.stage.hook.HookOptions> optionsType() {
+      return dev.debforge.stage.hook.HookOptions.class;
+    }
+
+    public dev.debforge.plugin.StageOutput run(
+        dev.debforge.plugin.StageContext context, dev.debforge.stage.hook.HookOptions options) {
+      throw new AssertionError("not run in a plan test");
+    }
+  }
+
+  @Test
+  void recipeHooksRunAtTheirPointsAfterThePluginsStagesInRecipeOrder() {
+    Extensions withHooks = BuiltinStages.registry().add(new HookStandIn());
+    PluginLoader.load(List.of(work.resolve("p1")), withHooks);
+    String recipe = RECIPE + """
+        hooks:
+          - name: early
+            at: after-packages
+            language: javascript
+            source: "api.log('early')"
+          - name: last
+            at: before-commit
+            language: python
+            source: "api.log('last')"
+          - name: second
+            at: after-deploy
+            language: javascript
+            source: "api.log('deploy')"
+        """;
+    PlanActivitiesImpl planner =
+        new PlanActivitiesImpl(withHooks, () -> List.of("http://mirror.example/debian"));
+    BuildPlan plan =
+        planner.plan(
+            BuildRequest.run("/tmp/test.yaml", recipe, "/out", List.of("qcow2"), "amd64", null));
+    List<String> names = plan.steps().stream().map(PlannedStep::name).toList();
+    assertEquals(
+        List.of("debootstrap", "hook-early", "configure", "initramfs", "alpha-stage", "hook-last",
+            "ostree-commit", "deploy", "hook-second", "bootloader", "partition", "convert-qcow2",
+            "publish-disk-qcow2"),
+        names);
+    assertEquals(Map.of("tree", "debootstrap"), step(plan, "hook-early").inputs());
+    assertEquals(Map.of("tree", "hook-early"), step(plan, "configure").inputs());
+    assertEquals(Map.of("tree", "alpha-stage"), step(plan, "hook-last").inputs());
+    assertEquals(Map.of("sysroot", "deploy"), step(plan, "hook-second").inputs());
+    assertEquals("hook-second", step(plan, "bootloader").inputs().get("sysroot"));
+    assertTrue(step(plan, "hook-last").options().contains("\"source\":\"api.log('last')\""),
+        step(plan, "hook-last").options());
+  }
+
+  @Test
+  void aRecipeWithHooksIsRefusedByAWorkerWithoutTheHookStage() {
+    String recipe = RECIPE + "hooks:\n  - {name: a, at: before-commit, language: javascript,"
+        + " source: x}\n";
+    ApplicationFailure failure =
+        assertThrows(ApplicationFailure.class, () -> compose(v1, recipe));
+    assertEquals(Failures.BAD_INPUT, failure.getType());
+    assertTrue(failure.getOriginalMessage().contains("this worker has no hook stage"),
+        failure.getOriginalMessage());
+  }
 }

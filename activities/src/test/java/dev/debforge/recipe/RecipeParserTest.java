@@ -130,7 +130,7 @@ class RecipeParserTest {
         assertError(e, 4, 1, "pakages", """
                 recipes/x.yaml:4:1: pakages: unknown key 'pakages'
                 Hint: did you mean 'packages'? valid keys here: architectures, base, description, files, groups, \
-                hostname, image, kernel, locale, name, packages, plugins, services, timezone, users""");
+                hooks, hostname, image, kernel, locale, name, packages, plugins, services, timezone, users""");
     }
 
     @Test
@@ -315,5 +315,88 @@ class RecipeParserTest {
         RecipeException e = assertThrows(RecipeException.class, () -> parser.parse(file));
         assertEquals(0, e.line());
         assertEquals(file + ": the recipe does not exist", e.getMessage().lines().findFirst().get());
+    }
+
+    @Test
+    void readsHooksAndInfersTheLanguageFromTheFile() throws RecipeException {
+        Recipe recipe = parser.parse(HEAD + """
+                hooks:
+                  - name: motd
+                    at: before-commit
+                    file: hooks/motd.js
+                  - name: users
+                    at: after-packages
+                    file: hooks/users.py
+                  - name: inline
+                    at: after-deploy
+                    language: python
+                    source: api.log('hi')
+                """, "x.yaml");
+        assertEquals(List.of(
+                new Hook("motd", "before-commit", "javascript", "hooks/motd.js", null),
+                new Hook("users", "after-packages", "python", "hooks/users.py", null),
+                new Hook("inline", "after-deploy", "python", null, "api.log('hi')")), recipe.hooks());
+    }
+
+    @Test
+    void rejectsAHookWithBothFileAndSourceAtTheItem() {
+        RecipeException e = failure(HEAD + "hooks:\n  - name: a\n    at: before-commit\n    file: a.js\n"
+                + "    source: x\n");
+        assertError(e, 5, 5, "hooks[0]", """
+                recipes/x.yaml:5:5: hooks[0]: has both file and source
+                Hint: give exactly one of file (a script next to the recipe) and source (the script's text)""");
+    }
+
+    @Test
+    void rejectsAnUnknownHookPointListingThePoints() {
+        RecipeException e = failure(HEAD + "hooks:\n  - name: a\n    at: after-boot\n    file: a.js\n");
+        assertError(e, 6, 5, "hooks[0].at", """
+                recipes/x.yaml:6:5: hooks[0].at: 'after-boot' is not allowed
+                Hint: use one of: after-packages, before-commit, after-deploy""");
+    }
+
+    @Test
+    void rejectsInlineSourceWithoutALanguage() {
+        RecipeException e = failure(HEAD + "hooks:\n  - name: a\n    at: before-commit\n    source: x\n");
+        assertError(e, 5, 5, "hooks[0].language", """
+                recipes/x.yaml:5:5: hooks[0].language: required key is missing
+                Hint: inline source needs language: javascript or language: python""");
+    }
+
+    @Test
+    void rejectsALanguageThatContradictsTheFile() {
+        RecipeException e = failure(HEAD + "hooks:\n  - name: a\n    at: before-commit\n    file: a.js\n"
+                + "    language: python\n");
+        assertError(e, 8, 5, "hooks[0].language", """
+                recipes/x.yaml:8:5: hooks[0].language: 'python' does not match 'a.js'
+                Hint: name a JavaScript file .js and a Python file .py, or drop language""");
+    }
+
+    @Test
+    void rejectsAHookFileOutsideTheRecipesDirectory() {
+        RecipeException e = failure(HEAD + "hooks:\n  - name: a\n    at: before-commit\n    file: ../a.js\n");
+        assertError(e, 7, 5, "hooks[0].file", """
+                recipes/x.yaml:7:5: hooks[0].file: '../a.js' leads out of the recipe's directory
+                Hint: give a path relative to the recipe's directory, e.g. files/motd""");
+    }
+
+    @Test
+    void rejectsAHookNameListedTwice() {
+        RecipeException e = failure(HEAD + "hooks:\n  - {name: a, at: before-commit, file: a.js}\n"
+                + "  - {name: a, at: after-deploy, file: b.js}\n");
+        assertEquals("hooks[1].name", e.keyPath());
+        assertEquals("recipes/x.yaml:6:6: hooks[1].name: 'a' is listed twice", e.getMessage().lines().findFirst().get());
+    }
+
+    @Test
+    void resolvesAHookFileBesideTheRecipeButNotThroughALinkOut(@TempDir Path dir) throws Exception {
+        Path recipes = Files.createDirectories(dir.resolve("recipes"));
+        Files.writeString(dir.resolve("outside.js"), "x");
+        Files.createSymbolicLink(recipes.resolve("out.js"), dir.resolve("outside.js"));
+        Hook inside = new Hook("a", "before-commit", null, "hooks/a.js", null);
+        assertEquals(recipes.toAbsolutePath().resolve("hooks/a.js"), inside.resolveFile(recipes));
+        Hook out = new Hook("b", "before-commit", null, "out.js", null);
+        InvalidRecipeValueException e = assertThrows(InvalidRecipeValueException.class, () -> out.resolveFile(recipes));
+        assertEquals("file", e.path());
     }
 }

@@ -37,7 +37,7 @@ class RecipeTest {
                 + "\"snapshot\":null,\"snapshot-mirror\":\"https://snapshot.debian.org\",\"suite\":\"bookworm\","
                 + "\"variant\":\"minbase\"},\"description\":null,\"files\":[],\"groups\":[],\"hostname\":\"x\","
                 + "\"image\":{\"name\":\"x\",\"tag\":\"latest\"},\"kernel\":{\"args\":[],\"package\":null},"
-                + "\"locale\":\"C.UTF-8\",\"name\":\"x\",\"packages\":{\"install\":[],\"remove\":[]},\"plugins\":{},"
+                + "\"locale\":\"C.UTF-8\",\"name\":\"x\",\"packages\":{\"install\":[],\"remove\":[]},"
                 + "\"services\":{\"disable\":[],\"enable\":[]},\"timezone\":\"Etc/UTC\",\"users\":[]}", json);
     }
 
@@ -52,6 +52,24 @@ class RecipeTest {
         assertEquals("debian", recipe.users().get(0).name());
         assertEquals("/etc/motd", recipe.files().get(0).path());
         assertEquals(List.of(), recipe.packages().install());
+    }
+
+    @Test
+    void canonicalJsonHasHooksOnlyWhenThereAreSome() throws RecipeException {
+        String json = parser.parse("name: x\nbase: {suite: bookworm}\nhooks:\n"
+                + "  - {name: a, at: before-commit, file: a.js}\n", "a.yaml").canonicalJson();
+        assertEquals(true, json.contains("\"hooks\":[{\"at\":\"before-commit\",\"file\":\"a.js\","
+                + "\"language\":\"javascript\",\"name\":\"a\",\"source\":null}]"), json);
+    }
+
+    @Test
+    void shippedHooksExampleRecipeParsesAndItsScriptsExist() throws RecipeException {
+        Recipe recipe = parser.parse(RECIPES.resolve("hooks-example.yaml"));
+        assertEquals(List.of("admins", "motd"), recipe.hooks().stream().map(Hook::name).toList());
+        assertEquals(List.of("python", "javascript"), recipe.hooks().stream().map(Hook::language).toList());
+        for (Hook hook : recipe.hooks()) {
+            assertEquals(true, java.nio.file.Files.isRegularFile(hook.resolveFile(RECIPES)), hook.file());
+        }
     }
 
     @Test

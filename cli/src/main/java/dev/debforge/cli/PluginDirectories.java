@@ -4,6 +4,7 @@ import dev.debforge.activity.BuiltinStages;
 import dev.debforge.extension.Extensions;
 import dev.debforge.extension.PluginLoader;
 import dev.debforge.extension.PluginReport;
+import dev.debforge.stage.hook.HookStage;
 import java.io.File;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -66,12 +67,13 @@ final class PluginDirectories {
   }
 
   /**
-   * debforge's stages and output types with every plugin's, loaded once per command. Plugins that
-   * did not start are reported once on {@code err}, when it is given.
+   * debforge's stages and output types (with the hook stage, which lives in its own module so
+   * that activities do not depend on GraalVM) and every plugin's, loaded once per command.
+   * Plugins that did not start are reported once on {@code err}, when it is given.
    */
   Extensions extensions(PrintWriter err) {
     if (loaded == null) {
-      loaded = BuiltinStages.registry();
+      loaded = BuiltinStages.registry().add(new HookStage());
       PluginLoader.load(directories(), loaded);
       if (err != null) {
         for (PluginReport report : loaded.plugins()) {

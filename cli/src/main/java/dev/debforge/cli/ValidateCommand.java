@@ -2,10 +2,15 @@ package dev.debforge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.extension.PluginOptions;
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.process.HostTools;
+import dev.debforge.process.ProcessRunner;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
 import dev.debforge.recipe.UserText;
+import dev.debforge.stage.hook.RecipeScript;
+import dev.debforge.store.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -19,15 +24,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code debforge validate RECIPE}: checks a recipe without building anything. */
+/**
+ * {@code debforge validate RECIPE}: checks a recipe without building anything. A scripted recipe
+ * ({@code .js}, {@code .py}) is run in the hooks' sandbox for one architecture first.
+ */
 @Command(
     name = "validate",
     mixinStandardHelpOptions = true,
-    description = "Check a recipe: its keys, types and values. Exit code 2 when it is invalid.")
+    description = {
+      "Check a recipe: its keys, types and values. Exit code 2 when it is invalid.",
+      "A scripted recipe (.js, .py) is run for --arch first, in the hooks' sandbox."
+    })
 final class ValidateCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "RECIPE", description = "The recipe file (YAML).")
+  @Parameters(
+      paramLabel = "RECIPE",
+      description = "The recipe file: YAML, or a script (recipe.js, recipe.py) that returns it.")
   Path recipe;
+
+  @Option(
+      names = "--arch",
+      paramLabel = "ARCH",
+      description =
+          "The architecture to check the recipe for (amd64, arm64): a scripted recipe is run with"
+              + " it, and the recipe must list it. Default: this machine's for a script.")
+  String arch;
 
   @Option(names = "--json", description = "Print one result object on standard output.")
   boolean json;
@@ -41,8 +62,12 @@ final class ValidateCommand implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("recipe", recipe.toString());
     try {
-      Recipe parsed = new RecipeParser().parse(recipe);
-      if (!parsed.plugins().isEmpty()) {
+      Recipe parsed = parse();
+      if (arch != null && !parsed.architectures().contains(arch)) {
+        throw new BadInputException(recipe + ": the recipe is for " + parsed.architectures()
+            + ", not " + arch, "add " + arch + " to its architectures");
+      }
+      if (!parsed.plugins().isEmpty() && !RecipeScript.isScript(recipe)) {
         // The plugins it names must be loaded here, and their options must read as theirs.
         PluginOptions.check(parsed, Files.readString(recipe), recipe.toString(),
             plugins.extensions(spec.commandLine().getErr()), List.of());
@@ -51,16 +76,33 @@ final class ValidateCommand implements Callable<Integer> {
       result.put("name", parsed.name());
       result.put("suite", parsed.base().suite());
       result.put("architectures", parsed.architectures());
+      if (arch != null) {
+        result.put("arch", arch);
+      }
+      result.put("packages", parsed.packages().install());
       if (json) {
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
       } else {
         spec.commandLine()
             .getOut()
             .println(
-                recipe + ": valid (" + parsed.name() + ", Debian " + parsed.base().suite() + ", "
-                    + String.join(", ", parsed.architectures()) + ")");
+                recipe + ": valid" + (arch == null ? "" : " for " + arch) + " (" + parsed.name()
+                    + ", Debian " + parsed.base().suite() + ", "
+                    + String.join(", ", parsed.architectures()) + "; packages: "
+                    + (parsed.packages().install().isEmpty()
+                        ? "none"
+                        : String.join(", ", parsed.packages().install()))
+                    + ")");
       }
       return ExitCodes.DONE;
+    } catch (BadInputException e) {
+      result.put("valid", false);
+      result.put("error", e.getMessage());
+      if (json) {
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
+      }
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return ExitCodes.BAD_INPUT;
     } catch (RecipeException e) {
       result.put("valid", false);
       result.put("error", e.getMessage());
@@ -72,6 +114,26 @@ final class ValidateCommand implements Callable<Integer> {
       }
       spec.commandLine().getErr().println("error: " + UserText.printable(e.getMessage()));
       return ExitCodes.BAD_INPUT;
+    }
+  }
+
+  /** The recipe: parsed from YAML, or returned by a script run for --arch in the sandbox. */
+  private Recipe parse() throws Exception {
+    if (!RecipeScript.isScript(recipe)) {
+      return new RecipeParser().parse(recipe);
+    }
+    if (arch == null) {
+      arch = HostTools.architecture();
+    }
+    Path scratch = Files.createTempDirectory("debforge-validate");
+    try {
+      // GraalVM keeps its unpacked language files under the user's ~/.cache, as it does by
+      // default; the script's log lines go to standard error.
+      return RecipeScript.load(recipe, arch,
+          ProcessRunner.logging(line -> spec.commandLine().getErr().println(line)), scratch,
+          Path.of(System.getProperty("user.home")));
+    } finally {
+      Trees.delete(scratch);
     }
   }
 }

@@ -12,11 +12,30 @@ class ValidateCommandTest {
 
   @Test
   void shippedRecipesAreValid() {
-    for (String recipe : new String[] {"minimal-bookworm.yaml", "trixie-server.yaml"}) {
+    for (String recipe : new String[] {"minimal-bookworm.yaml", "trixie-server.yaml", "hooks-example.yaml"}) {
       CliRun run = CliRun.of("validate", "../recipes/" + recipe);
       assertEquals(0, run.exitCode(), run.err());
       assertTrue(run.out().contains(": valid ("), run.out());
     }
+  }
+
+  @Test
+  void scriptedRecipeGivesEachArchitectureItsPackages() {
+    CliRun amd64 = CliRun.of("validate", "--arch", "amd64", "../recipes/scripted-bookworm.js");
+    assertEquals(0, amd64.exitCode(), amd64.err());
+    assertTrue(amd64.out().contains("valid for amd64 (scripted-bookworm, Debian bookworm, amd64,"
+        + " arm64; packages: less, intel-microcode)"), amd64.out());
+    CliRun arm64 =
+        CliRun.of("validate", "--json", "--arch", "arm64", "../recipes/scripted-bookworm.js");
+    assertEquals(0, arm64.exitCode(), arm64.err());
+    assertTrue(arm64.out().contains("\"arch\":\"arm64\",\"packages\":[\"less\"]"), arm64.out());
+  }
+
+  @Test
+  void aYamlRecipeMustListTheArchitecture() {
+    CliRun run = CliRun.of("validate", "--arch", "arm64", "../recipes/trixie-server.yaml");
+    assertEquals(2, run.exitCode());
+    assertTrue(run.err().contains("the recipe is for [amd64], not arm64"), run.err());
   }
 
   @Test

@@ -60,7 +60,7 @@ public final class Accounts {
   }
 
   /** Resolves {@code user:group} (names or numbers) to {uid, gid}. */
-  int[] resolveOwner(String owner, String forPath) throws BadInputException {
+  public int[] resolveOwner(String owner, String forPath) throws BadInputException {
     String[] parts = owner.split(":", 2);
     int uid = resolve(parts[0], true, forPath);
     int gid = parts.length > 1 ? resolve(parts[1], false, forPath) : users.get(parts[0]) != null

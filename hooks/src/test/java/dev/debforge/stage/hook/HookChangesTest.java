@@ -1,0 +1,103 @@
+package dev.debforge.stage.hook;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.ToolCall;
+import dev.debforge.plugin.ToolResult;
+import dev.debforge.plugin.ToolRunner;
+import dev.debforge.stage.hook.HookRequests.OwnerRequest;
+import dev.debforge.stage.hook.HookRequests.UserRequest;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HookChangesTest {
+
+  @TempDir Path temp;
+
+  private final List<List<String>> calls = new ArrayList<>();
+  private final ToolRunner recording =
+      (ToolCall call) -> {
+        calls.add(call.argv());
+        return new ToolResult(0, "", Duration.ZERO);
+      };
+
+  @Test
+  void appliesRequestsInOrderWithTheImagesTools() throws Exception {
+    Path root = Files.createDirectories(temp.resolve("root"));
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(root.resolve("etc/resolv.conf"), "image's own\n");
+    HookRequests requests =
+        new HookRequests(List.of("htop"), List.of("nano"), List.of("admins"),
+            List.of(new UserRequest("alice", List.of("admins"))), List.of(),
+            List.of("ssh.service"), List.of("fstrim.timer"), List.of("console=ttyS0", "quiet"));
+
+    HookChanges.apply(recording, root, "motd", requests, line -> {});
+
+    String r = root.toString();
+    assertEquals(
+        List.of(
+            List.of("chroot", r, "apt-get", "update"),
+            List.of("chroot", r, "apt-get", "install", "--yes", "--no-install-recommends", "htop"),
+            List.of("chroot", r, "apt-get", "purge", "--yes", "--auto-remove", "nano"),
+            List.of("chroot", r, "apt-get", "clean"),
+            List.of("groupadd", "--root", r, "--force", "admins"),
+            List.of("useradd", "--root", r, "--create-home", "--user-group", "--groups", "admins",
+                "alice"),
+            List.of("systemctl", "--root=" + r, "enable", "ssh.service"),
+            List.of("systemctl", "--root=" + r, "disable", "fstrim.timer")),
+        calls);
+    assertEquals("image's own\n", Files.readString(root.resolve("etc/resolv.conf")));
+    assertEquals(
+        "# Written by debforge from the recipe's hook motd.\nkargs = [\"console=ttyS0\", \"quiet\"]\n",
+        Files.readString(root.resolve("usr/lib/bootc/kargs.d/50-hook-motd.toml")));
+  }
+
+  @Test
+  void aptCallsAreNonInteractive() {
+    for (ToolCall call : HookChanges.apt(Path.of("/r"), List.of("a"), List.of())) {
+      assertEquals("noninteractive", call.environment().get("DEBIAN_FRONTEND"));
+    }
+  }
+
+  @Test
+  void setsOwnersFromTheImagesAccounts() throws Exception {
+    Path root = Files.createDirectories(temp.resolve("root"));
+    Files.createDirectories(root.resolve("etc"));
+    int uid = (Integer) Files.getAttribute(root, "unix:uid");
+    int gid = (Integer) Files.getAttribute(root, "unix:gid");
+    Files.writeString(root.resolve("etc/passwd"), "me:x:" + uid + ":" + gid + "::/home/me:/bin/sh\n");
+    Files.writeString(root.resolve("etc/group"), "mine:x:" + gid + ":\n");
+    Files.writeString(root.resolve("etc/motd"), "x");
+    HookRequests requests = new HookRequests(null, null, null, null,
+        List.of(new OwnerRequest("/etc/motd", "me:mine")), null, null, null);
+
+    HookChanges.apply(recording, root, "own", requests, line -> {});
+
+    assertEquals(uid, Files.getAttribute(root.resolve("etc/motd"), "unix:uid", LinkOption.NOFOLLOW_LINKS));
+    assertEquals(List.of(), calls);
+
+    HookRequests unknown = new HookRequests(null, null, null, null,
+        List.of(new OwnerRequest("/etc/motd", "nobody:nogroup")), null, null, null);
+    BadInputException e = assertThrows(BadInputException.class,
+        () -> HookChanges.apply(recording, root, "own", unknown, line -> {}));
+    assertTrue(e.getMessage().contains("hook own: chown nobody:nogroup /etc/motd"), e.getMessage());
+  }
+
+  @Test
+  void findsTheDeploymentOfAnAfterDeployHook() throws Exception {
+    Path output = temp.resolve("out");
+    Path deployment = Files.createDirectories(output.resolve("sysroot/ostree/deploy/os/deploy/abc.0"));
+    assertEquals(deployment,
+        HookStage.deployment(output, java.util.Map.of("deployment", "ostree/deploy/os/deploy/abc.0")));
+    assertThrows(BadInputException.class, () -> HookStage.deployment(output, java.util.Map.of()));
+  }
+}

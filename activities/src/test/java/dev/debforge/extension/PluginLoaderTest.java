@@ -130,6 +130,20 @@ class PluginLoaderTest {
     }
     Files.writeString(thetaDir.resolve("plugin.properties"),
         "plugin.id=theta\nplugin.version=1.1.0\nplugin.requires=>=1.0.0\nplugin.provider=tests\n");
+    // kappa: a zip plugin (plugin.properties, classes/, lib/ with a library it bundles).
+    Path kappa = PluginJars.compile(work.resolve("kappa"), Map.of(
+        "kl/Greeting.java", "package kl; public class Greeting { public static String text() "
+            + "{ return \"from a bundled library\"; } }",
+        "k/KappaStage.java", PluginJars.stage("k", "KappaStage", "kappa-stage", "tree", "x")
+            .replace("public String id() {", "public String greeting() { return kl.Greeting.text(); }\n"
+                + "  public String id() {")), true);
+    Path kappaLibJar = PluginJars.jar(kappa, work.resolve("kappa-lib.jar"), Map.of(),
+        Set.of("k/KappaStage.class", "k/KappaStage$Options.class", "META-INF/extensions.idx"));
+    Files.delete(kappa.resolve("kl/Greeting.class"));
+    zip(plugins.resolve("kappa-2.0.0.zip"), Map.of(
+        "plugin.properties",
+        "plugin.id=kappa\nplugin.version=2.0.0\nplugin.requires=>=1.0.0\n".getBytes(),
+        "lib/kappa-lib.jar", Files.readAllBytes(kappaLibJar)), kappa, "classes/");
     // iota: found but listed in disabled.txt.
     Path iota = PluginJars.compile(work.resolve("iota"), Map.of(
         "i/IotaStage.java", PluginJars.stage("i", "IotaStage", "iota-stage", "tree", "x")), true);
@@ -139,6 +153,23 @@ class PluginLoaderTest {
 
     extensions = BuiltinStages.registry();
     manager = PluginLoader.load(List.of(plugins, work.resolve("no-such-dir")), extensions);
+  }
+
+  private static void zip(Path zip, Map<String, byte[]> files, Path classes, String prefix)
+      throws Exception {
+    try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(zip));
+        var walk = Files.walk(classes)) {
+      for (Map.Entry<String, byte[]> file : files.entrySet()) {
+        out.putNextEntry(new java.util.zip.ZipEntry(file.getKey()));
+        out.write(file.getValue());
+        out.closeEntry();
+      }
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(new java.util.zip.ZipEntry(prefix + classes.relativize(p)));
+        out.write(Files.readAllBytes(p));
+        out.closeEntry();
+      }
+    }
   }
 
   private static void copyTree(Path from, Path to) throws Exception {
@@ -246,6 +277,17 @@ class PluginLoaderTest {
   }
 
   @Test
+  void aZipPluginLoadsWithTheLibraryItBundles() throws Exception {
+    PluginReport kappa = report("kappa");
+    assertEquals(PluginReport.STARTED, kappa.state(), kappa.summary());
+    assertEquals("2.0.0", kappa.version());
+    assertEquals(plugins.resolve("kappa-2.0.0.zip"), kappa.path());
+    Stage<?> stage = extensions.get("kappa-stage");
+    assertEquals("from a bundled library",
+        stage.getClass().getMethod("greeting").invoke(stage));
+  }
+
+  @Test
   void aPluginListedInDisabledTxtIsFoundButNotStarted() {
     PluginReport iota = report("iota");
     assertEquals(PluginReport.DISABLED, iota.state());
@@ -256,8 +298,8 @@ class PluginLoaderTest {
   @Test
   void everyCandidateIsReportedOnceAndAMissingDirectoryHoldsNothing() {
     assertEquals(
-        List.of("alpha", "beta", "corrupt.jar", "delta", "eta", "gamma", "iota", "omega", "theta",
-            "zeta"),
+        List.of("alpha", "beta", "corrupt.jar", "delta", "eta", "gamma", "iota", "kappa", "omega",
+            "theta", "zeta"),
         extensions.plugins().stream().map(PluginReport::id).toList());
   }
 }

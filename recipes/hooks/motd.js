@@ -1,4 +1,5 @@
-// Writes /etc/motd from the recipe and the image: its name, suite, architecture and kernel.
+// Writes /etc/motd from the recipe and the image: its name, suite, architecture and kernel; and
+// turns on systemd's network daemon.
 const kernels = api.list('/usr/lib/modules');
 const lines = [
   `Welcome to ${api.recipe.name} (${api.suite}, ${api.arch}), built by debforge.`,
@@ -6,4 +7,5 @@ const lines = [
   '',
 ];
 api.write('/etc/motd', lines.join('\n'), '0644');
+api.enableService('systemd-networkd');
 api.log(`motd written for ${api.arch}`);

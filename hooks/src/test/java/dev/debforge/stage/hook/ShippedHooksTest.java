@@ -68,7 +68,8 @@ class ShippedHooksTest {
     Files.createDirectories(child.root.resolve("usr/lib/modules/6.1.0-test-amd64"));
 
     HookRequests motd = child.run(HookOptions.forRecipe(recipe, recipe.hooks().get(1), EXAMPLE));
-    assertTrue(motd.isEmpty());
+    assertEquals(List.of("systemd-networkd.service"), motd.enable());
+    assertEquals(List.of(), motd.install());
     assertEquals("Welcome to hooks-example (bookworm, arm64), built by debforge.\n"
         + "Kernel: 6.1.0-test-amd64\n", Files.readString(child.root.resolve("etc/motd")));
 

@@ -251,11 +251,15 @@ public final class ConfigParser {
     if (node.has("password")) {
       password = text(node.get("password"), path + ".password");
       if (!CRYPT_HASH.matcher(password).matches()) {
-        throw fail(
-            path + ".password",
-            "the password is not a crypt hash; debforge does not take plain-text passwords",
-            "hash it with: openssl passwd -6   (or mkpasswd -m yescrypt), and give the $6$… "
-                + "text; or leave the password out and log in with a key");
+        // bootc-image-builder takes plain text and hashes it; so does debforge, here, so that
+        // the text never reaches a build request, its history, a log or the store.
+        if (password.isEmpty() || password.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+          throw fail(
+              path + ".password",
+              "the password is empty or has control characters (not shown)",
+              "give the password as printable text, or a crypt hash (openssl passwd -6)");
+        }
+        password = Sha512Crypt.hash(password);
       }
     }
     List<String> keys = new ArrayList<>();

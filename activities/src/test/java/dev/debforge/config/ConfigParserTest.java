@@ -2,6 +2,7 @@ package dev.debforge.config;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -118,19 +119,32 @@ class ConfigParserTest {
   }
 
   @Test
-  void refusesPlainTextPassword() {
+  void hashesAPlainTextPasswordAsBootcImageBuilderDoesAndNeverKeepsTheText() throws Exception {
+    DiskConfig config =
+        ConfigParser.parse(
+            "{\"customizations\": {\"user\": [{\"name\": \"bob\", \"password\": \"hunter2\"}]}}",
+            "c.json",
+            Syntax.JSON);
+    String hash = config.users().get(0).password();
+    assertTrue(hash.matches("\\$6\\$[./0-9A-Za-z]{16}\\$[./0-9A-Za-z]{86}"), hash);
+    String salt = hash.substring(3, 19);
+    assertEquals(Sha512Crypt.hash("hunter2", salt), hash);
+    assertFalse(config.toString().contains("hunter2"));
+  }
+
+  @Test
+  void refusesAnEmptyPasswordWithoutShowingIt() {
     BadInputException e =
         assertThrows(
             BadInputException.class,
             () ->
                 ConfigParser.parse(
-                    "{\"customizations\": {\"user\": [{\"name\": \"bob\", \"password\": \"hunter2\"}]}}",
+                    "{\"customizations\": {\"user\": [{\"name\": \"bob\", \"password\": \"\"}]}}",
                     "c.json",
                     Syntax.JSON));
     assertTrue(e.getMessage().startsWith("c.json:1:"), e.getMessage());
-    assertTrue(e.getMessage().contains("customizations.user[0].password: the password is not a "
-        + "crypt hash"), e.getMessage());
-    assertTrue(e.getMessage().contains("Hint: hash it with: openssl passwd -6"), e.getMessage());
+    assertTrue(e.getMessage().contains("customizations.user[0].password: the password is empty"),
+        e.getMessage());
   }
 
   @Test

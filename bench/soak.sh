@@ -3,8 +3,8 @@
 # with SIGKILL at a random moment and a new worker started; reports how many builds finished,
 # how many steps ran more than once, and whether any output was partial.
 #   bench/soak.sh [N] [IMAGE]     (run as root; IMAGE defaults to a compose of the minimal recipe)
-#   KILL_WITHIN=S   kill within the first S seconds of each build (default: the length of one
-#                   undisturbed cold build, measured first)
+#   KILL_WITHIN=S   kill within the first S seconds of each build (default: half the length of
+#                   one undisturbed cold build, measured first, so that the kill lands in a step)
 # Each build starts from an empty store, so the kill lands in real work: extract, commit, deploy,
 # bootloader, partition, convert or publish. Everything is on loopback and in a temporary
 # directory, removed at the end.
@@ -52,10 +52,10 @@ t0=$(date +%s)
 id=$(debforge submit "$image" --type raw -o "$work/out-ref" --temporal "$temporal")
 debforge wait "$id" --temporal "$temporal" --json >"$work/ref.json"
 cold=$(( $(date +%s) - t0 ))
-within="${KILL_WITHIN:-$cold}"
+within="${KILL_WITHIN:-$(( cold / 2 > 1 ? cold / 2 : 1 ))}"
 echo "one undisturbed cold build: ${cold} s; kills land within the first ${within} s of each"
 
-finished=0 redone=0 partial=0 failed=0
+finished=0 redone=0 partial=0 failed=0 missed=0 moved=0
 for i in $(seq "$builds"); do
   kill -9 "$worker_pid" 2>/dev/null || true
   chattr -R -i "$work/store" 2>/dev/null || true
@@ -66,8 +66,10 @@ for i in $(seq "$builds"); do
   delay=$(( (RANDOM % within) + 1 ))
   sleep "$delay"
   step=$(debforge status "$id" --temporal "$temporal" --json |
-    python3 -c 'import json,sys; s=json.load(sys.stdin); print(next((x["name"] for x in s.get("steps",[]) if x["state"]=="running"), s["state"]))')
+    python3 -c 'import json,sys; s=json.load(sys.stdin); print(next((x["name"] for x in s.get("steps",[]) if x["state"]=="running"), "no step (" + s["state"] + ")"))')
+  [[ "$step" == "no step"* ]] && missed=$((missed + 1))
   kill -9 "$worker_pid"
+  wait "$worker_pid" 2>/dev/null || true
   start_worker
   if debforge wait "$id" --temporal "$temporal" --json >"$work/result-$i.json" 2>"$work/wait-$i.log"; then
     finished=$((finished + 1))
@@ -75,8 +77,10 @@ for i in $(seq "$builds"); do
     failed=$((failed + 1))
   fi
   # A step that ran more than once has more than one start line in its log.
-  again=$(grep -c "^# step started" "$work/store/logs/$id"/*.log 2>/dev/null | awk -F: '$2 > 1 {n++} END {print n+0}')
+  again=$(grep -H -c "^# step started" "$work/store/logs/$id"/*.log 2>/dev/null | awk -F: '$NF > 1 {n++} END {print n+0}')
   redone=$((redone + again))
+  notes=$(debforge status "$id" --temporal "$temporal" --json | python3 -c 'import json,sys; print(sum("was lost" in n for n in json.load(sys.stdin).get("notes",[])))')
+  moved=$((moved + notes))
   # Whole outputs only: the file the build reported, with the sha256 it reported, and no partial
   # copy beside it.
   whole=$(python3 - "$work/result-$i.json" <<'PY'
@@ -102,6 +106,7 @@ done
 echo
 echo "soak: ${builds} builds, each worker killed once with SIGKILL"
 echo "  finished: ${finished}/${builds}   failed: ${failed}"
+echo "  kills that landed in a step: $((builds - missed)); builds moved to the new worker: ${moved}"
 echo "  steps run more than once: ${redone}"
 echo "  partial outputs: ${partial}"
 [[ "$finished" -eq "$builds" && "$partial" -eq 0 ]]

@@ -25,7 +25,8 @@ trap cleanup EXIT
 "$top/debforge" --version >/dev/null
 mkdir -p "$work/cli"
 cp -r "$top/cli/target/debforge.jar" "$top/cli/target/lib" "$work/cli/"
-debforge() { java -jar "$work/cli/debforge.jar" "$@"; }
+jar="$work/cli/debforge.jar"
+debforge() { java -jar "$jar" "$@"; }
 
 if [[ -z "$image" ]]; then
   debforge compose "$top/recipes/minimal-bookworm.yaml" --store "$work/compose-store" \
@@ -34,13 +35,14 @@ if [[ -z "$image" ]]; then
 fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 temporal="127.0.0.1:$port"
-debforge server --port "$port" >"$work/server.log" 2>&1 &
+# Started without the shell function, so that $! is the JVM itself, which the kills must reach.
+java -jar "$jar" server --port "$port" >"$work/server.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 60); do grep -q "Temporal service on port" "$work/server.log" && break; sleep 1; done
 
 worker_pid=""
 start_worker() {
-  debforge worker --temporal "$temporal" --store "$work/store" >>"$work/worker.log" 2>&1 &
+  java -jar "$jar" worker --temporal "$temporal" --store "$work/store" >>"$work/worker.log" 2>&1 &
   worker_pid=$!
   pids+=("$worker_pid")
   for _ in $(seq 60); do grep -q "debforge worker " "$work/worker.log" && return; sleep 1; done
@@ -58,6 +60,7 @@ echo "one undisturbed cold build: ${cold} s; kills land within the first ${withi
 finished=0 redone=0 partial=0 failed=0 missed=0 moved=0
 for i in $(seq "$builds"); do
   kill -9 "$worker_pid" 2>/dev/null || true
+  wait "$worker_pid" 2>/dev/null || true
   chattr -R -i "$work/store" 2>/dev/null || true
   rm -rf "$work/store"
   start_worker

@@ -23,7 +23,10 @@ import picocli.CommandLine.Spec;
     })
 final class ComposeCommand implements Callable<Integer> {
 
-  @Parameters(paramLabel = "RECIPE", description = "The recipe file (YAML).")
+  @Parameters(
+      paramLabel = "RECIPE",
+      description = "The recipe file: YAML, or a script (recipe.js, recipe.py) that returns it,"
+          + " run here for --arch.")
   Path recipe;
 
   @Option(
@@ -36,7 +39,7 @@ final class ComposeCommand implements Callable<Integer> {
   String output;
 
   @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: the "
-      + "recipe's first architecture).")
+      + "recipe's first architecture; for a scripted recipe, this machine's).")
   String arch;
 
   @Mixin BuildTimeOptions buildTime = new BuildTimeOptions();
@@ -47,7 +50,7 @@ final class ComposeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RecipeInput input = RecipeInput.load(recipe, arch);
+    RecipeInput input = RecipeInput.load(recipe, arch, spec.commandLine().getErr());
     BuildRequest request = Requests.compose(input, output, buildTime, registry);
     if (global.temporal == null) {
       Requests.checkImageDestination(request.destination());

@@ -1,6 +1,7 @@
 package dev.debforge.cli;
 
 import dev.debforge.activity.Failures;
+import dev.debforge.plugin.ToolException;
 import dev.debforge.recipe.UserText;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -30,6 +31,12 @@ final class ErrorHandler implements IExecutionExceptionHandler {
           + (grpc.getStatus().getDescription() == null
               ? "" : ": " + UserText.printable(grpc.getStatus().getDescription()))
           + ")\nHint: check that the service is still running; run the command again");
+      return ExitCodes.FAILED;
+    }
+    if (ex instanceof ToolException tool) {
+      // A program debforge runs here failed (a recipe script's sandbox could not start).
+      commandLine.getErr().println("error: " + UserText.printable(tool.getMessage())
+          + "\nHint: check that the program is installed and that the machine has memory free");
       return ExitCodes.FAILED;
     }
     if (ex instanceof IOException io) {

@@ -27,11 +27,14 @@ final class RunCommand implements Callable<Integer> {
   /** The host tools a compose and a disk build run. */
   static final List<String> TOOLS = tools();
 
-  @Parameters(paramLabel = "RECIPE", description = "The recipe file (YAML).")
+  @Parameters(
+      paramLabel = "RECIPE",
+      description = "The recipe file: YAML, or a script (recipe.js, recipe.py) that returns it,"
+          + " run here for --arch.")
   Path recipe;
 
   @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: the "
-      + "recipe's first architecture).")
+      + "recipe's first architecture; for a scripted recipe, this machine's).")
   String arch;
 
   @Mixin DiskOptions disks = new DiskOptions();
@@ -41,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RecipeInput input = RecipeInput.load(recipe, arch);
+    RecipeInput input = RecipeInput.load(recipe, arch, spec.commandLine().getErr());
     String architecture = input.architecture();
     BuildCommand.requireTools(global, TOOLS);
     BuildRequest request = Requests.run(input, disks, buildTime);

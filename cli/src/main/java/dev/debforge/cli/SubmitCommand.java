@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Start a build on a Temporal service and print its id at once.",
-      "A recipe (a .yaml file) is composed into an image, or made into disks with --type; an",
-      "image (oci:, oci-archive:, docker-archive:, containers-storage:, docker://) is made into",
-      "disks. Paths are the workers' paths: share them, or run the workers on this machine.",
+      "A recipe (a .yaml file, or a recipe.js or recipe.py script, run here) is composed into an",
+      "image, or made into disks with --type; an image (oci:, oci-archive:, docker-archive:,",
+      "containers-storage:, docker://) is made into disks. Paths are the workers' paths: share",
+      "them, or run the workers on this machine.",
       "Follow the build with 'debforge status', 'logs' and 'wait'."
     })
 final class SubmitCommand implements Callable<Integer> {
@@ -63,7 +64,7 @@ final class SubmitCommand implements Callable<Integer> {
     BuildRequest request;
     String idPrefix;
     if (isRecipe(source)) {
-      RecipeInput input = RecipeInput.load(Path.of(source), arch);
+      RecipeInput input = RecipeInput.load(Path.of(source), arch, spec.commandLine().getErr());
       if (typesGiven) {
         request = Requests.run(input, disks, buildTime);
         idPrefix = "run-" + input.recipe().name();

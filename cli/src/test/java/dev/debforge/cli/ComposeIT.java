@@ -123,6 +123,51 @@ class ComposeIT {
         "the same image");
   }
 
+  /**
+   * A scripted recipe runs on the client and the workers plan the recipe it returned: one that
+   * returns this recipe's content gives the same steps, all served from the store, and the
+   * same image.
+   */
+  @Test
+  void aScriptedRecipeComposesWhatItReturns() throws Exception {
+    Path script = Files.writeString(work.resolve("minimal.js"), String.join("\n",
+        "api.log(`minimal for ${api.arch}`);",
+        "const hash = '$6$debforge$mJMIF2vkaP9KpdwGszD58tNBEUcrPM8tk7dFWDZkjODFytQCm5jNy/p2fJWLVERY"
+            + "FHzEyDhIVoNRQElNmwYep1';",
+        "({",
+        "  name: 'minimal-bookworm',",
+        "  description: 'Minimal Debian 12 (bookworm) bootc image with a serial console',",
+        "  base: { suite: 'bookworm' },",
+        "  architectures: ['amd64', 'arm64'],",
+        "  kernel: { args: ['console=ttyAMA0,115200', 'console=ttyS0,115200'] },",
+        "  users: [{ name: 'debian', password: hash }],",
+        "  hostname: 'minimal-bookworm',",
+        "  files: [{ path: '/etc/motd',",
+        "            content: 'Welcome to minimal-bookworm, built by debforge.\\n' }],",
+        "})", ""));
+    Path again = work.resolve("scripted.oci.tar");
+    CliRun run =
+        CliRun.of("compose", script.toString(), "--arch", "amd64", "-o", "oci-archive:" + again,
+            "--store", STORE.toString(), "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.err().contains("minimal for amd64"), "the script's log line: " + run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals(5, result.get("cacheHits").asInt(), "the YAML recipe's steps: " + result);
+    assertEquals(
+        first.get("artifacts").get(0).get("digest").asText(),
+        result.get("artifacts").get(0).get("digest").asText(),
+        "the same image");
+
+    Path wrong = Files.writeString(work.resolve("wrong.py"),
+        "recipe = {'name': 'w', 'base': {'suite': 'bookworm'}, 'architectures': ['arm64']}\n");
+    CliRun refused = CliRun.of("compose", wrong.toString(), "--arch", "amd64", "-o",
+        "oci-archive:" + work.resolve("wrong.oci.tar"), "--store", STORE.toString());
+    assertEquals(2, refused.exitCode(), refused.err());
+    assertTrue(refused.err().contains(wrong + ": the recipe is for [arm64], not amd64"),
+        refused.err());
+    assertTrue(refused.err().contains("Hint: build with --arch arm64"), refused.err());
+  }
+
   @Test
   void pushedImageCanBePulledBackFromARegistry() throws Exception {
     try (Registry registry = Registry.start(work.resolve("registry"))) {

@@ -32,6 +32,12 @@ public final class RecipeScript {
   }
 
   /**
+   * A script's recipe for one architecture: the JSON it returned (pretty-printed, so that a
+   * message about it names a useful line) and that JSON parsed.
+   */
+  public record Evaluated(String json, Recipe recipe) {}
+
+  /**
    * Runs the script for one architecture and parses what it returns.
    *
    * @param scratch a directory for the child's request and result files
@@ -42,6 +48,17 @@ public final class RecipeScript {
    */
   public static Recipe load(Path file, String arch, ToolRunner tools, Path scratch, Path cache)
       throws RecipeException, BadInputException, IOException, ToolException {
+    return evaluate(file, arch, tools, scratch, cache).recipe();
+  }
+
+  /**
+   * As {@link #load}, keeping the returned JSON too: a build sends it as the recipe's text, so
+   * that the workers plan what was checked here and need no script runtime of their own.
+   * {@code files[].source} paths are checked against the script's directory, as a YAML
+   * recipe's are against its own.
+   */
+  public static Evaluated evaluate(Path file, String arch, ToolRunner tools, Path scratch,
+      Path cache) throws RecipeException, BadInputException, IOException, ToolException {
     String name = file.getFileName().toString();
     String language = name.endsWith(".py") ? "python" : "javascript";
     String text;
@@ -55,6 +72,13 @@ public final class RecipeScript {
         HookOptions.of("recipe", HookPoint.BEFORE_COMMIT.id(), language, text, file.toString(),
             null, null, "{}");
     String json = HookProcess.runRecipe(tools, options, arch, scratch, cache);
-    return new RecipeParser().parse(json, file + " (as returned for " + arch + ")");
+    Recipe recipe = new RecipeParser().parse(json, returnedName(file, arch),
+        file.toAbsolutePath().getParent());
+    return new Evaluated(json, recipe);
+  }
+
+  /** How messages name the recipe a script returned for an architecture. */
+  public static String returnedName(Path file, String arch) {
+    return file + " (as returned for " + arch + ")";
   }
 }

@@ -152,7 +152,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
       }
 
       @Override
-      public Output output(String typeId) {
+      public Output output(String typeId, String arch) {
         OutputType type =
             registry.outputType(typeId)
                 .orElseThrow(() -> new IllegalArgumentException("unknown disk type " + typeId));
@@ -160,7 +160,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
             registry.typeOrigin(typeId)
                 .map(origin -> pluginOptions.getOrDefault(origin.pluginId(), Map.of()))
                 .orElse(Map.of());
-        return Output.of(type, options);
+        return Output.of(type, options, arch);
       }
     };
   }

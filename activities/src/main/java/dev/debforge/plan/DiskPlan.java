@@ -218,13 +218,16 @@ public final class DiskPlan {
             OutputType.Input.DEPLOYMENT, deployed,
             OutputType.Input.RAW_DISK, disk);
     for (String type : disks.types()) {
-      Pipeline.Output output = pipeline.output(type);
+      Pipeline.Output output = pipeline.output(type, arch);
+      Map<String, String> inputs = new HashMap<>();
+      inputs.put(output.input().role(), sources.get(output.input()));
+      for (OutputType.SharedInput shared : output.shared()) {
+        // Named by the type and role; keyed by stage and options alone, so builds share it.
+        inputs.put(shared.role(), plan.add(
+            output.id() + "-" + shared.role(), shared.stage(), shared.options(), Map.of()));
+      }
       String made =
-          plan.add(
-              output.stage() + "-" + output.id(),
-              output.stage(),
-              output.options(),
-              Map.of(output.input().role(), sources.get(output.input())));
+          plan.add(output.stage() + "-" + output.id(), output.stage(), output.options(), inputs);
       plan.addUncached(
           PublishDiskStage.ID + "-" + output.id(),
           PublishDiskStage.ID,

@@ -3,6 +3,7 @@ package dev.debforge.plan;
 import dev.debforge.plugin.Anchor;
 import dev.debforge.plugin.OutputType;
 import dev.debforge.stage.convert.DiskType;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +22,7 @@ public interface Pipeline {
    * @param directory the directory under the output directory
    * @param fileName the file the stage leaves and that is published
    * @param options the stage's options
+   * @param shared the steps the stage reads besides its input, shared between builds
    */
   record Output(
       String id,
@@ -28,15 +30,24 @@ public interface Pipeline {
       OutputType.Input input,
       String directory,
       String fileName,
-      Map<String, Object> options) {
+      Map<String, Object> options,
+      List<OutputType.SharedInput> shared) {
     public Output {
       options = Map.copyOf(options);
+      shared = List.copyOf(shared);
+      for (OutputType.SharedInput each : shared) {
+        if (each.role().equals(input.role())) {
+          throw new IllegalArgumentException("output type " + id + ": the shared input "
+              + each.stage() + " has the role of the type's own input, " + input.role());
+        }
+      }
     }
 
     /** The output of a registered type, with the options it gives its stage. */
-    public static Output of(OutputType type, Map<String, Object> pluginOptions) {
+    public static Output of(OutputType type, Map<String, Object> pluginOptions, String arch) {
+      Map<String, Object> options = type.stageOptions(pluginOptions);
       return new Output(type.id(), type.stage(), type.input(), type.directory(), type.fileName(),
-          type.stageOptions(pluginOptions));
+          options, type.sharedInputs(options, arch));
     }
   }
 
@@ -47,11 +58,11 @@ public interface Pipeline {
   String at(PlanBuilder plan, Anchor anchor, String previous);
 
   /**
-   * The output type with this id.
+   * The output type with this id, for a build for {@code arch}.
    *
    * @throws IllegalArgumentException when no output type has it
    */
-  Output output(String typeId);
+  Output output(String typeId, String arch);
 
   /** debforge's own disk types and no contributions. */
   Pipeline BUILTIN =
@@ -62,8 +73,8 @@ public interface Pipeline {
         }
 
         @Override
-        public Output output(String typeId) {
-          return Output.of(DiskType.parse(typeId).outputType(), Map.of());
+        public Output output(String typeId, String arch) {
+          return Output.of(DiskType.parse(typeId).outputType(), Map.of(), arch);
         }
       };
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.debforge.activity.BuiltinStages;
 import dev.debforge.plugin.Anchor;
 import dev.debforge.plugin.OutputType;
+import dev.debforge.plugin.PluginApi;
 import dev.debforge.plugin.Stage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -255,7 +256,7 @@ class PluginLoaderTest {
     PluginReport zeta = report("zeta");
     assertEquals(PluginReport.FAILED, zeta.state());
     assertEquals(
-        "it needs the debforge plugin API >=2.0.0 & <3.0.0, and this debforge has 1.0.0",
+        "it needs the debforge plugin API >=2.0.0 & <3.0.0, and this debforge has " + PluginApi.VERSION,
         zeta.reason());
   }
 

@@ -1,8 +1,11 @@
 package dev.debforge.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.debforge.plugin.Anchor;
+import dev.debforge.plugin.OutputType;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -44,6 +47,54 @@ class DiskPlanTest {
             + "\"password\":null,\"timeoutSeconds\":null,\"user\":null}",
         bios.options());
     assertNotNull(bios.key(), "a disk that booted once is not booted again");
+  }
+
+  /** A type whose stage reads the commit and a step shared by every image's build. */
+  private static final Pipeline SHARED =
+      new Pipeline() {
+        @Override
+        public String at(PlanBuilder plan, Anchor anchor, String previous) {
+          return previous;
+        }
+
+        @Override
+        public Output output(String typeId, String arch) {
+          return new Output("shelf", "shelf-maker", OutputType.Input.COMMIT,
+              "shelf", "shelf.bin", Map.of(),
+              List.of(new OutputType.SharedInput("base", "base-maker",
+                  Map.of("architecture", arch))));
+        }
+      };
+
+  private static BuildPlan sharedPlan(String digest) {
+    PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
+    String[] image =
+        DiskPlan.addImage(builder, "oci-archive:/i.tar", digest, true, "amd64", null);
+    DiskPlan.addDisks(
+        builder, image[0], image[1], "amd64", "debian",
+        new DiskPlan.Disks(List.of("shelf"), "ext4", null, List.of(), "/out", null, null,
+            List.of(), List.of()),
+        HOST, SHARED, image[0]);
+    return builder.build("test", step -> step.name().startsWith("publish"));
+  }
+
+  @Test
+  void aSharedInputIsAStepOfItsOwnThatBuildsOfOtherImagesShare() {
+    BuildPlan one = sharedPlan("sha256:" + "ab".repeat(32));
+    BuildPlan other = sharedPlan("sha256:" + "cd".repeat(32));
+    assertEquals(
+        List.of("extract", "ostree-commit", "shelf-base", "shelf-maker-shelf",
+            "publish-disk-shelf"),
+        one.steps().stream().map(PlannedStep::name).toList(),
+        "no disk is made for a type that reads the commit");
+    PlannedStep base = one.steps().get(2);
+    assertEquals("base-maker", base.stage());
+    assertEquals(Map.of(), base.inputs());
+    assertEquals(base.key(), other.steps().get(2).key(), "one base for every image");
+    assertEquals(Map.of("commit", "ostree-commit", "base", "shelf-base"),
+        one.steps().get(3).inputs());
+    assertNotEquals(
+        one.steps().get(3).key(), other.steps().get(3).key());
   }
 
   @Test

@@ -33,6 +33,31 @@ public interface OutputType extends ExtensionPoint {
     }
   }
 
+  /**
+   * A further input of an output type's stage: a step made from its options alone, reading
+   * nothing of the build, so that builds of different images share it in the store (a live
+   * system, a tree of tools). Its stage may be the plugin's own or debforge's.
+   *
+   * @param role the role the type's stage reads it under (lower-case letters, digits, '-'; not
+   *     the role of {@link #input()})
+   * @param stage the id of the stage that makes it
+   * @param options that stage's options; with the stage's version, all of its store key, so put
+   *     everything the output depends on here (the architecture, a suite, a package list)
+   * @since 1.1.0
+   */
+  record SharedInput(String role, String stage, Map<String, Object> options) {
+    public SharedInput {
+      if (role == null || !role.matches("[a-z][a-z0-9-]*")) {
+        throw new IllegalArgumentException("a shared input's role must be lower-case letters,"
+            + " digits and '-': " + role);
+      }
+      if (stage == null || stage.isBlank()) {
+        throw new IllegalArgumentException("a shared input needs a stage");
+      }
+      options = Map.copyOf(options);
+    }
+  }
+
   /** The {@code --type} value, for example {@code iso}: lower-case letters, digits and '-'. */
   String id();
 
@@ -64,5 +89,16 @@ public interface OutputType extends ExtensionPoint {
    */
   default Map<String, Object> stageOptions(Map<String, Object> pluginOptions) {
     return pluginOptions;
+  }
+
+  /**
+   * The shared inputs of the stage for one build: by default none.
+   *
+   * @param stageOptions what {@link #stageOptions} gave for this build
+   * @param architecture the architecture being built ({@code amd64}, {@code arm64})
+   * @since 1.1.0
+   */
+  default List<SharedInput> sharedInputs(Map<String, Object> stageOptions, String architecture) {
+    return List.of();
   }
 }

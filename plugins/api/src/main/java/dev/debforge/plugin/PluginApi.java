@@ -8,11 +8,17 @@ package dev.debforge.plugin;
  *
  * <p>The minor version grows when the API gains something; the major version when anything a
  * plugin may use changes or goes away.
+ *
+ * <ul>
+ *   <li>1.1.0: {@link OutputType#sharedInputs}, steps an output type's stage reads besides its
+ *       input, shared between builds.
+ *   <li>1.0.0: stages, pipeline contributions at four anchors, output types.
+ * </ul>
  */
 public final class PluginApi {
 
   /** This API's version, in semantic versioning. */
-  public static final String VERSION = "1.0.0";
+  public static final String VERSION = "1.1.0";
 
   private PluginApi() {}
 }

@@ -41,6 +41,25 @@ class QemuCommandTest {
   }
 
   @Test
+  void anIsoBootsAsAReadOnlyScsiCd() throws Exception {
+    QemuOptions options =
+        QemuOptions.of(Architecture.AMD64, Firmware.BIOS, Path.of("/out/bootiso/install.iso"),
+            QemuCommand.CDROM, Accelerator.TCG, SOCK);
+    assertEquals(
+        concat(
+            List.of(
+                "qemu-system-x86_64", "-machine", "q35,graphics=off",
+                "-accel", "tcg,thread=multi", "-cpu", "max",
+                "-nodefaults", "-display", "none", "-no-reboot", "-m", "2048", "-smp", "2",
+                "-drive",
+                "file=/out/bootiso/install.iso,if=none,id=cd0,media=cdrom,readonly=on,format=raw",
+                "-device", "virtio-scsi-pci,id=scsi0",
+                "-device", "scsi-cd,drive=cd0,bus=scsi0.0,bootindex=0"),
+            SERIAL),
+        QemuCommand.argv(options));
+  }
+
+  @Test
   void amd64UefiUnderKvmAddsTheOvmfPflashPair() throws Exception {
     QemuOptions options =
         QemuOptions.of(Architecture.AMD64, Firmware.UEFI, DISK, "raw", Accelerator.KVM, SOCK)

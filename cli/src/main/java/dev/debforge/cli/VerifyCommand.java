@@ -47,8 +47,8 @@ final class VerifyCommand implements Callable<Integer> {
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  @Parameters(paramLabel = "DISK", description = "The disk image: raw, qcow2, vmdk, vhd, vhdx or"
-      + " vdi, told by its name (or --format).")
+  @Parameters(paramLabel = "DISK", description = "The disk image: raw, qcow2, vmdk, vhd, vhdx,"
+      + " vdi or an installer ISO (booted as a CD), told by its name (or --format).")
   Path disk;
 
   @Option(names = "--firmware", defaultValue = "uefi", description = "uefi or bios (default: "

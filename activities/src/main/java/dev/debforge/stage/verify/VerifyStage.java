@@ -212,7 +212,8 @@ public final class VerifyStage implements Stage<VerifyOptions> {
   }
 
   /** The disk formats qemu is asked to read, as its {@code format=} names them. */
-  public static final List<String> FORMATS = List.of("raw", "qcow2", "vmdk", "vpc", "vhdx", "vdi");
+  public static final List<String> FORMATS =
+      List.of("raw", "qcow2", "vmdk", "vpc", "vhdx", "vdi", QemuCommand.CDROM);
 
   /**
    * The qemu format named by {@code --format} ({@code vhd} is qemu's {@code vpc}).
@@ -227,7 +228,8 @@ public final class VerifyStage implements Stage<VerifyOptions> {
     if (!FORMATS.contains(lower)) {
       throw new BadInputException(
           "--format " + UserText.quote(name) + " is not a disk format verify reads",
-          "use one of " + String.join(", ", FORMATS) + " (vhd is vpc), or leave --format out"
+          "use one of " + String.join(", ", FORMATS) + " (vhd is vpc; iso boots as a CD), or"
+              + " leave --format out"
               + " to tell the format from the file's name");
     }
     return lower;
@@ -245,6 +247,8 @@ public final class VerifyStage implements Stage<VerifyOptions> {
       return "vhdx";
     } else if (name.endsWith(".vdi")) {
       return "vdi";
+    } else if (name.endsWith(".iso")) {
+      return QemuCommand.CDROM;
     }
     return "raw";
   }

@@ -52,6 +52,7 @@ class VerifyStageTest {
     assertEquals("vhdx", VerifyStage.formatOf(Path.of("vhdx/disk.vhdx")));
     assertEquals("vdi", VerifyStage.formatOf(Path.of("vdi/disk.VDI")));
     assertEquals("raw", VerifyStage.formatOf(Path.of("disk.img")));
+    assertEquals("iso", VerifyStage.formatOf(Path.of("bootiso/install.iso")));
   }
 
   @Test

@@ -65,11 +65,18 @@ for i in $(seq "$builds"); do
   rm -rf "$work/store"
   start_worker
   out="$work/out-$i"
-  id=$(debforge submit "$image" --type raw -o "$out" --temporal "$temporal")
+  # A build that cannot even start (the machine out of space, the service gone) counts as
+  # failed; the soak goes on and still prints its summary.
+  if ! id=$(debforge submit "$image" --type raw -o "$out" --temporal "$temporal"); then
+    failed=$((failed + 1))
+    echo "build $i: could not be submitted"
+    continue
+  fi
   delay=$(( (RANDOM % within) + 1 ))
   sleep "$delay"
   step=$(debforge status "$id" --temporal "$temporal" --json |
-    python3 -c 'import json,sys; s=json.load(sys.stdin); print(next((x["name"] for x in s.get("steps",[]) if x["state"]=="running"), "no step (" + s["state"] + ")"))')
+    python3 -c 'import json,sys; s=json.load(sys.stdin); print(next((x["name"] for x in s.get("steps",[]) if x["state"]=="running"), "no step (" + s["state"] + ")"))') ||
+    step="no step (status failed)"
   [[ "$step" == "no step"* ]] && missed=$((missed + 1))
   kill -9 "$worker_pid"
   wait "$worker_pid" 2>/dev/null || true
@@ -82,7 +89,8 @@ for i in $(seq "$builds"); do
   # A step that ran more than once has more than one start line in its log.
   again=$(grep -H -c "^# step started" "$work/store/logs/$id"/*.log 2>/dev/null | awk -F: '$NF > 1 {n++} END {print n+0}')
   redone=$((redone + again))
-  notes=$(debforge status "$id" --temporal "$temporal" --json | python3 -c 'import json,sys; print(sum("was lost" in n for n in json.load(sys.stdin).get("notes",[])))')
+  notes=$(debforge status "$id" --temporal "$temporal" --json | python3 -c 'import json,sys; print(sum("was lost" in n for n in json.load(sys.stdin).get("notes",[])))') ||
+    notes=0
   moved=$((moved + notes))
   # Whole outputs only: the file the build reported, with the sha256 it reported, and no partial
   # copy beside it.

@@ -184,13 +184,11 @@ public final class PlanActivitiesImpl implements PlanActivities {
     String arch = architecture(recipe, request);
     PlanBuilder plan = planBuilder(arch);
     ComposePlan.Steps steps = composeSteps(plan, recipe, arch, request);
-    // The recipe's kernel arguments are in the composed tree's kargs.d, which only the extract
-    // step reads; here they come straight from the recipe, before the build's own.
-    DiskPlan.Disks disks = disks(request);
-    List<String> kargs = new ArrayList<>(recipe.kernel().args());
-    kargs.addAll(disks.kernelArgs());
+    // The disks are made from the finished tree, as committed: the deploy step reads its
+    // kargs.d (the recipe's kernel arguments and those its hooks added) as build reads an
+    // image's, and the build's own come after them.
     DiskPlan.addDisks(
-        plan, steps.configured(), steps.commit(), arch, "debian", disks.withKernelArgs(kargs),
+        plan, steps.finished(), steps.commit(), arch, "debian", disks(request),
         host(), pipeline(recipe.plugins(), hooks(recipe, request)), steps.finished());
     return plan.build(recipe.name() + " for " + arch + " → " + String.join(", ",
         request.types()), PlanActivitiesImpl::endProduct);

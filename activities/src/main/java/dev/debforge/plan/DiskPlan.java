@@ -81,12 +81,6 @@ public final class DiskPlan {
           List.of());
     }
 
-    public Disks withKernelArgs(List<String> args) {
-      return new Disks(
-          types, rootFsType, sizeBytes, args, directory, sourceDateEpoch, minRootBytes, users,
-          verifyFirmwares);
-    }
-
     /** The users as the deploy step takes them. */
     List<DeployOptions.User> deployUsers() {
       return users.stream()

@@ -1,6 +1,7 @@
 package dev.debforge.stage.deploy;
 
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.stage.extract.KargsD;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
@@ -75,9 +76,14 @@ public final class DeployStage implements Stage<DeployOptions> {
     Path sysroot = context.output().resolve("sysroot");
     Map<String, String> image = context.facts("tree");
     String os = options.osName() != null ? options.osName() : image.getOrDefault("os", "debian");
+    // An extracted image reports its kargs.d as a fact; a composed tree (run) has them in its
+    // files: the recipe's and its hooks' (usr/lib/bootc/kargs.d), read here the same way.
+    String imageKargs = image.containsKey("kargs")
+        ? image.get("kargs")
+        : String.join(" ", KargsD.read(context.input("tree"), context.architecture()));
     List<String> kargs =
         KernelArgs.commandLine(
-            image.getOrDefault("kargs", ""),
+            imageKargs,
             options.kargs(),
             options.rootUuid(),
             context.architecture());

@@ -21,7 +21,7 @@ import java.util.List;
  * with escapes and literal strings. Anything else is reported with its file and line, since a
  * silently dropped karg would surface only as a machine that does not boot.
  */
-final class KargsD {
+public final class KargsD {
 
   static final String DIR = "usr/lib/bootc/kargs.d";
 
@@ -31,7 +31,7 @@ final class KargsD {
   private KargsD() {}
 
   /** The kernel arguments of the image at {@code root} for a Debian architecture. */
-  static List<String> read(Path root, String debianArchitecture)
+  public static List<String> read(Path root, String debianArchitecture)
       throws IOException, BadInputException {
     Path dir = root.resolve(DIR);
     List<Path> files = new ArrayList<>();

@@ -110,6 +110,31 @@ class DeployStageIT {
         "ostree leaves the deployment root immutable");
   }
 
+  /** A composed tree (run) reports no kargs fact: its kargs.d files are read, in name order. */
+  @Test
+  void aTreeWithoutAKargsFactGivesItsKargsD() throws Exception {
+    Path repo = commitFakeImage();
+    String commit =
+        ProcessRunner.logging(line -> {}).run(Ostree.revParse(repo, "debian/test/x86_64"))
+            .stdout().strip();
+    Path tree = Files.createDirectories(work.resolve("tree/usr/lib/bootc/kargs.d"));
+    Files.writeString(tree.resolve("50-hook-admins.toml"), "kargs = [\"quiet\"]\n");
+    Files.writeString(tree.resolve("10-recipe.toml"), "kargs = [\"console=ttyS0,115200\"]\n");
+    TestStageContext context =
+        new TestStageContext(work.resolve("step"), "amd64")
+            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"))
+            .withInput("tree", work.resolve("tree"), Map.of("kernel", KVER));
+    DeployOptions options =
+        new DeployOptions("debian", List.of("splash"), ROOT_UUID, BOOT_UUID, "1234-ABCD", "ext4");
+
+    StageOutput out = new DeployStage().run(context, options);
+
+    String entry =
+        Files.readString(context.output().resolve("sysroot").resolve(out.facts().get("blsEntry")));
+    assertTrue(entry.contains("options console=ttyS0,115200 quiet splash root=UUID=" + ROOT_UUID
+        + " rw ostree="), entry);
+  }
+
   @Test
   void createsConfigUsersInTheDeploymentWithHomesInTheStaterootVar() throws Exception {
     Path repo = commitFakeImage();
@@ -120,7 +145,8 @@ class DeployStageIT {
             .strip();
     TestStageContext context =
         new TestStageContext(work.resolve("step"), "amd64")
-            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"));
+            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"))
+            .withInput("tree", repo.getParent(), Map.of("kargs", ""));
     String hash = "$6$salt$Mk0ExampleHashOnlyForTheTest";
     String key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITest alice@laptop";
     DeployOptions options =

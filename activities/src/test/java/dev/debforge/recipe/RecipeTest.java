@@ -65,8 +65,8 @@ class RecipeTest {
     @Test
     void shippedHooksExampleRecipeParsesAndItsScriptsExist() throws RecipeException {
         Recipe recipe = parser.parse(RECIPES.resolve("hooks-example.yaml"));
-        assertEquals(List.of("admins", "motd"), recipe.hooks().stream().map(Hook::name).toList());
-        assertEquals(List.of("python", "javascript"), recipe.hooks().stream().map(Hook::language).toList());
+        assertEquals(List.of("admins", "motd", "machine"), recipe.hooks().stream().map(Hook::name).toList());
+        assertEquals(List.of("python", "javascript", "javascript"), recipe.hooks().stream().map(Hook::language).toList());
         for (Hook hook : recipe.hooks()) {
             assertEquals(true, java.nio.file.Files.isRegularFile(hook.resolveFile(RECIPES)), hook.file());
         }

@@ -35,6 +35,8 @@ public final class HostTools {
     PACKAGES.put("mkfs.btrfs", "btrfs-progs");
     PACKAGES.put("mkfs.vfat", "dosfstools");
     PACKAGES.put("mcopy", "mtools");
+    PACKAGES.put("mksquashfs", "squashfs-tools");
+    PACKAGES.put("xorriso", "xorriso");
     PACKAGES.put("qemu-img", "qemu-utils");
     PACKAGES.put("qemu-system-x86_64", "qemu-system-x86");
     PACKAGES.put("qemu-system-aarch64", "qemu-system-arm");

@@ -62,16 +62,26 @@ record RecipeInput(Path path, String text, Recipe recipe, String architecture) {
     if (!Files.isRegularFile(path)) {
       throw new UserError(path + ": no such recipe file\nHint: check the path");
     }
+    try {
+      RecipeScript.Evaluated evaluated = runScript(path, arch, err);
+      return checked(path, evaluated.json(), evaluated.recipe(), arch);
+    } catch (RecipeException | BadInputException e) {
+      throw new UserError(e.getMessage());
+    }
+  }
+
+  /**
+   * Runs a scripted recipe for one architecture in the hooks' sandbox, here; its log lines go
+   * to {@code err}. {@code validate} and the building commands run scripts through this.
+   */
+  static RecipeScript.Evaluated runScript(Path path, String arch, PrintWriter err)
+      throws RecipeException, BadInputException, IOException, ToolException {
     Path scratch = Files.createTempDirectory("debforge-recipe");
     try {
       // GraalVM keeps its unpacked language files under the user's ~/.cache, as it does by
       // default, so that only the first script on a machine pays for unpacking them.
-      RecipeScript.Evaluated evaluated = RecipeScript.evaluate(path, arch,
-          ProcessRunner.logging(line -> err.println(line)), scratch,
+      return RecipeScript.evaluate(path, arch, ProcessRunner.logging(err::println), scratch,
           Path.of(System.getProperty("user.home")));
-      return checked(path, evaluated.json(), evaluated.recipe(), arch);
-    } catch (RecipeException | BadInputException e) {
-      throw new UserError(e.getMessage());
     } finally {
       Trees.delete(scratch);
     }

@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.extension.PluginOptions;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.process.HostTools;
-import dev.debforge.process.ProcessRunner;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
 import dev.debforge.recipe.UserText;
 import dev.debforge.stage.hook.RecipeScript;
-import dev.debforge.store.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -125,15 +123,6 @@ final class ValidateCommand implements Callable<Integer> {
     if (arch == null) {
       arch = HostTools.architecture();
     }
-    Path scratch = Files.createTempDirectory("debforge-validate");
-    try {
-      // GraalVM keeps its unpacked language files under the user's ~/.cache, as it does by
-      // default; the script's log lines go to standard error.
-      return RecipeScript.load(recipe, arch,
-          ProcessRunner.logging(line -> spec.commandLine().getErr().println(line)), scratch,
-          Path.of(System.getProperty("user.home")));
-    } finally {
-      Trees.delete(scratch);
-    }
+    return RecipeInput.runScript(recipe, arch, spec.commandLine().getErr()).recipe();
   }
 }

@@ -1,10 +1,10 @@
 package dev.debforge.stage.deploy;
 
 import dev.debforge.plugin.BadInputException;
-import dev.debforge.stage.extract.KargsD;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
+import dev.debforge.stage.extract.KargsD;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

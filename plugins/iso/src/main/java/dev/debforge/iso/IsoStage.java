@@ -24,8 +24,9 @@ import org.pf4j.Extension;
  * <p>Layout of the ISO: {@code /live/vmlinuz}, {@code /live/initrd.img},
  * {@code /live/filesystem.squashfs}; {@code /ostree/repo} (archive mode, holding the image's
  * ref); {@code /boot/grub/} (menu, BIOS image, EFI image); {@code /.disk/info}, the marker
- * GRUB's UEFI image searches for; {@code /debforge/install}, the install script, and
- * {@code /debforge/image.env}, what it installs (ref, commit, stateroot, architecture).
+ * GRUB's UEFI image searches for; {@code /debforge/install}, the install script,
+ * {@code /debforge/image.env}, what it installs (ref, commit, stateroot, architecture), and
+ * {@code /debforge/install.args}, the unattended install's settings, when there are some.
  *
  * <p>Inputs: {@code commit} (the image's repository and its facts), {@code live} ({@link
  * LiveStage}). Output: {@code install.iso}. Facts: {@code commit}, {@code kernel} (the live
@@ -50,7 +51,7 @@ public final class IsoStage implements Stage<IsoOptions> {
 
   @Override
   public int version() {
-    return 3;
+    return 4;
   }
 
   @Override
@@ -92,6 +93,10 @@ public final class IsoStage implements Stage<IsoOptions> {
     Files.writeString(iso.resolve("debforge/image.env"), String.join("\n",
         "DEBFORGE_REF=" + ref, "DEBFORGE_COMMIT=" + commit, "DEBFORGE_OS=" + OS_NAME,
         "DEBFORGE_ARCH=" + arch, ""));
+    List<String> installArgs = options.installArgs();
+    if (!installArgs.isEmpty()) {
+      Files.write(iso.resolve("debforge/install.args"), installArgs);
+    }
     Path install = iso.resolve("debforge/install");
     Files.write(install, Installer.SCRIPT);
     Files.setPosixFilePermissions(install, PosixFilePermissions.fromString("rwxr-xr-x"));

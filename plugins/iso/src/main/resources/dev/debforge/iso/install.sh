@@ -2,31 +2,108 @@
 # debforge installer: installs the bootc image this ISO carries onto a disk, as `debforge build`
 # lays its disks out: GPT with BIOS boot (amd64), ESP, /boot and root; the image's OSTree commit
 # deployed with `ostree admin`; GRUB for BIOS (amd64) and UEFI, its menu made from ostree's boot
-# entries. It runs in the ISO's live system, as root.
+# entries. It runs in the ISO's live system, as root. Calamares calls it (its debforge module)
+# with what was entered on its pages; the unattended install calls it with the ISO's settings.
 #
-#   install DISK           install onto DISK (everything on it is lost)
-#   install --unattended   install onto the disk named by debforge.install= on the kernel
-#                          command line, then power off; what debforge-install.service runs
+#   install [OPTIONS] DISK   install onto DISK (everything on it is lost)
+#   install --unattended     install onto the disk named by debforge.install= on the kernel
+#                            command line, with the options in /debforge/install.args on the
+#                            medium (one a line), then power off; what debforge-install.service
+#                            runs
+# OPTIONS, checked against the image before the disk is touched:
+#   --hostname NAME          the installed system's name
+#   --locale LOCALE          its LANG, such as en_US.UTF-8 (the image must have the locale)
+#   --keyboard LAYOUT[:VARIANT]  its keyboard, such as de or us:intl
+#   --timezone ZONE          its time zone, such as Europe/Berlin
+#   --user NAME              a user to create (or change, if the image has it); the options up
+#                            to the next --user are that user's:
+#     --fullname TEXT        the user's full name
+#     --password-hash HASH   the password's crypt(3) hash (`openssl passwd -6` makes one)
+#     --groups G1,G2         groups of the image to add the user to
+#     --ssh-key KEY          an authorized SSH public key (may repeat)
 set -euo pipefail
 
-medium=/run/live/medium
+medium=${DEBFORGE_MEDIUM:-/run/live/medium}
 # shellcheck source=/dev/null
 . "$medium/debforge/image.env"   # DEBFORGE_REF, DEBFORGE_COMMIT, DEBFORGE_OS, DEBFORGE_ARCH
 say() { echo "debforge-install: $*"; }
 fail() { say "failed: $*"; exit 1; }
+usage() { echo "usage: install [OPTIONS] DISK | install --unattended (see the script's head)" >&2; exit 2; }
 
 unattended=false
+args=("$@")
 if [[ "${1:-}" == "--unattended" ]]; then
   unattended=true
-  target=""
-  for word in $(cat /proc/cmdline); do
-    case "$word" in debforge.install=*) target="${word#debforge.install=}" ;; esac
+  args=()
+  if [[ -f "$medium/debforge/install.args" ]]; then
+    mapfile -t args < "$medium/debforge/install.args"
+  fi
+  disk=""
+  for word in $(cat "${DEBFORGE_CMDLINE:-/proc/cmdline}"); do
+    case "$word" in debforge.install=*) disk="${word#debforge.install=}" ;; esac
   done
-  [[ -n "$target" ]] || fail "no debforge.install=DISK on the kernel command line"
-else
-  target="${1:-}"
-  [[ -n "$target" ]] || { echo "usage: install DISK | install --unattended" >&2; exit 2; }
+  [[ -n "$disk" ]] || fail "no debforge.install=DISK on the kernel command line"
+  args+=("$disk")
 fi
+
+hostname="" locale="" keyboard="" timezone="" target=""
+users=()            # names, in order
+declare -A fullname=() hash=() groups=() keys=()
+user=""
+set -- "${args[@]}"
+while (($#)); do
+  case "$1" in
+    --hostname|--locale|--keyboard|--timezone|--user|--fullname|--password-hash|--groups|--ssh-key)
+      (($# >= 2)) || fail "$1 needs a value"
+      case "$1" in
+        --hostname) hostname=$2 ;;
+        --locale) locale=$2 ;;
+        --keyboard) keyboard=$2 ;;
+        --timezone) timezone=$2 ;;
+        --user) user=$2; users+=("$2") ;;
+        *) [[ -n "$user" ]] || fail "$1 belongs to a user: give --user NAME before it"
+           case "$1" in
+             --fullname) fullname[$user]=$2 ;;
+             --password-hash) hash[$user]=$2 ;;
+             --groups) groups[$user]=$2 ;;
+             --ssh-key) keys[$user]+="$2"$'\n' ;;
+           esac ;;
+      esac
+      shift 2 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "install: unknown option $1" >&2; usage ;;
+    *) [[ -z "$target" ]] || usage; target=$1; shift ;;
+  esac
+done
+[[ -n "$target" ]] || usage
+
+# What is asked is checked against the image before the disk is touched.
+repo_has() { ostree ls --repo="$medium/ostree/repo" "$DEBFORGE_COMMIT" "$1" >/dev/null 2>&1; }
+if [[ -n "$hostname" && ! "$hostname" =~ ^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$ ]]; then
+  fail "--hostname '$hostname' is not a host name (letters, digits, inner dashes, up to 63)"
+fi
+if [[ -n "$locale" && ! "$locale" =~ ^[A-Za-z0-9_.@-]+$ ]]; then
+  fail "--locale '$locale' is not a locale name such as en_US.UTF-8"
+fi
+if [[ -n "$keyboard" && ! "$keyboard" =~ ^[a-z0-9_-]+(:[A-Za-z0-9_-]*)?$ ]]; then
+  fail "--keyboard '$keyboard' is not LAYOUT[:VARIANT] such as de or us:intl"
+fi
+if [[ -n "$timezone" ]]; then
+  [[ "$timezone" =~ ^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$ ]] && repo_has "/usr/share/zoneinfo/$timezone" ||
+    fail "--timezone '$timezone': the image has no such zone under /usr/share/zoneinfo (is tzdata in it?)"
+fi
+image_groups=$( (ostree cat --repo="$medium/ostree/repo" "$DEBFORGE_COMMIT" /usr/etc/group 2>/dev/null || true) | cut -d: -f1)
+for name in "${users[@]}"; do
+  [[ "$name" =~ ^[a-z_][a-z0-9_-]{0,31}$ ]] || fail "--user '$name' is not a user name"
+  if [[ -n "${hash[$name]:-}" && ! "${hash[$name]}" =~ ^\$[0-9a-z]+(\$[^$:[:space:]]*)+$ ]]; then
+    fail "--password-hash of $name is not a crypt(3) hash (openssl passwd -6 makes one)"
+  fi
+  IFS=, read -ra wanted <<<"${groups[$name]:-}"
+  for group in "${wanted[@]}"; do
+    grep -qx -- "$group" <<<"$image_groups" || fail "user $name: the image has no group '$group'"
+  done
+done
+
 [[ -b "$target" ]] || fail "$target is not a block device (lsblk lists the disks)"
 if grep -q "^$target" /proc/mounts; then fail "$target is in use (mounted)"; fi
 
@@ -105,6 +182,63 @@ deployment=$(ls -d "$sysroot/ostree/deploy/$DEBFORGE_OS/deploy/"*.0 | head -1)
   echo "UUID=$esp_uuid /boot/efi vfat umask=0077,shortname=winnt 0 2"
 } > "$deployment/etc/fstab.new"
 mv "$deployment/etc/fstab.new" "$deployment/etc/fstab"
+# The settings asked for, in the deployment's /etc (new files renamed into place: /etc is the
+# deployment's own copy, and nothing here may write through to the repository's objects).
+etc="$deployment/etc"
+put() { printf '%s\n' "$2" > "$etc/$1.new" && mv "$etc/$1.new" "$etc/$1"; }
+if [[ -n "$hostname" ]]; then
+  say "host name $hostname"
+  put hostname "$hostname"
+  { grep -v '^127\.0\.1\.1' "$etc/hosts" 2>/dev/null || true; echo "127.0.1.1	$hostname"; } > "$etc/hosts.new"
+  mv "$etc/hosts.new" "$etc/hosts"
+fi
+if [[ -n "$locale" ]]; then
+  say "locale $locale"
+  put default/locale "LANG=$locale"
+fi
+if [[ -n "$keyboard" ]]; then
+  say "keyboard $keyboard"
+  layout=${keyboard%%:*} variant=""
+  [[ "$keyboard" == *:* ]] && variant=${keyboard#*:}
+  put default/keyboard "$(printf 'XKBMODEL="pc105"\nXKBLAYOUT="%s"\nXKBVARIANT="%s"\nXKBOPTIONS=""\nBACKSPACE="guess"' "$layout" "$variant")"
+  put vconsole.conf "KEYMAP=$layout"
+fi
+if [[ -n "$timezone" ]]; then
+  say "time zone $timezone"
+  ln -sfn "../usr/share/zoneinfo/$timezone" "$etc/localtime.new"
+  mv -T "$etc/localtime.new" "$etc/localtime"
+  put timezone "$timezone"
+fi
+if ((${#users[@]})); then
+  # The deployment's /home leads to var/home, whose target useradd does not make; the /var
+  # seeding below carries the homes to the stateroot.
+  mkdir -p "$deployment/var/home"
+fi
+for name in "${users[@]}"; do
+  say "user $name"
+  if grep -q "^$name:" "$etc/passwd"; then
+    usermod --root "$deployment" --shell /bin/bash "$name"
+  else
+    useradd --root "$deployment" --create-home --shell /bin/bash "$name"
+  fi
+  [[ -n "${fullname[$name]:-}" ]] && usermod --root "$deployment" --comment "${fullname[$name]}" "$name"
+  [[ -n "${groups[$name]:-}" ]] && usermod --root "$deployment" --append --groups "${groups[$name]}" "$name"
+  [[ -n "${hash[$name]:-}" ]] && echo "$name:${hash[$name]}" | chpasswd --root "$deployment" --encrypted
+  if [[ -n "${keys[$name]:-}" ]]; then
+    home=$(grep "^$name:" "$etc/passwd" | cut -d: -f6)
+    ids=$(grep "^$name:" "$etc/passwd" | cut -d: -f3,4)
+    case "$home" in
+      /home/*) ssh="$deployment/var$home" ;;   # /home is a link to var/home
+      /var/*|/root) ssh="$deployment$home" ;;
+      *) fail "user $name: an SSH key for the home $home, outside /home and /var, is not supported" ;;
+    esac
+    mkdir -p "$ssh/.ssh"
+    printf '%s' "${keys[$name]}" > "$ssh/.ssh/authorized_keys"
+    chmod 700 "$ssh/.ssh"; chmod 600 "$ssh/.ssh/authorized_keys"
+    chown -R "$ids" "$ssh/.ssh"
+  fi
+done
+
 # The stateroot's /var starts as the image's, as build seeds it.
 if [[ -d "$deployment/var" ]]; then
   cp -a "$deployment/var/." "$sysroot/ostree/deploy/$DEBFORGE_OS/var/"

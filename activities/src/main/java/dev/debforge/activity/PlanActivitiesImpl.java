@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +100,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
             recipe.base().effectiveMirror().isPresent() ? List.of() : hostArchives.get());
     return ComposePlan.add(
         plan, recipe, arch, sources, files(recipe, recipeDir), request.sourceDateEpoch(),
-        pipeline(recipe.plugins(), hooks(recipe, request)));
+        pipeline(recipe.plugins(), hooks(recipe, request), request));
   }
 
   /** The recipe's hooks as their steps' options, each script read and hashed. */
@@ -130,7 +131,8 @@ public final class PlanActivitiesImpl implements PlanActivities {
    * every loaded plugin.
    */
   private Pipeline pipeline(
-      Map<String, Map<String, Object>> pluginOptions, List<HookOptions> hooks) {
+      Map<String, Map<String, Object>> pluginOptions, List<HookOptions> hooks,
+      BuildRequest request) {
     return new Pipeline() {
       @Override
       public String at(PlanBuilder plan, Anchor anchor, String previous) {
@@ -160,6 +162,11 @@ public final class PlanActivitiesImpl implements PlanActivities {
             registry.typeOrigin(typeId)
                 .map(origin -> pluginOptions.getOrDefault(origin.pluginId(), Map.of()))
                 .orElse(Map.of());
+        if (type.installer() && request.installer() != null) {
+          // The --config file's installer settings win over the recipe's plugin section.
+          options = new LinkedHashMap<>(options);
+          options.putAll(request.installer().options(request.users()));
+        }
         return Output.of(type, options, arch);
       }
     };
@@ -175,7 +182,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
             plan, image.toString(), digest, request.tlsVerify(), arch, request.sourceDateEpoch());
     DiskPlan.addDisks(
         plan, steps[0], steps[1], arch, null, disks(request), host(),
-        pipeline(Map.of(), List.of()), steps[0]);
+        pipeline(Map.of(), List.of(), request), steps[0]);
     return plan.build(image + " for " + arch, PlanActivitiesImpl::endProduct);
   }
 
@@ -189,7 +196,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
     // image's, and the build's own come after them.
     DiskPlan.addDisks(
         plan, steps.finished(), steps.commit(), arch, "debian", disks(request),
-        host(), pipeline(recipe.plugins(), hooks(recipe, request)), steps.finished());
+        host(), pipeline(recipe.plugins(), hooks(recipe, request), request), steps.finished());
     return plan.build(recipe.name() + " for " + arch + " → " + String.join(", ",
         request.types()), PlanActivitiesImpl::endProduct);
   }

@@ -50,11 +50,20 @@ public final class ConfigParser {
 
   private static final Set<String> TOP_KEYS = Set.of("customizations");
   private static final Set<String> CUSTOMIZATION_KEYS =
-      Set.of("user", "kernel", "filesystem", "disk");
+      Set.of("user", "kernel", "filesystem", "disk", "installer");
   private static final Set<String> USER_KEYS = Set.of("name", "password", "key", "groups");
   private static final Set<String> KERNEL_KEYS = Set.of("append");
   private static final Set<String> FILESYSTEM_KEYS = Set.of("mountpoint", "minsize");
   private static final Set<String> DISK_KEYS = Set.of("minsize");
+  private static final Set<String> INSTALLER_KEYS =
+      Set.of("unattended", "hostname", "locale", "keyboard", "timezone");
+  private static final Pattern DEVICE = Pattern.compile("/dev/[A-Za-z0-9/_.-]+");
+  private static final Pattern HOSTNAME =
+      Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?");
+  private static final Pattern LOCALE = Pattern.compile("[A-Za-z0-9_.@-]+");
+  private static final Pattern KEYBOARD = Pattern.compile("[a-z0-9_-]+(:[A-Za-z0-9_-]*)?");
+  private static final Pattern TIMEZONE =
+      Pattern.compile("[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*");
 
   private static final Pattern NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
   private static final Pattern CRYPT_HASH = Pattern.compile("\\$[0-9a-z]+(\\$[^$:\\s]*)+");
@@ -157,12 +166,12 @@ public final class ConfigParser {
 
   private DiskConfig read(JsonNode root) throws BadInputException {
     if (root == null || root.isMissingNode() || root.isNull()) {
-      return new DiskConfig(List.of(), List.of(), null, null);
+      return new DiskConfig(List.of(), List.of(), null, null, null);
     }
     mapping(root, "", TOP_KEYS);
     JsonNode customizations = root.get("customizations");
     if (customizations == null) {
-      return new DiskConfig(List.of(), List.of(), null, null);
+      return new DiskConfig(List.of(), List.of(), null, null, null);
     }
     mapping(customizations, "customizations", CUSTOMIZATION_KEYS);
 
@@ -236,7 +245,40 @@ public final class ConfigParser {
         diskMin = size(disk.get("minsize"), "customizations.disk.minsize");
       }
     }
-    return new DiskConfig(users, append, rootMin, diskMin);
+    return new DiskConfig(users, append, rootMin, diskMin, installer(customizations));
+  }
+
+  /** {@code customizations.installer}, for an installer's unattended install; null if absent. */
+  private InstallerConfig installer(JsonNode customizations) throws BadInputException {
+    JsonNode node = customizations.get("installer");
+    if (node == null) {
+      return null;
+    }
+    String path = "customizations.installer";
+    mapping(node, path, INSTALLER_KEYS);
+    String disk = text(required(node, path, "unattended"), path + ".unattended");
+    if (!DEVICE.matcher(disk).matches()) {
+      throw fail(path + ".unattended", UserText.quote(disk) + " is not a disk's device path",
+          "name the disk the installer erases, such as /dev/vda or /dev/disk/by-id/ata-X");
+    }
+    return new InstallerConfig(disk,
+        setting(node, path, "hostname", HOSTNAME,
+            "letters, digits and inner dashes, at most 63, such as lab-1"),
+        setting(node, path, "locale", LOCALE, "a locale such as en_US.UTF-8"),
+        setting(node, path, "keyboard", KEYBOARD, "LAYOUT or LAYOUT:VARIANT, such as de or us:intl"),
+        setting(node, path, "timezone", TIMEZONE, "a zone such as Europe/Berlin"));
+  }
+
+  private String setting(JsonNode node, String path, String key, Pattern pattern, String hint)
+      throws BadInputException {
+    if (!node.has(key)) {
+      return null;
+    }
+    String value = text(node.get(key), path + "." + key);
+    if (!pattern.matcher(value).matches()) {
+      throw fail(path + "." + key, UserText.quote(value) + " is not a valid " + key, "give " + hint);
+    }
+    return value;
   }
 
   private ConfigUser user(JsonNode node, String path) throws BadInputException {

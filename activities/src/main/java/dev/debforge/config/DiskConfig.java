@@ -10,9 +10,11 @@ import java.util.List;
  * @param rootMinSizeBytes the smallest root file system ({@code filesystem} with mountpoint
  *     {@code /}), or null
  * @param diskSizeBytes the smallest disk ({@code disk.minsize}), or null
+ * @param installer what an installer's unattended install is to do ({@code installer}), or null
  */
 public record DiskConfig(
-    List<ConfigUser> users, List<String> kernelAppend, Long rootMinSizeBytes, Long diskSizeBytes) {
+    List<ConfigUser> users, List<String> kernelAppend, Long rootMinSizeBytes, Long diskSizeBytes,
+    InstallerConfig installer) {
   public DiskConfig {
     users = users == null ? List.of() : List.copyOf(users);
     kernelAppend = kernelAppend == null ? List.of() : List.copyOf(kernelAppend);

@@ -2,6 +2,7 @@ package dev.debforge.plan;
 
 import dev.debforge.config.ConfigUser;
 import dev.debforge.config.DiskConfig;
+import dev.debforge.config.InstallerConfig;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,8 @@ import java.util.List;
  *     before it is converted; empty for none
  * @param plugins the plugins the build names (a recipe's {@code plugins:} keys): only a worker
  *     that has them takes the build
+ * @param installer the {@code --config} file's installer settings, for an installer's stage, or
+ *     null
  */
 public record BuildRequest(
     String kind,
@@ -44,7 +47,8 @@ public record BuildRequest(
     Long minRootBytes,
     List<ConfigUser> users,
     List<String> verifyFirmwares,
-    List<String> plugins) {
+    List<String> plugins,
+    InstallerConfig installer) {
   public BuildRequest {
     plugins = plugins == null ? List.of() : List.copyOf(plugins);
     types = types == null ? List.of() : List.copyOf(types);
@@ -57,7 +61,7 @@ public record BuildRequest(
       String recipePath, String recipeText, String destination, String arch, Long epoch) {
     return new BuildRequest(
         "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true, null,
-        null, List.of(), null, List.of(), List.of(), List.of());
+        null, List.of(), null, List.of(), List.of(), List.of(), null);
   }
 
   /** Disks from an image. */
@@ -65,7 +69,7 @@ public record BuildRequest(
       String image, String directory, List<String> types, String arch, Long epoch) {
     return new BuildRequest(
         "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of(),
-        null, List.of(), List.of(), List.of());
+        null, List.of(), List.of(), List.of(), null);
   }
 
   /** A recipe composed and made into disks in one workflow. */
@@ -74,34 +78,30 @@ public record BuildRequest(
       Long epoch) {
     return new BuildRequest(
         "run", recipePath, recipeText, null, directory, types, arch, epoch, true, null, null,
-        List.of(), null, List.of(), List.of(), List.of());
+        List.of(), null, List.of(), List.of(), List.of(), null);
   }
 
   public BuildRequest withTlsVerify(boolean verify) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        plugins);
+        plugins, installer);
   }
 
   /** The same request with the disks' root file system, size and configured kernel arguments. */
   public BuildRequest withDisks(String rootFs, Long sizeBytes, List<String> kargs) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
-        tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users, verifyFirmwares, plugins);
+        tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users, verifyFirmwares, plugins,
+        installer);
   }
 
-  /**
-   * The same request with a {@code --config} file applied: its kernel arguments follow those
-   * already given, the disk is at least its {@code disk.minsize} (a larger {@code --disk-size}
-   * wins), and its root minimum and users are carried to the partition and deploy steps.
-   */
   /** The same request with the raw disk booted with these firmwares before it is converted. */
   public BuildRequest withVerify(List<String> firmwares) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, firmwares,
-        plugins);
+        plugins, installer);
   }
 
   /** The same request naming the plugins the build uses. */
@@ -109,7 +109,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        pluginIds);
+        pluginIds, installer);
   }
 
   /**
@@ -123,6 +123,12 @@ public record BuildRequest(
     return needs;
   }
 
+  /**
+   * The same request with a {@code --config} file applied: its kernel arguments follow those
+   * already given, the disk is at least its {@code disk.minsize} (a larger {@code --disk-size}
+   * wins), its root minimum and users are carried to the partition and deploy steps, and its
+   * installer settings (with the users) to an installer's stage.
+   */
   public BuildRequest withConfig(DiskConfig config) {
     List<String> kargs = new ArrayList<>(kernelArgs);
     kargs.addAll(config.kernelAppend());
@@ -133,6 +139,6 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, size, kargs, config.rootMinSizeBytes(), config.users(),
-        verifyFirmwares, plugins);
+        verifyFirmwares, plugins, config.installer());
   }
 }

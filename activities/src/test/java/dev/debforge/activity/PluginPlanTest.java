@@ -64,12 +64,31 @@ class PluginPlanTest {
       }
       """;
 
+  private static final String SOURCES_INSTALLER =
+      """
+      package a;
+
+      import dev.debforge.plugin.OutputType;
+      import org.pf4j.Extension;
+
+      @Extension
+      public class Installer implements OutputType {
+        public String id() { return "alpha-installer"; }
+        public String directory() { return "alpha"; }
+        public String fileName() { return "install.txt"; }
+        public Input input() { return Input.TREE; }
+        public String stage() { return "alpha-stage"; }
+        public boolean installer() { return true; }
+      }
+      """;
+
   @BeforeAll
   static void plugins() throws Exception {
     Path classes = PluginJars.compile(work.resolve("alpha"), Map.of(
         "a/AlphaStage.java", PluginJars.stage("a", "AlphaStage", "alpha-stage", "tree", "etc/a"),
         "a/At.java", SOURCES_AT,
-        "a/Out.java", SOURCES_OUT), true);
+        "a/Out.java", SOURCES_OUT,
+        "a/Installer.java", SOURCES_INSTALLER), true);
     PluginJars.jar(classes, work.resolve("p1/alpha.jar"),
         PluginJars.manifest("alpha", "1.0.0", ">=1.0.0"), Set.of());
     v1 = BuiltinStages.registry();
@@ -193,6 +212,25 @@ class PluginPlanTest {
             "publish-disk-alpha-out"),
         plan.steps().stream().map(PlannedStep::name).toList());
     assertEquals(List.of("alpha@1.0.0"), plan.plugins());
+  }
+
+  @Test
+  void anInstallerTypeGetsTheConfigsInstallerSettingsAndUsersOverTheRecipes() throws Exception {
+    PlanActivitiesImpl planner =
+        new PlanActivitiesImpl(v1, () -> List.of("http://mirror.example/debian"));
+    dev.debforge.config.DiskConfig config = dev.debforge.config.ConfigParser.parse(
+        "customizations:\n  installer:\n    unattended: /dev/vda\n    hostname: lab-1\n"
+            + "  user:\n    - name: ann\n      password: '$6$s$h'\n      groups: [sudo]\n",
+        "c.yaml", dev.debforge.config.ConfigParser.Syntax.YAML);
+    BuildPlan plan =
+        planner.plan(
+            BuildRequest.run("/tmp/test.yaml", RECIPE, "/out",
+                List.of("alpha-out", "alpha-installer"), "amd64", null).withConfig(config));
+    assertEquals("{\"text\":\"hello\"}", step(plan, "alpha-stage-alpha-out").options(),
+        "a type that is no installer gets the recipe's options alone");
+    assertEquals("{\"hostname\":\"lab-1\",\"text\":\"hello\",\"unattended\":\"/dev/vda\","
+        + "\"users\":[{\"groups\":[\"sudo\"],\"keys\":[],\"name\":\"ann\",\"password\":"
+        + "\"$6$s$h\"}]}", step(plan, "alpha-stage-alpha-installer").options());
   }
 
   /** Stands in for the hooks module's stage, which activities cannot see. */

@@ -29,6 +29,7 @@ class ConfigParserTest {
           List.of(new ConfigUser("alice", HASH, List.of(KEY), List.of("sudo"))),
           List.of("console=ttyS0", "quiet"),
           20L << 30,
+          null,
           null);
 
   @Test
@@ -115,7 +116,7 @@ class ConfigParserTest {
     assertTrue(
         e.getMessage().startsWith("config.toml: customizations.group: unknown key 'group'"),
         e.getMessage());
-    assertTrue(e.getMessage().contains("valid keys here: disk, filesystem, kernel, user"));
+    assertTrue(e.getMessage().contains("valid keys here: disk, filesystem, installer, kernel, user"));
   }
 
   @Test
@@ -228,7 +229,7 @@ class ConfigParserTest {
             "c.yaml",
             Syntax.YAML);
     assertEquals(List.of(ED25519 + " a", RSA + " b"), config.users().get(0).keys());
-    assertEquals(new DiskConfig(null, null, null, null),
+    assertEquals(new DiskConfig(null, null, null, null, null),
         ConfigParser.parse("", "c.yaml", Syntax.YAML));
   }
 
@@ -293,5 +294,43 @@ class ConfigParserTest {
             () -> assertThrows(BadInputException.class, () -> ConfigParser.parse(zero)));
     assertTrue(e.getMessage().startsWith(zero + ": the config file is not a regular file"),
         e.getMessage());
+  }
+
+  @Test
+  void readsTheInstallersUnattendedSettings() throws Exception {
+    String toml =
+        """
+        [customizations.installer]
+        unattended = "/dev/vda"
+        hostname = "lab-1"
+        timezone = "Europe/Berlin"
+        keyboard = "us:intl"
+        """;
+    DiskConfig config = ConfigParser.parse(toml, "c.toml", ConfigParser.Syntax.TOML);
+    assertEquals(new InstallerConfig("/dev/vda", "lab-1", null, "us:intl", "Europe/Berlin"),
+        config.installer());
+    assertEquals(java.util.Map.of("unattended", "/dev/vda", "hostname", "lab-1",
+        "keyboard", "us:intl", "timezone", "Europe/Berlin", "users", List.of(java.util.Map.of(
+            "name", "alice", "password", HASH, "groups", List.of("sudo"), "keys", List.of(KEY)))),
+        config.installer().options(EXPECTED.users()));
+  }
+
+  @Test
+  void refusesInstallerSettingsThatCannotWork() {
+    String noDisk = "customizations:\n  installer:\n    hostname: lab-1\n";
+    BadInputException missing = assertThrows(BadInputException.class,
+        () -> ConfigParser.parse(noDisk, "c.yaml", ConfigParser.Syntax.YAML));
+    assertTrue(missing.getMessage().contains("customizations.installer"), missing.getMessage());
+    String badHost = "customizations:\n  installer:\n    unattended: /dev/vda\n"
+        + "    hostname: no spaces\n";
+    BadInputException host = assertThrows(BadInputException.class,
+        () -> ConfigParser.parse(badHost, "c.yaml", ConfigParser.Syntax.YAML));
+    assertTrue(host.getMessage().startsWith("c.yaml:4:"), host.getMessage());
+    assertTrue(host.getMessage().contains("customizations.installer.hostname"),
+        host.getMessage());
+    String unknown = "customizations:\n  installer:\n    unattended: /dev/vda\n"
+        + "    kickstart: x\n";
+    assertThrows(BadInputException.class,
+        () -> ConfigParser.parse(unknown, "c.yaml", ConfigParser.Syntax.YAML));
   }
 }

@@ -24,7 +24,7 @@ class BuildRequestTest {
   void addsConfigKernelArgumentsAfterTheCommandLinesAndCarriesUsersAndRootMinimum() {
     BuildRequest applied =
         request(null)
-            .withConfig(new DiskConfig(List.of(ALICE), List.of("console=ttyS0"), 20L << 30, null));
+            .withConfig(new DiskConfig(List.of(ALICE), List.of("console=ttyS0"), 20L << 30, null, null));
     assertEquals(List.of("quiet", "console=ttyS0"), applied.kernelArgs());
     assertEquals(20L << 30, applied.minRootBytes());
     assertEquals(List.of(ALICE), applied.users());
@@ -33,7 +33,7 @@ class BuildRequestTest {
 
   @Test
   void diskMinsizeIsAMinimumThatALargerDiskSizeOverrides() {
-    DiskConfig config = new DiskConfig(null, null, null, 30L << 30);
+    DiskConfig config = new DiskConfig(null, null, null, 30L << 30, null);
     assertEquals(30L << 30, request(null).withConfig(config).diskSizeBytes());
     assertEquals(30L << 30, request(10L << 30).withConfig(config).diskSizeBytes());
     assertEquals(40L << 30, request(40L << 30).withConfig(config).diskSizeBytes());
@@ -43,7 +43,7 @@ class BuildRequestTest {
   void planPassesUsersToDeployAndRootMinimumToPartition() {
     PlanBuilder plan = new PlanBuilder("amd64", id -> 1);
     BuildRequest applied =
-        request(null).withConfig(new DiskConfig(List.of(ALICE), null, 20L << 30, null));
+        request(null).withConfig(new DiskConfig(List.of(ALICE), null, 20L << 30, null, null));
     String[] image =
         DiskPlan.addImage(plan, "oci:/img", "sha256:" + "ab".repeat(32), true, "amd64", 0L);
     DiskPlan.addDisks(

@@ -101,4 +101,18 @@ public interface OutputType extends ExtensionPoint {
   default List<SharedInput> sharedInputs(Map<String, Object> stageOptions, String architecture) {
     return List.of();
   }
+
+  /**
+   * Whether the type is an installer, such as an installer ISO. An installer's stage options
+   * also get what a build's {@code --config} file says in {@code customizations.installer}, over
+   * its plugin's options from the recipe: {@code unattended} (the disk its unattended install
+   * erases), {@code hostname}, {@code locale}, {@code keyboard} and {@code timezone} when given,
+   * and the file's users as {@code users}, a list of maps with {@code name}, {@code password} (a
+   * crypt(3) hash), {@code groups} and {@code keys}. By default a type is not an installer.
+   *
+   * @since 1.2.0
+   */
+  default boolean installer() {
+    return false;
+  }
 }

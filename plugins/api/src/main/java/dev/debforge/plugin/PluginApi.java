@@ -10,6 +10,8 @@ package dev.debforge.plugin;
  * plugin may use changes or goes away.
  *
  * <ul>
+ *   <li>1.2.0: {@link OutputType#installer}, types whose stage gets a build's installer
+ *       settings.
  *   <li>1.1.0: {@link OutputType#sharedInputs}, steps an output type's stage reads besides its
  *       input, shared between builds.
  *   <li>1.0.0: stages, pipeline contributions at four anchors, output types.
@@ -18,7 +20,7 @@ package dev.debforge.plugin;
 public final class PluginApi {
 
   /** This API's version, in semantic versioning. */
-  public static final String VERSION = "1.1.0";
+  public static final String VERSION = "1.2.0";
 
   private PluginApi() {}
 }

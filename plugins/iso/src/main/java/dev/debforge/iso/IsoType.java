@@ -56,6 +56,12 @@ public final class IsoType implements OutputType {
         "ostree");
   }
 
+  /** {@code --config}'s {@code customizations.installer} sets up the unattended install. */
+  @Override
+  public boolean installer() {
+    return true;
+  }
+
   @Override
   public Map<String, Object> stageOptions(Map<String, Object> pluginOptions) {
     return IsoOptions.withDefaults(pluginOptions);

@@ -1,10 +1,12 @@
 package dev.debforge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.config.Sha512Crypt;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Trees;
 import java.io.IOException;
@@ -18,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code --type iso} from the bundled iso plugin (cli/target/plugins), made of the shipped minimal
- * recipe: a hybrid ISO that boots its live system to a login prompt from a CD under BIOS (and
- * under UEFI, in the unattended install's boot) and from a plain disk (a USB stick) under UEFI,
- * with the image's commit on the medium.
+ * recipe: a hybrid ISO that boots its live system to a login prompt from a CD under BIOS, with
+ * Calamares on its screen (and under UEFI, in the unattended install's boot) and from a plain
+ * disk (a USB stick) under UEFI, with the image's commit on the medium.
  * A second ISO, whose recipe asks for an unattended install onto {@code /dev/vda}, installs the
  * image onto a blank disk in QEMU and powers off; that disk then boots alone under BIOS and UEFI
  * and the recipe's user logs in. Shares the store with {@link ComposeIT}: the compose steps and
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class IsoIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** The password "ann", with a fixed salt so that the unattended ISO's key stays the same. */
+  private static final String ANN_HASH = Sha512Crypt.hash("ann", "debforgeisoit");
   private static Path out;
   private static Path iso;
   private static JsonNode result;
@@ -113,23 +117,31 @@ class IsoIT {
   /**
    * The unattended ISO of the same recipe (only the iso plugin's options differ, so every step
    * but the ISO's own is served from the store) installs onto a blank virtio disk, booted from
-   * a CD under UEFI, and powers off; qemu runs here directly, since nothing logs in.
+   * a CD under UEFI, and powers off; qemu runs here directly, since nothing logs in. Its
+   * settings (host name, time zone, keyboard, a user) are on the installed system.
    */
   @Test
   void anUnattendedInstallMakesADiskThatBootsAlone() throws Exception {
     Path recipe = out.resolve("unattended.yaml");
     Files.writeString(recipe, Files.readString(Path.of(ComposeIT.RECIPE))
-        + "plugins:\n  iso:\n    unattended: /dev/vda\n");
+        + "plugins:\n  iso:\n    unattended: /dev/vda\n    hostname: installed-by-iso\n"
+        + "    timezone: Europe/Berlin\n    keyboard: de\n    users:\n      - name: ann\n"
+        + "        groups: [sudo]\n        password: '" + ANN_HASH + "'\n");
     Path unattended = out.resolve("unattended");
     CliRun run = CliRun.of("run", recipe.toString(), "--type", "iso", "-o", unattended.toString(),
         "--store", ComposeIT.STORE.toString(), "--json");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode steps = JSON.readTree(run.out()).get("steps");
+    // Every step but the ISO's own is the first ISO's, so it comes from the store; the ISO's
+    // step may too, when a store kept from an earlier run of this test already has it.
     for (JsonNode step : steps) {
       String name = step.get("name").asText();
-      assertEquals(!name.equals("installer-iso") && !name.startsWith("publish"),
-          step.get("cacheHit").asBoolean(), name + " is served from the store");
+      if (!name.equals("installer-iso") && !name.startsWith("publish")) {
+        assertTrue(step.get("cacheHit").asBoolean(), name + " is served from the store");
+      }
     }
+    assertNotEquals(stepKey(result.get("steps"), "installer-iso"),
+        stepKey(steps, "installer-iso"), "the unattended ISO is a step of its own");
     Path disk = out.resolve("installed.qcow2");
     Tools.run("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "12G");
     Path vars = out.resolve("vars.fd");
@@ -160,12 +172,25 @@ class IsoIT {
     // prompt: the live system's getty comes up while the install runs.
     assertTrue(log.contains("debforge-installer login:"), tail(log));
 
+    // The installer's user logs in under BIOS, the image's own under UEFI.
     for (String firmware : List.of("bios", "uefi")) {
+      String user = firmware.equals("bios") ? "ann" : "debian";
       CliRun verify = CliRun.of("verify", disk.toString(), "--firmware", firmware, "--user",
-          "debian", "--password", "debian", "--json", "--command", "ostree admin status",
-          "--command", "cat /proc/cmdline", "--command", "findmnt -no SOURCE /boot/efi");
+          user, "--password", user, "--json", "--command", "ostree admin status",
+          "--command", "cat /proc/cmdline", "--command", "findmnt -no SOURCE /boot/efi",
+          "--command", "hostname", "--command", "readlink /etc/localtime",
+          "--command", "grep XKBLAYOUT /etc/default/keyboard", "--command", "id -nG");
       assertEquals(0, verify.exitCode(), verify.err() + "\n" + verify.out());
       JsonNode commands = JSON.readTree(verify.out()).get("commands");
+      assertEquals("installed-by-iso", commands.get("hostname").asText(), commands.toString());
+      assertEquals("../usr/share/zoneinfo/Europe/Berlin",
+          commands.get("readlink /etc/localtime").asText(), commands.toString());
+      assertEquals("XKBLAYOUT=\"de\"",
+          commands.get("grep XKBLAYOUT /etc/default/keyboard").asText(), commands.toString());
+      if (user.equals("ann")) {
+        assertTrue(List.of(commands.get("id -nG").asText().split(" ")).contains("sudo"),
+            "the installer's user is in the group it was given: " + commands);
+      }
       assertTrue(commands.get("ostree admin status").asText().startsWith("* debian " + commit
           + ".0"), commands.toString());
       assertTrue(commands.get("cat /proc/cmdline").asText().contains("console=ttyS0,115200"),
@@ -175,13 +200,77 @@ class IsoIT {
     }
   }
 
+  private static String stepKey(JsonNode steps, String name) {
+    for (JsonNode step : steps) {
+      if (step.get("name").asText().equals(name)) {
+        return step.get("key").asText();
+      }
+    }
+    throw new AssertionError("no step " + name + " in " + steps);
+  }
+
   private static String tail(String log) {
     return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
   }
 
+  /** debforge's sidebar colour in the installer's branding. */
+  static final int SIDEBAR = 0x1f3a5f;
+
+  /**
+   * The ISO from a CD under BIOS: the live system's login prompt on the serial console and, on
+   * its screen, Calamares' first page (the welcome page) in debforge's branding, taken with
+   * QEMU's screendump and kept as {@code target/iso-calamares-welcome.png}. A blank disk gives
+   * the installer something to install onto.
+   */
   @Test
-  void bootsFromACdWithBios() throws Exception {
-    assertEquals("bios", boot("bios", "iso").get("firmware").asText());
+  void bootsFromACdWithBiosToTheGraphicalInstaller() throws Exception {
+    Path disk = out.resolve("blank.qcow2");
+    Tools.run("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "8G");
+    Path monitor = out.resolve("monitor.sock");
+    Path console = out.resolve("gui-console.log");
+    Process qemu = new ProcessBuilder("qemu-system-x86_64", "-machine", "q35",
+        "-accel", "tcg,thread=multi", "-cpu", "max", "-m", "2048", "-smp", "2", "-nodefaults",
+        "-vga", "std", "-display", "none", "-nic", "none",
+        "-drive", "file=" + iso + ",if=none,id=cd0,media=cdrom,readonly=on,format=raw",
+        "-device", "virtio-scsi-pci,id=scsi0", "-device", "scsi-cd,drive=cd0,bus=scsi0.0",
+        "-drive", "file=" + disk + ",if=virtio,format=qcow2",
+        "-serial", "file:" + console, "-monitor", "unix:" + monitor + ",server=on,wait=off")
+        .redirectErrorStream(true).redirectOutput(out.resolve("gui-qemu.log").toFile()).start();
+    Screen screen = null;
+    String log = "";
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(15);
+      while (System.nanoTime() < deadline && qemu.isAlive()) {
+        Thread.sleep(15_000);
+        if (!Files.exists(monitor)) {
+          continue;
+        }
+        screen = Screen.dump(monitor, out.resolve("screen.ppm"));
+        log = Files.readString(console, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (looksLikeTheInstaller(screen) && log.contains("debforge-installer login:")) {
+          break;
+        }
+      }
+    } finally {
+      qemu.destroyForcibly().waitFor();
+    }
+    assertTrue(screen != null, "QEMU ran: " + Files.readString(out.resolve("gui-qemu.log")));
+    Path png = Path.of("target/iso-calamares-welcome.png");
+    screen.writePng(png);
+    assertTrue(log.contains("debforge-installer login:"),
+        "the live system's login prompt on the serial console: " + tail(log));
+    assertTrue(looksLikeTheInstaller(screen), String.format("the screen (%s) is Calamares: %.1f%%"
+        + " of it in the sidebar's colour, %d colours, the commonest on %.1f%%", png,
+        100 * screen.share(SIDEBAR), screen.colours(), 100 * screen.mostCommonShare()));
+  }
+
+  /**
+   * A page of the installer, not a blank screen or a text console: debforge's sidebar covers a
+   * good part of it, and the page is drawn in many colours (antialiased text, the logo).
+   */
+  static boolean looksLikeTheInstaller(Screen screen) {
+    return screen.share(SIDEBAR) > 0.05 && screen.colours() > 32
+        && screen.mostCommonShare() < 0.9;
   }
 
   @Test

@@ -14,15 +14,21 @@ import java.util.TreeSet;
  * @param architecture the Debian architecture
  * @param mirror the mirror mmdebstrap installs from
  * @param packages every package installed besides the suite's required ones, sorted
+ * @param files the sha256 of the files the live system gets besides its packages ({@link
+ *     LiveFiles})
  */
 public record LiveOptions(String suite, String architecture, String mirror,
-    List<String> packages) {
+    List<String> packages, String files) {
 
   /** What a live installer needs on every architecture. */
   static final List<String> BASE = List.of(
       "live-boot", "systemd-sysv", "udev", "kmod", "login", "passwd", "procps", "iproute2",
       "ostree", "fdisk", "dosfstools", "e2fsprogs", "xfsprogs", "btrfs-progs", "util-linux",
-      "less", "grub2-common");
+      "less", "grub2-common",
+      // The graphical installer: Calamares in an X server of its own, no desktop. Its locale
+      // and time zone pages read the lists of locales and tzdata.
+      "calamares", "xserver-xorg-core", "xserver-xorg-input-libinput", "xinit",
+      "fonts-dejavu-core", "locales", "tzdata");
 
   public LiveOptions {
     packages = List.copyOf(packages);
@@ -40,7 +46,7 @@ public record LiveOptions(String suite, String architecture, String mirror,
       }
     }
     return new LiveOptions(String.valueOf(isoOptions.get("suite")), architecture,
-        String.valueOf(isoOptions.get("mirror")), new ArrayList<>(packages));
+        String.valueOf(isoOptions.get("mirror")), new ArrayList<>(packages), LiveFiles.SHA256);
   }
 
   /** The kernel and the boot loaders' files the ISO and the installed system need. */
@@ -59,6 +65,7 @@ public record LiveOptions(String suite, String architecture, String mirror,
     map.put("architecture", architecture);
     map.put("mirror", mirror);
     map.put("packages", packages);
+    map.put("files", files);
     return map;
   }
 }

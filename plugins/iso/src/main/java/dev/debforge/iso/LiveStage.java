@@ -47,7 +47,7 @@ public final class LiveStage implements Stage<LiveOptions> {
 
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -61,8 +61,10 @@ public final class LiveStage implements Stage<LiveOptions> {
         + " packages for the live system");
     Path cache = context.sharedCache("apt-archives-" + options.architecture());
     Path unit = Files.writeString(context.scratch().resolve(INSTALL_UNIT), installUnit());
+    Path files = context.scratch().resolve("files");
+    LiveFiles.writeTo(files);
     Path root = context.scratch().resolve("root");
-    context.tools().run(ToolCall.of(argv(options, root, cache, unit), TIMEOUT));
+    context.tools().run(ToolCall.of(argv(options, root, cache, unit, files), TIMEOUT));
     String kernel = kernel(root);
     Path live = Files.createDirectories(context.output().resolve("live"));
     Files.copy(root.resolve("boot/vmlinuz-" + kernel), live.resolve("vmlinuz"));
@@ -80,7 +82,8 @@ public final class LiveStage implements Stage<LiveOptions> {
     return StageOutput.of("kernel", kernel);
   }
 
-  static List<String> argv(LiveOptions options, Path target, Path cache, Path unit) {
+  static List<String> argv(LiveOptions options, Path target, Path cache, Path unit,
+      Path files) {
     List<String> argv = new ArrayList<>();
     argv.add("mmdebstrap");
     argv.add("--mode=root");
@@ -95,13 +98,33 @@ public final class LiveStage implements Stage<LiveOptions> {
     argv.add("--customize-hook=echo debforge-installer > \"$1\"/etc/hostname");
     argv.add("--customize-hook=upload " + unit + " /etc/systemd/system/" + INSTALL_UNIT);
     argv.add("--customize-hook=chroot \"$1\" systemctl enable " + INSTALL_UNIT);
+    argv.add("--customize-hook=sync-in " + files + " /");
+    argv.add("--customize-hook=chroot \"$1\" systemctl enable " + LiveFiles.CALAMARES_UNIT);
     // update-initramfs keeps the previous image as .dpkg-bak; the ISO needs only one.
     argv.add("--customize-hook=rm -f \"$1\"/boot/*.dpkg-bak \"$1\"/boot/*.new");
     argv.add("--customize-hook=sync-out /var/cache/apt/archives " + cache);
     argv.add(options.suite());
     argv.add(target.toString());
-    argv.add("deb " + options.mirror() + " " + options.suite() + " main");
+    argv.addAll(sources(options.suite(), options.mirror()));
     return argv;
+  }
+
+  /**
+   * The live system's apt sources: the suite, and for a stable one its updates and, from a
+   * mirror's {@code debian} archive, its security updates beside it ({@code debian-security}),
+   * so that the live kernel is the one the image's updates have.
+   */
+  static List<String> sources(String suite, String mirror) {
+    List<String> lines = new ArrayList<>();
+    lines.add("deb " + mirror + " " + suite + " main");
+    if (!suite.equals("sid") && !suite.equals("unstable")) {
+      lines.add("deb " + mirror + " " + suite + "-updates main");
+      String base = mirror.replaceAll("/+$", "");
+      if (base.endsWith("/debian")) {
+        lines.add("deb " + base + "-security " + suite + "-security main");
+      }
+    }
+    return lines;
   }
 
   static final String INSTALL_UNIT = "debforge-install.service";

@@ -58,16 +58,26 @@ class IsoTypeTest {
   @Test
   void liveSystemIsMadeByMmdebstrapWithTheSharedAptCache() {
     LiveOptions options = LiveOptions.of(type.stageOptions(Map.of()), "amd64");
-    List<String> argv =
-        LiveStage.argv(options, Path.of("/out"), Path.of("/cache"), Path.of("/s/unit"));
+    List<String> argv = LiveStage.argv(options, Path.of("/out"), Path.of("/cache"),
+        Path.of("/s/unit"), Path.of("/s/files"));
     assertEquals("mmdebstrap", argv.get(0));
     assertTrue(argv.contains("--architectures=amd64"), argv.toString());
     assertTrue(argv.contains("--setup-hook=sync-in /cache /var/cache/apt/archives/"));
     assertTrue(argv.contains(
         "--customize-hook=upload /s/unit /etc/systemd/system/debforge-install.service"));
     assertTrue(LiveStage.installUnit().contains("ConditionKernelCommandLine=debforge.install\n"));
-    assertEquals(List.of("bookworm", "/out", "deb http://deb.debian.org/debian bookworm main"),
-        argv.subList(argv.size() - 3, argv.size()));
+    assertTrue(argv.indexOf("--customize-hook=sync-in /s/files /")
+        < argv.indexOf("--customize-hook=chroot \"$1\" systemctl enable "
+            + LiveFiles.CALAMARES_UNIT), "Calamares' unit is enabled once it is there");
+    assertEquals(List.of("bookworm", "/out", "deb http://deb.debian.org/debian bookworm main",
+        "deb http://deb.debian.org/debian bookworm-updates main",
+        "deb http://deb.debian.org/debian-security bookworm-security main"),
+        argv.subList(argv.size() - 5, argv.size()));
+    assertEquals(List.of("deb http://m.example/debian sid main"),
+        LiveStage.sources("sid", "http://m.example/debian"));
+    assertEquals(List.of("deb http://m.example/mirror trixie main",
+        "deb http://m.example/mirror trixie-updates main"),
+        LiveStage.sources("trixie", "http://m.example/mirror"));
   }
 
   @Test
@@ -99,5 +109,53 @@ class IsoTypeTest {
         < unattended.indexOf("menuentry 'Debian live"), "installing is the first entry");
     assertTrue(Grub.embeddedConfig(IsoStage.MARKER)
         .startsWith("search --no-floppy --file --set=root /.disk/info\n"));
+  }
+
+  @Test
+  void theUnattendedSettingsBecomeTheInstallScriptsOptions() {
+    IsoOptions options = new IsoOptions("bookworm", IsoOptions.MIRROR, List.of(), "/dev/vda",
+        "lab-1", "de_DE.UTF-8", "de", "Europe/Berlin",
+        List.of(new IsoOptions.User("ann", "Ann", "$6$s$h", List.of("sudo", "users"),
+            List.of("ssh-ed25519 AAAA ann"))), Installer.SHA256);
+    assertEquals(List.of("--hostname", "lab-1", "--locale", "de_DE.UTF-8", "--keyboard", "de",
+        "--timezone", "Europe/Berlin", "--user", "ann", "--fullname", "Ann", "--password-hash",
+        "$6$s$h", "--groups", "sudo,users", "--ssh-key", "ssh-ed25519 AAAA ann"),
+        options.installArgs());
+    assertEquals(List.of(), new IsoOptions("bookworm", IsoOptions.MIRROR, null, "/dev/vda", null,
+        null, null, null, null, null).installArgs());
+  }
+
+  @Test
+  void settingsThatCannotWorkAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new IsoOptions("bookworm", "m", null,
+        null, "lab-1", null, null, null, null, null), "a host name without an unattended disk");
+    assertThrows(IllegalArgumentException.class,
+        () -> new IsoOptions.User("ann", null, "plain-text", null, null));
+    assertThrows(IllegalArgumentException.class,
+        () -> new IsoOptions.User("Ann", null, null, null, null));
+    assertThrows(IllegalArgumentException.class, () -> new IsoOptions("bookworm", "m", null,
+        "/dev/vda", "no spaces", null, null, null, null, null));
+  }
+
+  @Test
+  void theGraphicalInstallerIsPartOfTheLiveSystemAndOfItsKey() throws Exception {
+    LiveOptions options = LiveOptions.of(type.stageOptions(Map.of()), "amd64");
+    assertTrue(options.packages().containsAll(List.of("calamares", "xserver-xorg-core",
+        "xinit")), options.packages().toString());
+    assertEquals(LiveFiles.SHA256, options.asMap().get("files"));
+    java.nio.file.Path root = java.nio.file.Files.createTempDirectory("live-files");
+    LiveFiles.writeTo(root);
+    String settings = java.nio.file.Files.readString(root.resolve("etc/calamares/settings.conf"));
+    assertTrue(settings.contains("- debforgeinstall") && settings.contains("packagechooser@disk"),
+        settings);
+    assertTrue(java.nio.file.Files.isExecutable(root.resolve(
+        "usr/lib/debforge/calamares-session")));
+    String job = java.nio.file.Files.readString(root.resolve(
+        "usr/lib/debforge/calamares/debforgeinstall/main.py"));
+    assertTrue(job.contains("/run/live/medium/debforge/install"), "the job runs the ISO's script");
+    String unit = java.nio.file.Files.readString(root.resolve(
+        "etc/systemd/system/" + LiveFiles.CALAMARES_UNIT));
+    assertTrue(unit.contains("ConditionKernelCommandLine=!debforge.install"),
+        "the unattended install starts no screen: " + unit);
   }
 }

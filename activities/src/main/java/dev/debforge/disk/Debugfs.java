@@ -30,6 +30,27 @@ public final class Debugfs {
    * @param path the inode's absolute path inside the file system
    */
   public static ToolCall setInodeFlags(Path image, String path, int flags) {
+    return setInodeFlags(image, 0, path, flags);
+  }
+
+  /**
+   * The same for a file system that starts {@code offsetBytes} into {@code image}, a partition of
+   * a disk image: debugfs opens {@code IMAGE?offset=N} (e2fsprogs' unix I/O option), so the image's
+   * name must not hold a {@code ?} itself.
+   */
+  public static ToolCall setInodeFlags(Path image, long offsetBytes, String path, int flags) {
+    if (offsetBytes < 0) {
+      throw new IllegalArgumentException("a negative offset: " + offsetBytes);
+    }
+    String device = image.toString();
+    if (offsetBytes > 0) {
+      if (device.indexOf('?') >= 0) {
+        throw new IllegalArgumentException(
+            "debugfs reads the text after '?' as options; the image's path must not hold one: "
+                + device);
+      }
+      device = device + "?offset=" + offsetBytes;
+    }
     if (!path.startsWith("/") || path.indexOf('"') >= 0 || path.chars().anyMatch(c -> c < 0x20)) {
       throw new IllegalArgumentException(
           "debugfs needs an absolute path without quotes or control characters: " + path);
@@ -37,6 +58,6 @@ public final class Debugfs {
     // debugfs splits its request on blanks and honours double quotes.
     String quoted = path.contains(" ") || path.contains("\t") ? '"' + path + '"' : path;
     String request = "set_inode_field " + quoted + " flags 0x" + Integer.toHexString(flags);
-    return ToolCall.of(List.of("debugfs", "-w", "-R", request, image.toString()), TIMEOUT);
+    return ToolCall.of(List.of("debugfs", "-w", "-R", request, device), TIMEOUT);
   }
 }

@@ -12,7 +12,10 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * Makes an ext4 file system in a file from a directory ({@code mke2fs -d}), without mounting.
+ * Makes an ext4 file system in a file from a directory ({@code mke2fs -d}), without mounting;
+ * either a file of its own or, with an offset, a partition of a disk image in place
+ * ({@code mke2fs -E offset=}: the bytes before the offset and after the file system's end are
+ * left alone, so the partition table can be written first and nothing is copied afterwards).
  *
  * <p>The result must not depend on the build host. mke2fs takes its defaults (features, block
  * size, inode size, inode ratio by size class) from {@code /etc/mke2fs.conf}, so the call points
@@ -79,6 +82,8 @@ public final class MkfsExt4 {
    * @param fakeTime seconds since the epoch passed as {@code E2FSPROGS_FAKE_TIME}, or {@code null};
    *     with mke2fs 1.47.0 two runs still differ in superblock and inode times (checked), so
    *     this narrows but does not remove the difference between rebuilds
+   * @param offsetBytes where the file system starts in {@code image}: 0 for a file of its own, a
+   *     partition's offset for a disk image
    */
   public record Options(
       Path sourceDir,
@@ -88,7 +93,22 @@ public final class MkfsExt4 {
       String label,
       UUID hashSeed,
       Path config,
-      Long fakeTime) {
+      Long fakeTime,
+      long offsetBytes) {
+
+    /** A file system that is the whole of {@code image}. */
+    public Options(
+        Path sourceDir,
+        Path image,
+        long sizeBytes,
+        UUID uuid,
+        String label,
+        UUID hashSeed,
+        Path config,
+        Long fakeTime) {
+      this(sourceDir, image, sizeBytes, uuid, label, hashSeed, config, fakeTime, 0);
+    }
+
     public Options {
       Objects.requireNonNull(sourceDir, "sourceDir");
       Objects.requireNonNull(image, "image");
@@ -101,6 +121,10 @@ public final class MkfsExt4 {
       if (label.getBytes(StandardCharsets.UTF_8).length > 16) {
         throw new IllegalArgumentException("an ext4 label has at most 16 bytes: '" + label + "'");
       }
+      if (offsetBytes < 0 || offsetBytes % 4096 != 0) {
+        throw new IllegalArgumentException(
+            "an ext4 offset must be a non-negative multiple of 4096 bytes, not " + offsetBytes);
+      }
     }
   }
 
@@ -110,6 +134,9 @@ public final class MkfsExt4 {
     List<String> extended = new ArrayList<>(List.of("root_owner=0:0"));
     if (o.hashSeed() != null) {
       extended.add("hash_seed=" + o.hashSeed());
+    }
+    if (o.offsetBytes() > 0) {
+      extended.add("offset=" + o.offsetBytes());
     }
     List<String> argv =
         List.of(

@@ -147,6 +147,73 @@ class DiskToolsIT {
     assertTrue(info.contains("\"virtual-size\": " + layout.sizeBytes()), info);
   }
 
+  @Test
+  void makesExt4FileSystemsInPlaceInADiskThatStaysSparse() throws Exception {
+    DiskLayout layout =
+        DiskLayout.compute(
+            LayoutRequest.defaults(Architecture.AMD64, SEED, 0)
+                .withEspBytes(34 * MIB)
+                .withBootBytes(64 * MIB)
+                .withRequestedBytes(4096 * MIB));
+    Partition bootPart = layout.partition(PartitionRole.BOOT);
+    Partition rootPart = layout.partition(PartitionRole.ROOT);
+    Path rootDir = Files.createDirectories(work.resolve("rootfs/ostree/deploy/debian/deploy/c.0"));
+    Files.writeString(rootDir.resolve("hello"), "hello\n");
+    Files.createLink(rootDir.resolve("hello-link"), rootDir.resolve("hello"));
+    Path bootDir = Files.createDirectories(work.resolve("bootfs/loader"));
+    Files.writeString(bootDir.resolve("entry.conf"), "title x\n");
+    Path config = work.resolve("mke2fs.conf");
+    Files.writeString(config, MkfsExt4.PINNED_CONFIG);
+
+    Path disk = work.resolve("disk.raw");
+    sparseFile(disk, layout.sizeBytes());
+    Path script = work.resolve("table.sfdisk");
+    Files.writeString(script, Sfdisk.script(layout));
+    run(Sfdisk.write(disk, script));
+    String table = run(ToolCall.of(List.of("sfdisk", "-d", disk.toString()),
+        Duration.ofMinutes(1)));
+
+    run(MkfsExt4.call(new MkfsExt4.Options(
+        work.resolve("bootfs"), disk, bootPart.sizeBytes(),
+        UUID.fromString(bootPart.filesystemId()), "boot", null, config, 0L,
+        bootPart.offsetBytes())));
+    run(MkfsExt4.call(new MkfsExt4.Options(
+        work.resolve("rootfs"), disk, rootPart.sizeBytes(),
+        UUID.fromString(rootPart.filesystemId()), "root", null, config, 0L,
+        rootPart.offsetBytes())));
+    run(Debugfs.setInodeFlags(disk, rootPart.offsetBytes(),
+        "/ostree/deploy/debian/deploy/c.0", Debugfs.EXTENTS | Debugfs.IMMUTABLE));
+
+    // Neither mke2fs nor debugfs wrote outside its partition: both GPT copies are as sfdisk
+    // wrote them, and the disk is exactly as long as the layout says.
+    assertEquals(table, run(ToolCall.of(List.of("sfdisk", "-d", disk.toString()),
+        Duration.ofMinutes(1))));
+    assertEquals(List.of(), Sfdisk.differences(layout, Sfdisk.parse(run(Sfdisk.dumpJson(disk)))));
+    assertEquals(layout.sizeBytes(), Files.size(disk));
+    // Each file system is whole and holds its tree, read where the partition starts.
+    String root = disk + "?offset=" + rootPart.offsetBytes();
+    String boot = disk + "?offset=" + bootPart.offsetBytes();
+    run(ToolCall.of(List.of("e2fsck", "-fn", root), Duration.ofMinutes(1)));
+    run(ToolCall.of(List.of("e2fsck", "-fn", boot), Duration.ofMinutes(1)));
+    String stat = run(ToolCall.of(
+        List.of("debugfs", "-R", "stat /ostree/deploy/debian/deploy/c.0", root),
+        Duration.ofMinutes(1)));
+    assertTrue(stat.contains("Flags: 0x80010"), stat);
+    String links = run(ToolCall.of(
+        List.of("debugfs", "-R", "stat /ostree/deploy/debian/deploy/c.0/hello", root),
+        Duration.ofMinutes(1)));
+    assertTrue(links.contains("Links: 2"), links);
+    assertEquals("title x\n", run(ToolCall.of(
+        List.of("debugfs", "-R", "cat /loader/entry.conf", boot), Duration.ofMinutes(1))));
+    String uuid = run(ToolCall.of(List.of("dumpe2fs", "-h", root), Duration.ofMinutes(1)));
+    assertTrue(uuid.contains("Filesystem UUID:          " + rootPart.filesystemId()), uuid);
+    // A 4 GiB disk whose file systems hold a few bytes allocates a few MiB: what mke2fs writes,
+    // not the declared size.
+    long allocated = Long.parseLong(run(ToolCall.of(
+        List.of("stat", "-c", "%b", disk.toString()), Duration.ofMinutes(1))).trim()) * 512;
+    assertTrue(allocated < 128 * MIB, "allocated " + allocated + " bytes");
+  }
+
   private String run(ToolCall call) throws ToolException {
     return runner.run(call).stdout();
   }

@@ -45,6 +45,22 @@ class MkfsToolsTest {
   }
 
   @Test
+  void mkfsExt4InADiskImageGivesMke2fsThePartitionsOffset() {
+    ToolCall call =
+        MkfsExt4.call(
+            new MkfsExt4.Options(
+                Path.of("/src"), Path.of("disk.raw"), 64L << 20, ID, "root", null, null, null,
+                640L << 20));
+    int e = call.argv().indexOf("-E");
+    assertEquals("root_owner=0:0,offset=" + (640L << 20), call.argv().get(e + 1));
+    assertEquals("disk.raw", call.argv().get(call.argv().size() - 2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new MkfsExt4.Options(Path.of("s"), Path.of("f"), 4096, ID, "x", null, null, null,
+            512));
+  }
+
+  @Test
   void mkfsExt4PinnedConfigDefinesExt4WithoutCsumSeed() {
     assertTrue(MkfsExt4.PINNED_CONFIG.contains("ext4 = {"));
     assertTrue(MkfsExt4.PINNED_CONFIG.contains("metadata_csum,"));
@@ -73,6 +89,17 @@ class MkfsToolsTest {
             "debugfs", "-w", "-R",
             "set_inode_field /ostree/deploy/debian/deploy/abc.0 flags 0x80010", "root.ext4"),
         call.argv());
+  }
+
+  @Test
+  void debugfsOpensAPartitionOfADiskImageAtItsOffset() {
+    ToolCall call = Debugfs.setInodeFlags(Path.of("/s/disk.raw"), 1048576, "/a", 0x10);
+    assertEquals("/s/disk.raw?offset=1048576", call.argv().get(4));
+    assertEquals("/s/disk.raw", Debugfs.setInodeFlags(Path.of("/s/disk.raw"), 0, "/a", 0x10)
+        .argv().get(4));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Debugfs.setInodeFlags(Path.of("/what?/disk.raw"), 1048576, "/a", 0x10));
   }
 
   @Test

@@ -43,9 +43,11 @@ import java.util.stream.Stream;
  * deployment's hard links into the OSTree repository survive; /boot with {@code mkfs.ext4 -d}
  * from the sysroot's /boot plus GRUB's menu and modules; the ESP with {@code mkfs.vfat} and
  * mtools. ext4 features are pinned and the UUIDs derive from the build seed. The GPT is written
- * to a sparse image file with sfdisk, the file systems are copied in at their offsets (zero
- * blocks skipped, so the image stays sparse), GRUB's BIOS boot code is patched in, and the
- * partition table is read back and compared with the layout.
+ * first, to a sparse image file, with sfdisk; the ext4 file systems are then made in place at
+ * their partitions' offsets ({@code mke2fs -E offset=}, so what they hold is written once and a
+ * large declared size costs nothing); the ESP, and a btrfs or xfs root, are made in files and
+ * copied in with zero blocks skipped, so the image stays sparse; GRUB's BIOS boot code is
+ * patched in, and the partition table is read back and compared with the layout.
  *
  * <p>Inputs: {@code sysroot} (deploy), {@code bootloader}, and for an XFS root {@code tools}.
  * Output: {@code disk.raw}.
@@ -62,7 +64,7 @@ public final class PartitionStage implements Stage<PartitionOptions> {
 
   @Override
   public int version() {
-    return 3;
+    return 4;
   }
 
   @Override
@@ -102,24 +104,31 @@ public final class PartitionStage implements Stage<PartitionOptions> {
     Partition root = layout.partition(PartitionRole.ROOT);
     Partition esp = layout.partition(PartitionRole.ESP);
 
+    // The table first: the ext4 file systems are then made in place at their offsets, which
+    // mke2fs keeps to, so their bytes are written once and the disk's holes stay holes.
+    context.progress("partition table");
+    Path disk = context.output().resolve("disk.raw");
+    allocate(disk, layout.sizeBytes());
+    Path script = Files.writeString(scratch.resolve("sfdisk.script"), Sfdisk.script(layout));
+    context.tools().run(Sfdisk.write(disk, script));
+
     context.progress("/boot file system");
     Path bootDir = scratch.resolve("bootfs");
     context.tools().run(Trees.copy(sysroot.resolve("boot"), bootDir, false));
     context.tools().run(Trees.copy(bootloader.resolve("boot"), bootDir, false));
     Files.createDirectories(bootDir.resolve("efi"));
-    Path bootImage = scratch.resolve("boot.ext4");
     context.tools().run(
         MkfsExt4.call(
             new MkfsExt4.Options(
-                bootDir, bootImage, boot.sizeBytes(), UUID.fromString(boot.filesystemId()),
-                "boot", hashSeed(options.seed(), "boot"), config, options.sourceDateEpoch())));
+                bootDir, disk, boot.sizeBytes(), UUID.fromString(boot.filesystemId()),
+                "boot", hashSeed(options.seed(), "boot"), config, options.sourceDateEpoch(),
+                boot.offsetBytes())));
 
     context.progress("root file system (" + options.rootFsType() + ")");
     Path rootDir = scratch.resolve("rootfs");
     context.tools().run(Trees.copy(sysroot, rootDir, true));
     emptyDirectory(rootDir.resolve("boot"));
-    Path rootImage = scratch.resolve("root.img");
-    makeRoot(context, options, root, rootDir, rootImage, config);
+    makeRoot(context, options, root, rootDir, disk, config);
     Trees.delete(rootDir);
 
     context.progress("ESP");
@@ -133,15 +142,8 @@ public final class PartitionStage implements Stage<PartitionOptions> {
     if (Files.isDirectory(espContent.resolve("EFI"))) {
       context.tools().run(Mtools.copy(espImage, 0, espContent.resolve("EFI"), "/"));
     }
-
-    context.progress("partition table and copying in");
-    Path disk = context.output().resolve("disk.raw");
-    allocate(disk, layout.sizeBytes());
-    Path script = Files.writeString(scratch.resolve("sfdisk.script"), Sfdisk.script(layout));
-    context.tools().run(Sfdisk.write(disk, script));
     SparseCopy.copyInto(espImage, disk, esp.offsetBytes(), esp.sizeBytes());
-    SparseCopy.copyInto(bootImage, disk, boot.offsetBytes(), boot.sizeBytes());
-    SparseCopy.copyInto(rootImage, disk, root.offsetBytes(), root.sizeBytes());
+
     Path bios = bootloader.resolve("bios");
     if (options.firmwares().contains("bios")) {
       Partition biosBoot = layout.partition(PartitionRole.BIOS_BOOT);
@@ -174,29 +176,35 @@ public final class PartitionStage implements Stage<PartitionOptions> {
       PartitionOptions options,
       Partition root,
       Path rootDir,
-      Path rootImage,
+      Path disk,
       Path config)
       throws Exception {
     UUID uuid = UUID.fromString(root.filesystemId());
+    // btrfs and xfs are made in a file of their own and copied in: neither mkfs takes an offset.
+    Path rootImage = context.scratch().resolve("root.img");
     switch (options.rootFsType()) {
       case "ext4" -> {
         context.tools().run(
             MkfsExt4.call(
                 new MkfsExt4.Options(
-                    rootDir, rootImage, root.sizeBytes(), uuid, "root",
-                    hashSeed(options.seed(), "root"), config, options.sourceDateEpoch())));
+                    rootDir, disk, root.sizeBytes(), uuid, "root",
+                    hashSeed(options.seed(), "root"), config, options.sourceDateEpoch(),
+                    root.offsetBytes())));
         // mkfs.ext4 -d copies owners, modes, xattrs and hard links but not inode flags: OSTree's
         // immutable deployment roots get theirs back here.
         for (String deployment : deployments(rootDir)) {
           context.tools().run(
-              Debugfs.setInodeFlags(rootImage, "/" + deployment, Debugfs.EXTENTS | Debugfs
-                  .IMMUTABLE));
+              Debugfs.setInodeFlags(
+                  disk, root.offsetBytes(), "/" + deployment,
+                  Debugfs.EXTENTS | Debugfs.IMMUTABLE));
         }
       }
       case "btrfs" -> {
         allocate(rootImage, root.sizeBytes());
         context.tools().run(MkfsBtrfs.call(new MkfsBtrfs.Options(rootDir, rootImage, uuid,
             "root")));
+        SparseCopy.copyInto(rootImage, disk, root.offsetBytes(), root.sizeBytes());
+        Trees.delete(rootImage);
       }
       case "xfs" -> {
         ToolTree tools = new ToolTree(context.input("tools").resolve("root"));
@@ -238,6 +246,8 @@ public final class PartitionStage implements Stage<PartitionOptions> {
               context.tools().run(tools.wrap(XfsDb.setImmutable(rootImage, deployments))).stdout(),
               deployments.size());
         }
+        SparseCopy.copyInto(rootImage, disk, root.offsetBytes(), root.sizeBytes());
+        Trees.delete(rootImage);
       }
       default ->
           throw new BadInputException(

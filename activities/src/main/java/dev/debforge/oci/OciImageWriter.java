@@ -20,16 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongConsumer;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes an OCI image layout ({@code oci-layout}, {@code index.json}, {@code blobs/sha256/…})
  * from uncompressed layer tars; the {@code oci-export} stage of compose uses it.
  *
  * <p>Output is deterministic: the same tars and the same {@link ImageConfig} give the same blob,
- * config and manifest digests. Layers are compressed with gzip from {@code java.util.zip}
- * (header mtime 0, no file name, default level), and JSON is written compactly with a fixed key
- * order and labels sorted by key.
+ * config and manifest digests. Layers are compressed with gzip from {@code java.util.zip} on
+ * every processor, a megabyte at a time ({@link ParallelGzipOutputStream}: header mtime 0, no file
+ * name, default level, the same bytes whatever the number of processors), and JSON is written
+ * compactly with a fixed key order and labels sorted by key.
  *
  * <p>Each tar is streamed once: its diff_id, the gzip stream and the blob's digest are computed
  * together, into a temporary file in {@code blobs/sha256/} that is then renamed to its digest.
@@ -116,7 +116,7 @@ public final class OciImageWriter {
       try (InputStream in = Files.newInputStream(tar);
           OutputStream file = Files.newOutputStream(temp);
           DigestOutputStream digesting = new DigestOutputStream(file, blobDigest);
-          GZIPOutputStream gzip = new GZIPOutputStream(digesting, BUFFER)) {
+          ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(digesting)) {
         byte[] buffer = new byte[BUFFER];
         int n;
         while ((n = in.read(buffer)) > 0) {

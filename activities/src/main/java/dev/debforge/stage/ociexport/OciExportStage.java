@@ -36,7 +36,7 @@ public final class OciExportStage implements Stage<OciExportOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# debforge beside the hand-made reference pipeline (../shared/reference/pipeline.sh, or REFERENCE=
+# its path), the same steps with the same tools, in one run, so that the ratios hold on a noisy
+# machine. Prints a Markdown table (docs/performance.md keeps the latest) and writes it, with every
+# JSON result and the reference's timings, to OUT (default: a new /var/tmp/debforge-speed.*).
+#   bench/speed.sh             run as root; about 25 minutes on 2 cores, downloads included
+#   KEEP=1 bench/speed.sh      keep the stores and disks in OUT afterwards (several GiB)
+#
+# Rows (the goals of docs/performance.md):
+#   compose      cold compose of recipes/minimal-bookworm.yaml (empty store, apt cache included)
+#                vs. the reference's compose + oci steps
+#   rebuild      the same compose again, nothing changed (store warm)
+#   +1 package   the recipe plus one package, on the warm store, as a share of the cold compose
+#   raw+qcow2    the composed image to raw + qcow2 (empty build store) vs. the reference's unpack,
+#                commit, deploy, bootloader, disk and qcow2 conversion
+#   5 types      qcow2, raw, vmdk, vhd, vhdx (empty build store) vs. the reference's whole convert
+#   10G / 200G   --type raw with --disk-size 10G and 200G: time and bytes allocated (store + output)
+# Each debforge row also gives the CLI's peak resident memory (GNU time).
+set -euo pipefail
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+reference="${REFERENCE:-$top/../shared/reference/pipeline.sh}"
+[[ -x "$reference" || -f "$reference" ]] || { echo "no reference pipeline at $reference" >&2; exit 2; }
+[[ $(id -u) == 0 ]] || { echo "run as root" >&2; exit 2; }
+missing=()
+for tool in jq pigz zstd /usr/bin/time; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if ((${#missing[@]})); then
+  echo "installing ${missing[*]/\/usr\/bin\/time/time}" >&2
+  apt-get install -y -qq jq pigz zstd time >/dev/null
+fi
+"$top/debforge" --version >/dev/null
+jar="$top/cli/target/debforge.jar"
+out="${OUT:-$(mktemp -d /var/tmp/debforge-speed.XXXXXX)}"
+mkdir -p "$out"
+cleanup() {
+  [[ -n "${KEEP:-}" ]] && return
+  chattr -R -i "$out" 2>/dev/null || true
+  find "$out" -mindepth 1 -maxdepth 1 ! -name '*.json' ! -name '*.txt' ! -name '*.md' \
+    -exec rm -rf {} +
+}
+trap cleanup EXIT
+echo "results in $out" >&2
+
+# debforge LABEL ARGS…: runs the CLI under GNU time; LABEL.json is its --json, LABEL.time GNU
+# time's report.
+debforge() {
+  local label=$1; shift
+  echo "debforge $label: $*" >&2
+  /usr/bin/time -v -o "$out/$label.time" java -jar "$jar" "$@" --progress quiet --json \
+    > "$out/$label.json"
+}
+seconds() { jq -r '.seconds' "$out/$1.json"; }
+peak_mib() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$out/$1.time"; }
+allocated_mib() { du -s --block-size=1M "$@" | awk '{s += $1} END {print s}'; }
+
+# reference STEP…: the reference's steps in its own directory; their step= and substep= lines
+# are appended to reference.txt.
+reference() {
+  echo "reference: $*" >&2
+  W="$out/reference" bash "$reference" "$@" 2>"$out/reference-$1.log" | tee -a "$out/reference.txt" \
+    >/dev/null
+}
+ref_seconds() { # NAME…: the sum of the named step= or substep= lines
+  local sum=0 name value
+  for name in "$@"; do
+    value=$(awk -v n="$name" -F'[ =]+' '($2 == "step" || $2 == "substep") && $3 == n {v = $5}
+      ($1 == "step" || $1 == "substep") && $2 == n {v = $4} END {print v + 0}' "$out/reference.txt")
+    sum=$(echo "$sum + $value" | bc)
+  done
+  echo "$sum"
+}
+ratio() { echo "scale=2; $1 / $2" | bc; }
+
+: > "$out/reference.txt"
+recipe="$top/recipes/minimal-bookworm.yaml"
+plus_one="$out/plus-one.yaml"
+grep -q '^packages:' "$recipe" && { echo "$recipe has packages: already; add htop by hand" >&2; exit 2; }
+{ cat "$recipe"; printf "packages:\n  install: [htop]\n"; } > "$plus_one"
+
+# Compose, cold on both sides, one after the other.
+reference compose oci
+debforge compose-cold compose "$recipe" --store "$out/compose-store" \
+  -o "oci-archive:$out/image.oci.tar"
+debforge compose-warm compose "$recipe" --store "$out/compose-store" \
+  -o "oci-archive:$out/image-again.oci.tar"
+debforge compose-plus-one compose "$plus_one" --store "$out/compose-store" \
+  -o "oci-archive:$out/plus-one.oci.tar"
+
+# Image to disks.
+reference unpack commit deploy bootloader_prep disk bootloader_install convert
+image="oci-archive:$out/image.oci.tar"
+debforge raw-qcow2 build "$image" --type raw,qcow2 --store "$out/store-raw-qcow2" \
+  -o "$out/disks-raw-qcow2"
+debforge five-types build "$image" --type qcow2,raw,vmdk,vhd,vhdx --store "$out/store-five" \
+  -o "$out/disks-five"
+debforge size-10g build "$image" --type raw --disk-size 10G --store "$out/store-10g" \
+  -o "$out/disks-10g"
+alloc_10g=$(allocated_mib "$out/store-10g" "$out/disks-10g")
+chattr -R -i "$out/store-10g" 2>/dev/null || true
+rm -rf "$out/store-10g" "$out/disks-10g"
+debforge size-200g build "$image" --type raw --disk-size 200G --store "$out/store-200g" \
+  -o "$out/disks-200g"
+alloc_200g=$(allocated_mib "$out/store-200g" "$out/disks-200g")
+
+ref_compose=$(ref_seconds compose oci)
+ref_disk=$(ref_seconds unpack commit deploy bootloader_prep disk bootloader_install convert.qcow2)
+ref_convert=$(ref_seconds unpack commit deploy bootloader_prep disk bootloader_install \
+  convert.qcow2 convert.vmdk_streamOptimized convert.vpc_fixed)
+cold=$(seconds compose-cold)
+{
+  echo "| work | debforge | reference | ratio | goal | debforge peak RSS |"
+  echo "|---|---|---|---|---|---|"
+  echo "| cold compose | $cold s | $ref_compose s | $(ratio "$cold" "$ref_compose") | ≤ 1.05 |" \
+    "$(peak_mib compose-cold) MiB |"
+  echo "| rebuild, nothing changed | $(seconds compose-warm) s | | | ≤ 5 s |" \
+    "$(peak_mib compose-warm) MiB |"
+  echo "| +1 package, warm store | $(seconds compose-plus-one) s | cold compose $cold s |" \
+    "$(ratio "$(seconds compose-plus-one)" "$cold") | ≤ 0.50 | $(peak_mib compose-plus-one) MiB |"
+  echo "| image → raw + qcow2 | $(seconds raw-qcow2) s | $ref_disk s |" \
+    "$(ratio "$(seconds raw-qcow2)" "$ref_disk") | ≤ 1.25 | $(peak_mib raw-qcow2) MiB |"
+  echo "| image → qcow2, raw, vmdk, vhd, vhdx | $(seconds five-types) s | $ref_convert s" \
+    "(qcow2, vmdk, vhd) | $(ratio "$(seconds five-types)" "$ref_convert") | ≤ 1.5 |" \
+    "$(peak_mib five-types) MiB |"
+  echo "| raw, --disk-size 10G | $(seconds size-10g) s, $alloc_10g MiB allocated | | | |" \
+    "$(peak_mib size-10g) MiB |"
+  echo "| raw, --disk-size 200G | $(seconds size-200g) s, $alloc_200g MiB allocated | |" \
+    "$(ratio "$(seconds size-200g)" "$(seconds size-10g)") (time), $(ratio "$alloc_200g" "$alloc_10g")" \
+    "(bytes) | ≤ 1.10 | $(peak_mib size-200g) MiB |"
+  echo
+  echo "debforge's steps (seconds; c = cache hit):"
+  for label in compose-cold compose-warm compose-plus-one raw-qcow2 five-types size-10g size-200g; do
+    printf -- '- %s: %s\n' "$label" "$(jq -r '[.steps[] | "\(.name) \(.seconds * 10 | round / 10)\(if .cacheHit then "c" else "" end)"] | join(", ")' "$out/$label.json")"
+  done
+  echo
+  echo "reference steps: $(grep -E '^ *(step|substep)=' "$out/reference.txt" |
+    sed -E 's/^ *(sub)?step=([^ ]+) seconds=([0-9.]+).*/\2 \3/' | paste -sd, | sed 's/,/, /g')"
+} | tee "$out/speed.md"

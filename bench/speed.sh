@@ -3,7 +3,8 @@
 # its path), the same steps with the same tools, in one run, so that the ratios hold on a noisy
 # machine. Prints a Markdown table (docs/performance.md keeps the latest) and writes it, with every
 # JSON result and the reference's timings, to OUT (default: a new /var/tmp/debforge-speed.*).
-#   bench/speed.sh             run as root; about 25 minutes on 2 cores, downloads included
+#   bench/speed.sh             run as root; about 25 minutes on 2 cores, downloads included,
+#                              and about 20 GiB free under OUT
 #   KEEP=1 bench/speed.sh      keep the stores and disks in OUT afterwards (several GiB)
 #
 # Rows (the goals of docs/performance.md):
@@ -31,13 +32,24 @@ fi
 jar="$top/cli/target/debforge.jar"
 out="${OUT:-$(mktemp -d /var/tmp/debforge-speed.XXXXXX)}"
 mkdir -p "$out"
+# The reference's work directory and one build's store and disks at a time (20 GiB at the peak).
+free_gib=$(df --output=avail -B1G "$out" | tail -1 | tr -d ' ')
+if ((free_gib < 20)); then
+  echo "$out has $free_gib GiB free; bench/speed.sh needs about 20 GiB (OUT= chooses another place)" >&2
+  exit 2
+fi
 cleanup() {
   [[ -n "${KEEP:-}" ]] && return
   chattr -R -i "$out" 2>/dev/null || true
-  find "$out" -mindepth 1 -maxdepth 1 ! -name '*.json' ! -name '*.txt' ! -name '*.md' \
+  find "$out" -mindepth 1 -maxdepth 1 ! -name '*.json' ! -name '*.time' ! -name '*.txt' ! -name '*.md' \
     -exec rm -rf {} +
 }
 trap cleanup EXIT
+drop() { # DIR…: a finished row's store and disks, unless KEEP is set
+  [[ -n "${KEEP:-}" ]] && return
+  chattr -R -i "$@" 2>/dev/null || true
+  rm -rf "$@"
+}
 echo "results in $out" >&2
 
 # debforge LABEL ARGS…: runs the CLI under GNU time; LABEL.json is its --json, LABEL.time GNU
@@ -48,7 +60,12 @@ debforge() {
   /usr/bin/time -v -o "$out/$label.time" java -jar "$jar" "$@" --progress quiet --json \
     > "$out/$label.json"
 }
-seconds() { jq -r '.seconds' "$out/$1.json"; }
+# End to end, as a user waits for it: the CLI's wall clock from GNU time (JVM and engine start
+# included), not the build's own seconds in --json.
+seconds() {
+  awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0
+    for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s}' "$out/$1.time"
+}
 peak_mib() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$out/$1.time"; }
 allocated_mib() { du -s --block-size=1M "$@" | awk '{s += $1} END {print s}'; }
 
@@ -84,19 +101,21 @@ debforge compose-warm compose "$recipe" --store "$out/compose-store" \
   -o "oci-archive:$out/image-again.oci.tar"
 debforge compose-plus-one compose "$plus_one" --store "$out/compose-store" \
   -o "oci-archive:$out/plus-one.oci.tar"
+drop "$out/compose-store" "$out/image-again.oci.tar" "$out/plus-one.oci.tar"
 
 # Image to disks.
 reference unpack commit deploy bootloader_prep disk bootloader_install convert
 image="oci-archive:$out/image.oci.tar"
 debforge raw-qcow2 build "$image" --type raw,qcow2 --store "$out/store-raw-qcow2" \
   -o "$out/disks-raw-qcow2"
+drop "$out/store-raw-qcow2" "$out/disks-raw-qcow2"
 debforge five-types build "$image" --type qcow2,raw,vmdk,vhd,vhdx --store "$out/store-five" \
   -o "$out/disks-five"
+drop "$out/store-five" "$out/disks-five"
 debforge size-10g build "$image" --type raw --disk-size 10G --store "$out/store-10g" \
   -o "$out/disks-10g"
 alloc_10g=$(allocated_mib "$out/store-10g" "$out/disks-10g")
-chattr -R -i "$out/store-10g" 2>/dev/null || true
-rm -rf "$out/store-10g" "$out/disks-10g"
+drop "$out/store-10g" "$out/disks-10g"
 debforge size-200g build "$image" --type raw --disk-size 200G --store "$out/store-200g" \
   -o "$out/disks-200g"
 alloc_200g=$(allocated_mib "$out/store-200g" "$out/disks-200g")
@@ -126,7 +145,7 @@ cold=$(seconds compose-cold)
     "$(ratio "$(seconds size-200g)" "$(seconds size-10g)") (time), $(ratio "$alloc_200g" "$alloc_10g")" \
     "(bytes) | ≤ 1.10 | $(peak_mib size-200g) MiB |"
   echo
-  echo "debforge's steps (seconds; c = cache hit):"
+  echo "debforge's steps (seconds inside the build; c = cache hit):"
   for label in compose-cold compose-warm compose-plus-one raw-qcow2 five-types size-10g size-200g; do
     printf -- '- %s: %s\n' "$label" "$(jq -r '[.steps[] | "\(.name) \(.seconds * 10 | round / 10)\(if .cacheHit then "c" else "" end)"] | join(", ")' "$out/$label.json")"
   done

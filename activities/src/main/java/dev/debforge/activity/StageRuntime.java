@@ -15,6 +15,8 @@ import dev.debforge.plugin.ToolRunner;
 import dev.debforge.process.HostTools;
 import dev.debforge.process.ProcessRunner;
 import dev.debforge.store.Store;
+import dev.debforge.store.StoreBudget;
+import dev.debforge.store.StoreUsage;
 import dev.debforge.store.StoredObject;
 import dev.debforge.store.Trees;
 import java.io.BufferedWriter;
@@ -49,11 +51,21 @@ public final class StageRuntime {
   private final Store store;
   private final Extensions registry;
   private final BuildEvents events;
+  private final StoreBudget budget;
 
   public StageRuntime(Store store, Extensions registry, BuildEvents events) {
+    this(store, registry, events, null);
+  }
+
+  /**
+   * @param budget the store's size limit, kept to after each step that adds an object; null for
+   *     none
+   */
+  public StageRuntime(Store store, Extensions registry, BuildEvents events, StoreBudget budget) {
     this.store = store;
     this.registry = registry;
     this.events = events;
+    this.budget = budget;
   }
 
   public Store store() {
@@ -128,7 +140,34 @@ public final class StageRuntime {
       }
       StoredObject stored = pending.commit(step.stage(), output.facts());
       store.recordUse(request.buildId(), step.key());
+      keepToBudget(request.buildId(), step.name());
       return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
+    }
+  }
+
+  /**
+   * Removes the least recently used objects while the store is over its budget, never one this
+   * build used. The step itself succeeded: a store that cannot be trimmed is reported, not fatal.
+   */
+  private void keepToBudget(String buildId, String stepName) {
+    if (budget == null) {
+      return;
+    }
+    try {
+      StoreBudget.Trimmed trimmed = budget.trim(store.usedBy(buildId));
+      if (!trimmed.removed().isEmpty()) {
+        events.progress(buildId, stepName, String.format(Locale.ROOT,
+            "store over its %s limit: removed %d least recently used object%s (%s), %s left",
+            StoreUsage.human(budget.maxBytes()), trimmed.removed().size(),
+            trimmed.removed().size() == 1 ? "" : "s", StoreUsage.human(trimmed.freedBytes()),
+            StoreUsage.human(trimmed.bytesAfter())));
+      } else if (trimmed.bytesAfter() > budget.maxBytes()) {
+        events.progress(buildId, stepName, String.format(Locale.ROOT,
+            "store at %s, over its %s limit, but this build uses all that is left",
+            StoreUsage.human(trimmed.bytesAfter()), StoreUsage.human(budget.maxBytes())));
+      }
+    } catch (IOException | RuntimeException e) {
+      events.progress(buildId, stepName, "could not keep the store to its size limit: " + e);
     }
   }
 

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -159,6 +160,19 @@ public final class Store {
         requireKey(key) + "\n",
         StandardOpenOption.CREATE,
         StandardOpenOption.APPEND);
+  }
+
+  /** The keys of the objects the build used so far, as {@link #recordUse} noted them. */
+  public Set<String> usedBy(String buildId) throws IOException {
+    Path used = logDir(buildId).resolve(USED_OBJECTS);
+    if (!Files.isRegularFile(used)) {
+      return Set.of();
+    }
+    try (Stream<String> lines = Files.lines(used)) {
+      return lines.map(String::strip)
+          .filter(line -> !line.isEmpty())
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
   }
 
   /** Starts writing the object with this key; nothing is visible until {@link Pending#commit}. */

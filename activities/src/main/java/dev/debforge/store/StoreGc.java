@@ -128,7 +128,7 @@ public final class StoreGc {
   }
 
   /** Removes one object unless a build holds it; false when it is held (or already gone). */
-  private boolean remove(String key, boolean dryRun) throws IOException {
+  boolean remove(String key, boolean dryRun) throws IOException {
     Path dir = store.objectDir(key);
     Optional<Locks.Lease> lease = Locks.tryExclusive(dir.resolve(Store.LOCK));
     if (lease.isEmpty()) {

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -91,6 +92,20 @@ public record StoreUsage(
     return totals;
   }
 
+  /** A size for people, in powers of 1024: 1536 -> "1.5 KiB". */
+  public static String human(long bytes) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = bytes;
+    int unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return unit == 0
+        ? bytes + " B"
+        : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+  }
+
   /** Measures the store; the objects come most recently used first. */
   public static StoreUsage measure(Store store) throws IOException {
     Path root = store.root();
@@ -147,7 +162,7 @@ public record StoreUsage(
    * The disk usage of each existing path, from one {@code du} run so that a hard-linked file
    * counts once, in the first path that has it.
    */
-  private static Map<Path, Long> du(List<Path> paths) throws IOException {
+  static Map<Path, Long> du(List<Path> paths) throws IOException {
     List<Path> existing = paths.stream().filter(Files::exists).toList();
     Map<Path, Long> sizes = new HashMap<>();
     if (existing.isEmpty()) {

@@ -14,6 +14,7 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.store.Store;
+import dev.debforge.store.StoreBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -131,5 +132,67 @@ class StageRuntimeTest {
     assertEquals(Failures.PLUGIN_FAILED, failure.getType());
     assertTrue(failure.isNonRetryable());
     assertTrue(Failures.NON_RETRYABLE.contains(Failures.PLUGIN_FAILED));
+  }
+  /** A stage that writes a mebibyte. */
+  static final class Writing implements Stage<Map> {
+    @Override
+    public String id() {
+      return "writing";
+    }
+
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public Class<Map> optionsType() {
+      return Map.class;
+    }
+
+    @Override
+    public StageOutput run(StageContext context, Map options) throws Exception {
+      Files.write(context.output().resolve("blob"), new byte[1 << 20]);
+      return StageOutput.of("written", "1 MiB");
+    }
+  }
+
+  @Test
+  void aStepThatAddsAnObjectKeepsTheStoreToItsLimitButNeverDropsItsOwnBuilds() throws Exception {
+    Store store = new Store(dir.resolve("store"));
+    List<String> said = new CopyOnWriteArrayList<>();
+    BuildEvents events =
+        new BuildEvents() {
+          @Override
+          public void progress(String buildId, String step, String message) {
+            said.add(buildId + " " + step + " " + message);
+          }
+
+          @Override
+          public void toolOutput(String buildId, String step, String line) {}
+
+          @Override
+          public void failed(String buildId, String step, String message) {}
+        };
+    // 2.5 MiB: room for two objects of 1 MiB and their bookkeeping, not three.
+    StageRuntime runtime = new StageRuntime(store, new Extensions().add(new Writing()), events,
+        new StoreBudget(store, 5L << 19));
+    String[] keys = {"c".repeat(64), "d".repeat(64), "e".repeat(64)};
+    runtime.run(request("build-1", keys[0]), Liveness.NONE);
+    runtime.run(request("build-2", keys[1]), Liveness.NONE);
+    assertTrue(said.isEmpty(), "two objects fit: " + said);
+    runtime.run(request("build-2", keys[2]), Liveness.NONE);
+
+    assertTrue(store.lookup(keys[0]).isEmpty(), "the other build's object went");
+    assertTrue(store.lookup(keys[1]).isPresent() && store.lookup(keys[2]).isPresent(),
+        "build-2's own objects stay");
+    assertEquals(1, said.size(), said.toString());
+    assertTrue(said.get(0).matches("build-2 writing store over its 2\\.5 MiB limit: removed 1"
+        + " least recently used object \\(1\\.0 MiB\\), 2\\.0 MiB left"), said.get(0));
+  }
+
+  private static StepRequest request(String buildId, String key) {
+    return new StepRequest(buildId, "amd64",
+        new PlannedStep("writing", "writing", key, "{}", Map.of()), Map.of());
   }
 }

@@ -4,6 +4,7 @@ import dev.debforge.activity.PlanActivitiesImpl;
 import dev.debforge.activity.StageRuntime;
 import dev.debforge.engine.EmbeddedEngine;
 import dev.debforge.store.Store;
+import dev.debforge.store.StoreBudget;
 import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -59,6 +60,7 @@ final class BuildSession implements AutoCloseable {
    */
   private static StageRuntime runtime(GlobalOptions options, ConsoleEvents events) {
     Store store = options.openStore();
+    StoreBudget budget = options.storeBudget(store);
     try {
       store.removeStale();
     } catch (IOException e) {
@@ -67,7 +69,7 @@ final class BuildSession implements AutoCloseable {
           "cannot remove stale pending objects in " + store.root().resolve("tmp") + ": " + e
               + "\nHint: check the store's owner and free space, or pass another --store", e);
     }
-    return new StageRuntime(store, options.plugins.extensions(events.err()), events);
+    return new StageRuntime(store, options.plugins.extensions(events.err()), events, budget);
   }
 
   WorkflowClient client() {

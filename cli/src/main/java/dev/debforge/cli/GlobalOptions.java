@@ -2,6 +2,7 @@ package dev.debforge.cli;
 
 import dev.debforge.recipe.UserText;
 import dev.debforge.store.Store;
+import dev.debforge.store.StoreBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -47,6 +48,15 @@ final class GlobalOptions {
           "The build store (default: $DEBFORGE_STORE, else /var/lib/debforge/store for root).")
   Path store;
 
+  @Option(
+      names = "--store-max-size",
+      paramLabel = "SIZE",
+      description =
+          "Keep the store's objects under SIZE (500M, 50G; default: $DEBFORGE_STORE_MAX_SIZE,"
+              + " else no limit): after each new step output, the least recently used objects"
+              + " that no running step reads go.")
+  String storeMaxSize;
+
   @Mixin PluginDirectories plugins = new PluginDirectories();
 
   boolean quiet() {
@@ -62,6 +72,21 @@ final class GlobalOptions {
               + " the default");
     }
     return new Store(store != null ? store : Store.defaultRoot());
+  }
+
+  /**
+   * The limit of --store-max-size, else of $DEBFORGE_STORE_MAX_SIZE; null when neither is set
+   * (or the variable is empty).
+   */
+  StoreBudget storeBudget(Store opened) {
+    if (storeMaxSize != null) {
+      return new StoreBudget(opened, StoreCommand.size(storeMaxSize, "--store-max-size"));
+    }
+    String env = System.getenv("DEBFORGE_STORE_MAX_SIZE");
+    if (env == null || env.isBlank()) {
+      return null;
+    }
+    return new StoreBudget(opened, StoreCommand.size(env, "$DEBFORGE_STORE_MAX_SIZE"));
   }
 
   /**

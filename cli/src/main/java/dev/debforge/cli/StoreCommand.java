@@ -247,30 +247,26 @@ final class StoreCommand implements Runnable {
 
   /** A size like 500M, 50G, 1.5T or 1024 (bytes), in powers of 1024. */
   static long size(String text) {
+    return size(text, "--max-size");
+  }
+
+  /** A size like {@link #size(String)}, named in errors as {@code what}. */
+  static long size(String text, String what) {
     Matcher m = SIZE.matcher(text.strip());
     if (!m.matches()) {
-      throw new UserError("--max-size " + text + " is not a size"
+      throw new UserError(what + " " + text + " is not a size"
           + "\nHint: a number and a unit, in powers of 1024: 500M, 50G, 1T");
     }
     int power = m.group(2).isEmpty() ? 0 : "KMGT".indexOf(m.group(2)) + 1;
     double bytes = Double.parseDouble(m.group(1)) * Math.pow(1024, power);
     if (bytes > Long.MAX_VALUE) {
-      throw new UserError("--max-size " + text + " is too large");
+      throw new UserError(what + " " + text + " is too large");
     }
     return (long) bytes;
   }
 
   /** 1536 -> "1.5 KiB". */
   static String human(long bytes) {
-    String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
-    double value = bytes;
-    int unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-      value /= 1024;
-      unit++;
-    }
-    return unit == 0
-        ? bytes + " B"
-        : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    return StoreUsage.human(bytes);
   }
 }

@@ -125,6 +125,8 @@ class HostileInputTest {
         "compose", recipe.toString(), "-o", "oci-archive:/proc/x"));
     cases.add(c("--store a file", List.of(p("a-file"), "--store", "is a file"),
         "build", "oci:/nonexistent", "-o", o, "--store", p("a-file")));
+    cases.add(c("--store-max-size 12Q", List.of("--store-max-size 12Q", "is not a size"),
+        "build", "oci:/nonexistent", "-o", o, "--store-max-size", "12Q"));
     cases.add(c("build --arch riscv64", List.of("'riscv64'", "amd64 or arm64"),
         "build", "oci:/nonexistent", "-o", o, "--arch", "riscv64"));
     cases.add(c("compose --arch riscv64", List.of("'riscv64'", "amd64 or arm64"),

@@ -1,0 +1,142 @@
+package dev.debforge.store;
+
+import dev.debforge.store.StoreUsage.ObjectEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A size limit the store keeps to by itself ({@code --store-max-size}): after each step that adds
+ * an object, the least recently used objects go until the objects fit, the way {@code debforge
+ * store gc --max-size} removes them, except those the running build used and those a step reads.
+ *
+ * <p>It must be cheap enough to run after every step, so an object's size is measured once, when
+ * the budget first sees it, and kept beside its {@code meta.json} in {@code size}. Each object is
+ * measured alone, as {@code du} counts it: a file hard-linked from two objects counts in both, so
+ * the sum may be above the disk the objects really take, and the budget errs towards free space.
+ */
+public final class StoreBudget {
+
+  static final String SIZE = "size";
+
+  private final Store store;
+  private final long maxBytes;
+
+  public StoreBudget(Store store, long maxBytes) {
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("a store budget cannot be negative: " + maxBytes);
+    }
+    this.store = store;
+    this.maxBytes = maxBytes;
+  }
+
+  public long maxBytes() {
+    return maxBytes;
+  }
+
+  /** What one trim removed, and the objects' size (as the budget counts it) before and after. */
+  public record Trimmed(List<ObjectEntry> removed, long bytesBefore, long bytesAfter) {
+    public Trimmed {
+      removed = List.copyOf(removed);
+    }
+
+    public long freedBytes() {
+      return bytesBefore - bytesAfter;
+    }
+  }
+
+  /**
+   * Removes the least recently used objects until the objects fit the budget, keeping {@code
+   * keep} (the running build's objects) and any object a step holds. The objects may stay over
+   * the budget when what is kept is larger than it.
+   */
+  public Trimmed trim(Set<String> keep) throws IOException {
+    List<ObjectEntry> objects = objects();
+    long total = objects.stream().mapToLong(ObjectEntry::bytes).sum();
+    long before = total;
+    List<ObjectEntry> removed = new ArrayList<>();
+    if (total <= maxBytes) {
+      return new Trimmed(removed, before, total);
+    }
+    StoreGc gc = new StoreGc(store);
+    objects.sort(Comparator.comparing(ObjectEntry::lastUsed).thenComparing(ObjectEntry::key));
+    for (ObjectEntry entry : objects) {
+      if (total <= maxBytes) {
+        break;
+      }
+      if (!keep.contains(entry.key()) && gc.remove(entry.key(), false)) {
+        removed.add(entry);
+        total -= entry.bytes();
+      }
+    }
+    return new Trimmed(removed, before, total);
+  }
+
+  /** Each finished object with its last use and its size, measuring those not measured yet. */
+  private List<ObjectEntry> objects() throws IOException {
+    List<ObjectEntry> found = new ArrayList<>();
+    List<Path> unmeasured = new ArrayList<>();
+    for (Path dir : Store.list(store.root().resolve(Store.OBJECTS))) {
+      String key = dir.getFileName().toString();
+      Path meta = dir.resolve(Store.META);
+      if (!key.matches("[0-9a-f]{16,64}") || !Files.isRegularFile(meta)) {
+        continue; // not an object, or one a gc is taking away
+      }
+      try {
+        var lastUsed = Files.getLastModifiedTime(meta).toInstant();
+        Long bytes = recordedSize(dir);
+        if (bytes == null) {
+          unmeasured.add(dir);
+          bytes = -1L;
+        }
+        found.add(new ObjectEntry(key, "?", lastUsed, bytes));
+      } catch (NoSuchFileException removed) {
+        // Removed while listing.
+      }
+    }
+    if (unmeasured.isEmpty()) {
+      return found;
+    }
+    Map<Path, Long> sizes = StoreUsage.du(unmeasured);
+    List<ObjectEntry> measured = new ArrayList<>();
+    for (ObjectEntry entry : found) {
+      if (entry.bytes() >= 0) {
+        measured.add(entry);
+        continue;
+      }
+      Path dir = store.objectDir(entry.key());
+      Long bytes = sizes.get(dir);
+      if (bytes == null) {
+        continue; // gone meanwhile
+      }
+      record(dir, bytes);
+      measured.add(new ObjectEntry(entry.key(), entry.stage(), entry.lastUsed(), bytes));
+    }
+    return measured;
+  }
+
+  private static Long recordedSize(Path dir) throws IOException {
+    try {
+      return Long.parseLong(Files.readString(dir.resolve(SIZE), StandardCharsets.US_ASCII).strip());
+    } catch (NoSuchFileException notYet) {
+      return null;
+    } catch (NumberFormatException damaged) {
+      return null; // measured again
+    }
+  }
+
+  private static void record(Path dir, long bytes) {
+    try {
+      Files.writeString(dir.resolve(SIZE), bytes + "\n", StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      // A store this user cannot write, or an object gone meanwhile: measured again next time.
+    }
+  }
+}

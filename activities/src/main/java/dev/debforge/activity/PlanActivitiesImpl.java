@@ -30,6 +30,7 @@ import dev.debforge.stage.configure.ConfigureOptions.FileSpec;
 import dev.debforge.stage.hook.HookOptions;
 import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.Sha256;
+import dev.debforge.store.Store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,20 +50,27 @@ public final class PlanActivitiesImpl implements PlanActivities {
 
   private final Extensions registry;
   private final Supplier<List<String>> hostArchives;
+  private final Store store;
 
-  public PlanActivitiesImpl(Extensions registry) {
-    this(registry, PlanActivitiesImpl::hostArchiveUris);
+  /** Plans for the worker whose store is {@code store}, noting what it already has. */
+  public PlanActivitiesImpl(Extensions registry, Store store) {
+    this(registry, PlanActivitiesImpl::hostArchiveUris, store);
   }
 
   PlanActivitiesImpl(Extensions registry, Supplier<List<String>> hostArchives) {
+    this(registry, hostArchives, null);
+  }
+
+  PlanActivitiesImpl(Extensions registry, Supplier<List<String>> hostArchives, Store store) {
     this.registry = registry;
     this.hostArchives = hostArchives;
+    this.store = store;
   }
 
   @Override
   public BuildPlan plan(BuildRequest request) {
     try {
-      return switch (request.kind()) {
+      BuildPlan plan = switch (request.kind()) {
         case "compose" -> compose(request);
         case "build" -> build(request);
         case "run" -> run(request);
@@ -70,9 +78,21 @@ public final class PlanActivitiesImpl implements PlanActivities {
             throw new BadInputException(
                 "unknown build kind '" + request.kind() + "'", "use compose, build or run");
       };
+      return store == null ? plan : plan.withStored(stored(plan));
     } catch (Exception e) {
       throw Failures.toFailure("plan", e);
     }
+  }
+
+  /** The facts of each of the plan's step outputs that the store has, by key. */
+  private Map<String, Map<String, String>> stored(BuildPlan plan) {
+    Map<String, Map<String, String>> found = new LinkedHashMap<>();
+    for (PlannedStep step : plan.steps()) {
+      if (step.key() != null) {
+        store.peek(step.key()).ifPresent(object -> found.put(step.key(), object.facts()));
+      }
+    }
+    return found;
   }
 
   private BuildPlan compose(BuildRequest request) throws BadInputException, IOException {

@@ -106,6 +106,22 @@ public final class Store {
   }
 
   /**
+   * The finished object with this key, if there is one, without marking it as used: a planner
+   * asking what exists must not keep objects alive that the build will not read.
+   */
+  public Optional<StoredObject> peek(String key) {
+    Path dir = objectDir(key);
+    try {
+      Meta read = JSON.readValue(dir.resolve(META).toFile(), Meta.class);
+      return Optional.of(new StoredObject(key, dir.resolve("data"), read.facts()));
+    } catch (java.io.FileNotFoundException | NoSuchFileException absent) {
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // unreadable: the step runs, and a lookup then reports it
+    }
+  }
+
+  /**
    * The finished object with this key, held so that {@code debforge store gc} leaves it alone
    * until the use is closed; nothing when there is no such object.
    */

@@ -122,6 +122,29 @@ class PluginPlanTest {
   }
 
   @Test
+  void thePlanSaysWhichOutputsTheStoreHasWithoutMarkingThemUsed(@TempDir Path dir)
+      throws Exception {
+    BuildPlan bare = compose(v1, RECIPE);
+    String configure = step(bare, "configure").key();
+    dev.debforge.store.Store store = new dev.debforge.store.Store(dir);
+    try (dev.debforge.store.Store.Pending pending = store.begin(configure)) {
+      pending.commit("configure", Map.of("kernel", "6.1.0-57-amd64"));
+    }
+    Path meta = dir.resolve("objects").resolve(configure).resolve("meta.json");
+    java.nio.file.attribute.FileTime old =
+        java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L);
+    Files.setLastModifiedTime(meta, old);
+    PlanActivitiesImpl planner =
+        new PlanActivitiesImpl(v1, () -> List.of("http://mirror.example/debian"), store);
+    BuildPlan plan = planner.plan(
+        BuildRequest.compose("/tmp/test.yaml", RECIPE, "oci-archive:/tmp/x.tar", "amd64", null)
+            .withPlugins(List.of("alpha")));
+    assertEquals(Map.of(configure, Map.of("kernel", "6.1.0-57-amd64")), plan.stored());
+    assertEquals(old, Files.getLastModifiedTime(meta),
+        "planning is no use: an object no step reads keeps its age for gc");
+  }
+
+  @Test
   void theRecipeNamingThePluginGetsItsStageBeforeTheCommit() {
     BuildPlan plan = compose(v1, RECIPE);
     assertEquals(

@@ -179,6 +179,8 @@ final class BuildRunner {
           case "done" ->
               progress(counter + step.name() + " done in " + seconds(step.seconds()));
           case "cached" -> progress(counter + step.name() + " cached");
+          case "skipped" -> progress(counter + step.name() + " not needed: the steps after it"
+              + " are cached");
           case "failed" -> progress(counter + step.name() + " failed");
           case "cancelled" -> progress(counter + step.name() + " cancelled");
           default -> {}

@@ -71,7 +71,11 @@ final class WorkerCommand implements Callable<Integer> {
     WorkerFactory factory = WorkerFactory.newInstance(connection.client());
     Workers workers =
         Workers.register(
-            factory, arches, runtime, new PlanActivitiesImpl(runtime.registry()), maxBuilds);
+            factory,
+            arches,
+            runtime,
+            new PlanActivitiesImpl(runtime.registry(), runtime.store()),
+            maxBuilds);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

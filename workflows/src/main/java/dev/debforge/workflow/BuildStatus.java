@@ -28,7 +28,8 @@ public record BuildStatus(
 
   /**
    * A step's state: {@code pending}, {@code running}, {@code done}, {@code cached},
-   * {@code failed}, {@code cancelled}.
+   * {@code skipped} (not in the store, but read by no step that runs), {@code failed},
+   * {@code cancelled}.
    */
   public record StepStatus(String name, String stage, String state, double seconds) {}
 }

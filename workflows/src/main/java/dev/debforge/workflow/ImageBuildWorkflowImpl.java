@@ -25,9 +25,11 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -155,6 +157,33 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
   }
 
   /**
+   * The steps not to run: stored when the build was planned, and read by no step that runs. A
+   * step runs when no step reads it (what the build is for: publishing, verifying, the final
+   * image) or when a step that runs and is not stored reads it. A stored step that runs is a
+   * cache hit and reads nothing. Should a stored output go before its step (a gc), that step runs
+   * after all, misses its skipped input and the build is planned again, as for any missing input.
+   */
+  static Set<String> unneeded(BuildPlan plan) {
+    Set<String> read = new HashSet<>();
+    plan.steps().forEach(step -> read.addAll(step.inputs().values()));
+    Set<String> needed = new HashSet<>();
+    Set<String> unneeded = new HashSet<>();
+    List<PlannedStep> steps = plan.steps();
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      PlannedStep step = steps.get(i);
+      if (read.contains(step.name()) && !needed.contains(step.name())) {
+        unneeded.add(step.name());
+        continue;
+      }
+      boolean stored = step.key() != null && plan.stored().containsKey(step.key());
+      if (!stored) {
+        needed.addAll(step.inputs().values());
+      }
+    }
+    return unneeded;
+  }
+
+  /**
    * Claims a worker that has what the build needs. While the workers that answer lack a plugin or
    * output type, the build waits, and its status says which and why.
    */
@@ -202,7 +231,21 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
     Map<String, StepResult> done = new HashMap<>();
     List<StepResult> results = new ArrayList<>();
     List<Map<String, String>> artifacts = new ArrayList<>();
+    Set<String> unneeded = unneeded(plan);
     for (PlannedStep step : plan.steps()) {
+      if (unneeded.contains(step.name())) {
+        // Read by no step that runs: a stored one is reported as the cache hit it would be, one
+        // the store lacks (a gc took it) as skipped.
+        Map<String, String> facts = plan.stored().get(step.key());
+        StepResult skipped =
+            new StepResult(step.name(), step.stage(), step.key(), facts != null, 0,
+                facts != null ? facts : Map.of());
+        states.put(step.name(), new StepStatus(step.name(), step.stage(),
+            facts != null ? "cached" : "skipped", 0));
+        done.put(step.name(), skipped);
+        results.add(skipped);
+        continue;
+      }
       Map<String, StepResult> inputs = new HashMap<>();
       step.inputs().forEach((role, from) -> inputs.put(role, done.get(from)));
       states.put(step.name(), new StepStatus(step.name(), step.stage(), "running", 0));

@@ -63,7 +63,8 @@ class ImageBuildWorkflowTest {
               new PlannedStep("configure", "configure", "k2", "{}", Map.of("tree", "debootstrap")),
               new PlannedStep("publish", "publish", null, "{}", Map.of("image", "configure"))));
 
-  private final PlanActivities planner = request -> PLAN;
+  private volatile BuildPlan planned = PLAN;
+  private final PlanActivities planner = request -> planned;
 
   private DynamicActivity stages(String name) {
     return new DynamicActivity() {
@@ -156,6 +157,67 @@ class ImageBuildWorkflowTest {
     assertEquals("amd64", configure.architecture());
     assertEquals(List.of(Map.of("artifact", "/out/x.tar")), result.artifacts());
     assertEquals(3, result.steps().size());
+  }
+
+  @Test
+  void aStepReadOnlyByStoredStepsIsNotRun() {
+    // The store has configure (k2) but lost debootstrap (k1): configure runs as the cache hit it
+    // is (publish reads it), and a hit reads nothing, so debootstrap is not run.
+    planned = PLAN.withStored(Map.of("k2", Map.of("s", "configure")));
+    worker("a", 2);
+    BuildResult result = workflow().build(request());
+    assertEquals(List.of("configure", "publish"),
+        calls.stream().map(c -> c.step().stage()).toList());
+    assertEquals(List.of("debootstrap", "configure", "publish"),
+        result.steps().stream().map(StepResult::name).toList());
+    StepResult debootstrap = result.steps().get(0);
+    assertTrue(!debootstrap.cacheHit() && debootstrap.facts().isEmpty(),
+        "not stored, not needed: skipped, not called a hit: " + debootstrap);
+  }
+
+  @Test
+  void aStoredStepReadOnlyByStoredStepsReportsItsStoredFacts() {
+    planned = PLAN.withStored(
+        Map.of("k1", Map.of("kernel", "6.1.0-57-amd64"), "k2", Map.of("s", "configure")));
+    worker("a", 2);
+    BuildResult result = workflow().build(request());
+    assertEquals(List.of("configure", "publish"),
+        calls.stream().map(c -> c.step().stage()).toList());
+    StepResult debootstrap = result.steps().get(0);
+    assertTrue(debootstrap.cacheHit(), debootstrap.toString());
+    assertEquals(Map.of("kernel", "6.1.0-57-amd64"), debootstrap.facts());
+  }
+
+  @Test
+  void stepsRunFromTheFirstOutputTheStoreLacksThatARunningStepReads() {
+    PlannedStep commit = new PlannedStep("commit", "commit", "k3", "{}", Map.of("tree", "conf"));
+    BuildPlan diamond = new BuildPlan("t", "amd64", List.of(
+        new PlannedStep("boot", "debootstrap", "k1", "{}", Map.of()),
+        new PlannedStep("conf", "configure", "k2", "{}", Map.of("tree", "boot")),
+        commit,
+        new PlannedStep("export", "oci-export", "k4", "{}", Map.of("commit", "commit")),
+        new PlannedStep("deploy", "deploy", "k5", "{}", Map.of("commit", "commit")),
+        new PlannedStep("disk", "partition", "k6", "{}", Map.of("sysroot", "deploy")),
+        new PlannedStep("publish", "publish", null, "{}", Map.of("disk", "disk")),
+        new PlannedStep("verify", "verify", null, "{}", Map.of("disk", "disk"))));
+    Map<String, String> none = Map.of();
+    assertEquals(java.util.Set.of(), ImageBuildWorkflowImpl.unneeded(diamond),
+        "nothing stored: everything runs");
+    assertEquals(java.util.Set.of("boot", "conf", "commit", "deploy"),
+        ImageBuildWorkflowImpl.unneeded(diamond.withStored(
+            Map.of("k1", none, "k2", none, "k3", none, "k4", none, "k5", none, "k6", none))),
+        "all stored: the two final outputs and what reads the disk");
+    assertEquals(java.util.Set.of("boot", "conf"),
+        ImageBuildWorkflowImpl.unneeded(diamond.withStored(
+            Map.of("k1", none, "k2", none, "k3", none, "k4", none))),
+        "no disk yet: deploy and partition run, and read the stored commit");
+    assertEquals(java.util.Set.of("boot"),
+        ImageBuildWorkflowImpl.unneeded(diamond.withStored(Map.of("k1", none, "k2", none,
+            "k4", none))),
+        "the commit lost: it runs again and reads conf, a hit that reads nothing");
+    assertEquals(java.util.Set.of("boot", "conf", "commit", "deploy"),
+        ImageBuildWorkflowImpl.unneeded(diamond.withStored(Map.of("k4", none, "k6", none))),
+        "the final outputs stored: nothing before them is read, stored or not");
   }
 
   @Test

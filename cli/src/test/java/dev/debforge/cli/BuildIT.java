@@ -180,14 +180,19 @@ class BuildIT {
     return layout.resolve("blobs").resolve(digest[0]).resolve(digest[1]);
   }
 
-  /** An OCI layout, tag "latest", of one layer holding /etc/hostname: no bootable image. */
+  /**
+   * An OCI layout, tag "latest", of one layer holding /etc/hostname: no bootable image. Made
+   * under {@code small/NAME}, apart from the other tests' outputs: once the tree was a directory
+   * another test had written a 10 GiB disk into, and the layer became an 11 GB tar.
+   */
   private static Path smallLayout(String name, String architecture, Map<String, String> labels)
       throws Exception {
-    Path tree = Files.createDirectories(work.resolve(name + "/etc"));
+    Path dir = work.resolve("small").resolve(name);
+    Path tree = Files.createDirectories(dir.resolve("tree/etc"));
     Files.writeString(tree.resolve("hostname"), name + "\n");
-    Path tar = work.resolve(name + ".tar");
-    Tools.run("tar", "--create", "--file=" + tar, "--directory=" + work.resolve(name), ".");
-    Path layout = work.resolve(name + "-layout");
+    Path tar = dir.resolve("layer.tar");
+    Tools.run("tar", "--create", "--file=" + tar, "--directory=" + dir.resolve("tree"), ".");
+    Path layout = dir.resolve("layout");
     new OciImageWriter()
         .write(layout, List.of(tar),
             new ImageConfig(architecture, Instant.EPOCH, labels, List.of(), List.of(), List.of(),

@@ -110,6 +110,9 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
           .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
           .build();
 
+  /** The change that skips stored steps no running step reads ({@link #unneeded}). */
+  static final String SKIP_UNNEEDED = "skip-unneeded-steps";
+
   private BuildPlan plan;
   private String worker;
   private final Map<String, StepStatus> states = new LinkedHashMap<>();
@@ -231,7 +234,9 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
     Map<String, StepResult> done = new HashMap<>();
     List<StepResult> results = new ArrayList<>();
     List<Map<String, String>> artifacts = new ArrayList<>();
-    Set<String> unneeded = unneeded(plan);
+    // Histories from before plans carried what the store has run every step.
+    int version = Workflow.getVersion(SKIP_UNNEEDED, Workflow.DEFAULT_VERSION, 1);
+    Set<String> unneeded = version == Workflow.DEFAULT_VERSION ? Set.of() : unneeded(plan);
     for (PlannedStep step : plan.steps()) {
       if (unneeded.contains(step.name())) {
         // Read by no step that runs: a stored one is reported as the cache hit it would be, one

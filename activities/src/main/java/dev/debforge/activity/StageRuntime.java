@@ -140,14 +140,15 @@ public final class StageRuntime {
       }
       StoredObject stored = pending.commit(step.stage(), output.facts());
       store.recordUse(request.buildId(), step.key());
+      StoreBudget.recordCost(store, step.key(), seconds);
       keepToBudget(request.buildId(), step.name());
       return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
     }
   }
 
   /**
-   * Removes the least recently used objects while the store is over its budget, never one this
-   * build used. The step itself succeeded: a store that cannot be trimmed is reported, not fatal.
+   * Removes objects while the store is over its budget, least recently used first (weighed by
+   * what they cost to make, {@link StoreBudget}), never one this build used. The step itself succeeded: a store that cannot be trimmed is reported, not fatal.
    */
   private void keepToBudget(String buildId, String stepName) {
     if (budget == null) {
@@ -157,7 +158,7 @@ public final class StageRuntime {
       StoreBudget.Trimmed trimmed = budget.trim(store.usedBy(buildId));
       if (!trimmed.removed().isEmpty()) {
         events.progress(buildId, stepName, String.format(Locale.ROOT,
-            "store over its %s limit: removed %d least recently used object%s (%s), %s left",
+            "store over its %s limit: removed %d object%s (%s), %s left",
             StoreUsage.human(budget.maxBytes()), trimmed.removed().size(),
             trimmed.removed().size() == 1 ? "" : "s", StoreUsage.human(trimmed.freedBytes()),
             StoreUsage.human(trimmed.bytesAfter())));

@@ -6,16 +6,26 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * A size limit the store keeps to by itself ({@code --store-max-size}): after each step that adds
- * an object, the least recently used objects go until the objects fit, the way {@code debforge
- * store gc --max-size} removes them, except those the running build used and those a step reads.
+ * an object, the least recently used objects go until the objects fit, except those the running
+ * build used and those a step reads.
+ *
+ * <p>Unlike {@code debforge store gc --max-size}, which goes by last use alone, the limit weighs
+ * what an object cost to make: each second its step took counts as {@link #COST_WEIGHT} of more
+ * recent use (GreedyDual's idea). A debootstrap of 40 s outlives the disk conversions of the next
+ * half hour of builds, which are remade in a second or two, so the base images many builds share
+ * stay while the one-off disks go.
  *
  * <p>It must be cheap enough to run after every step, so an object's size is measured once, when
  * the budget first sees it, and kept beside its {@code meta.json} in {@code size}. Each object is
@@ -25,6 +35,10 @@ import java.util.Set;
 public final class StoreBudget {
 
   static final String SIZE = "size";
+  static final String SECONDS = "seconds";
+
+  /** How much more recent an object counts for each second its step took. */
+  public static final Duration COST_WEIGHT = Duration.ofMinutes(1);
 
   private final Store store;
   private final long maxBytes;
@@ -66,7 +80,14 @@ public final class StoreBudget {
       return new Trimmed(removed, before, total);
     }
     StoreGc gc = new StoreGc(store);
-    objects.sort(Comparator.comparing(ObjectEntry::lastUsed).thenComparing(ObjectEntry::key));
+    Map<String, Instant> rank = new HashMap<>();
+    for (ObjectEntry entry : objects) {
+      double seconds = recordedSeconds(store.objectDir(entry.key()));
+      rank.put(entry.key(),
+          entry.lastUsed().plusMillis((long) (seconds * COST_WEIGHT.toMillis())));
+    }
+    objects.sort(Comparator.comparing((ObjectEntry entry) -> rank.get(entry.key()))
+        .thenComparing(ObjectEntry::key));
     for (ObjectEntry entry : objects) {
       if (total <= maxBytes) {
         break;
@@ -120,6 +141,30 @@ public final class StoreBudget {
       measured.add(new ObjectEntry(entry.key(), entry.stage(), entry.lastUsed(), bytes));
     }
     return measured;
+  }
+
+  /**
+   * Notes how long the step that made the object took, for {@link #trim}; an object without it
+   * counts as made in no time.
+   */
+  public static void recordCost(Store store, String key, double seconds) {
+    Path file = store.objectDir(key).resolve(SECONDS);
+    try {
+      Files.writeString(file, String.format(Locale.ROOT, "%.1f%n", seconds),
+          StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      // A store this user cannot write, or an object gone meanwhile: it counts as cheap.
+    }
+  }
+
+  private static double recordedSeconds(Path dir) {
+    try {
+      double seconds =
+          Double.parseDouble(Files.readString(dir.resolve(SECONDS), StandardCharsets.US_ASCII));
+      return Double.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 86_400) : 0;
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static Long recordedSize(Path dir) throws IOException {

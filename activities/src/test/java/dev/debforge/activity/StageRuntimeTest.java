@@ -188,7 +188,7 @@ class StageRuntimeTest {
         "build-2's own objects stay");
     assertEquals(1, said.size(), said.toString());
     assertTrue(said.get(0).matches("build-2 writing store over its 2\\.5 MiB limit: removed 1"
-        + " least recently used object \\(1\\.0 MiB\\), 2\\.0 MiB left"), said.get(0));
+        + " object \\(1\\.0 MiB\\), 2\\.0 MiB left"), said.get(0));
   }
 
   private static StepRequest request(String buildId, String key) {

@@ -110,6 +110,25 @@ class StoreBudgetTest {
   }
 
   @Test
+  void anObjectThatTookLongToMakeOutlivesNewerCheapOnes() throws Exception {
+    // OLD took 90 s to make (a debootstrap) and was used an hour ago: it counts as used half an
+    // hour from now, after MIDDLE and NEW, used minutes ago but made in a second or two.
+    Files.setLastModifiedTime(dir.resolve("objects").resolve(OLD).resolve("meta.json"),
+        FileTime.from(NOW.minus(Duration.ofHours(1))));
+    Files.setLastModifiedTime(dir.resolve("objects").resolve(MIDDLE).resolve("meta.json"),
+        FileTime.from(NOW.minus(Duration.ofMinutes(10))));
+    Files.setLastModifiedTime(dir.resolve("objects").resolve(NEW).resolve("meta.json"),
+        FileTime.from(NOW.minus(Duration.ofMinutes(5))));
+    StoreBudget.recordCost(store, OLD, 90.0);
+    StoreBudget.recordCost(store, MIDDLE, 0.5);
+    StoreBudget.recordCost(store, NEW, 2.0);
+    StoreBudget.Trimmed trimmed = new StoreBudget(store, 4 * MIB).trim(Set.of());
+    assertEquals(List.of(MIDDLE, NEW), keys(trimmed.removed()),
+        "90 s of work count as 90 minutes of use: the two cheap ones go first");
+    assertTrue(present(OLD));
+  }
+
+  @Test
   void theBuildsUsedObjectsAreReadFromItsLog() throws Exception {
     store.recordUse("build-1", OLD);
     store.recordUse("build-1", NEW);

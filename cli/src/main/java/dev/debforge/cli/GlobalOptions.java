@@ -53,8 +53,8 @@ final class GlobalOptions {
       paramLabel = "SIZE",
       description =
           "Keep the store's objects under SIZE (500M, 50G; default: $DEBFORGE_STORE_MAX_SIZE,"
-              + " else no limit): after each new step output, the least recently used objects"
-              + " that no running step reads go.")
+              + " else no limit): after each new step output, objects go, least recently used"
+              + " first and weighed by what they cost to make, but none a running build uses.")
   String storeMaxSize;
 
   @Mixin PluginDirectories plugins = new PluginDirectories();

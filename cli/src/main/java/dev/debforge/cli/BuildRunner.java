@@ -206,11 +206,14 @@ final class BuildRunner {
 
   private void report(String buildId, BuildResult result, double seconds) throws Exception {
     long hits = result.steps().stream().filter(StepResult::cacheHit).count();
+    long ran = result.steps().stream()
+        .filter(step -> !step.cacheHit() && !step.skipped()).count();
     if (options.json) {
       Map<String, Object> json = base(buildId, "succeeded", seconds);
       json.put("title", result.title());
       json.put("architecture", result.architecture());
       json.put("cacheHits", hits);
+      json.put("stepsRun", ran);
       json.put("artifacts", result.artifacts());
       json.put("steps", steps(result.steps()));
       out.println(JSON.writeValueAsString(json));
@@ -288,6 +291,7 @@ final class BuildRunner {
       step.put("stage", result.stage());
       step.put("key", result.key());
       step.put("cacheHit", result.cacheHit());
+      step.put("skipped", result.skipped());
       step.put("seconds", Math.round(result.seconds() * 10) / 10.0);
       step.put("facts", result.facts());
       steps.add(step);

@@ -116,7 +116,10 @@ class ComposeIT {
             "compose", RECIPE, "-o", "oci-archive:" + again, "--store", STORE.toString(), "--json");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode result = JSON.readTree(run.out());
-    assertEquals(5, result.get("cacheHits").asInt(), "every step but publish is cached");
+    // Served from the store: only publish runs. A step whose output the store's size limit
+    // removed is not run either, as long as the steps after it are stored.
+    assertEquals(1, result.get("stepsRun").asInt(), "only publish runs: " + result);
+    assertTrue(result.get("cacheHits").asInt() >= 1, "oci-export at least is a hit: " + result);
     assertEquals(
         first.get("artifacts").get(0).get("digest").asText(),
         result.get("artifacts").get(0).get("digest").asText(),
@@ -152,7 +155,7 @@ class ComposeIT {
     assertEquals(0, run.exitCode(), run.err());
     assertTrue(run.err().contains("minimal for amd64"), "the script's log line: " + run.err());
     JsonNode result = JSON.readTree(run.out());
-    assertEquals(5, result.get("cacheHits").asInt(), "the YAML recipe's steps: " + result);
+    assertEquals(1, result.get("stepsRun").asInt(), "the YAML recipe's steps: " + result);
     assertEquals(
         first.get("artifacts").get(0).get("digest").asText(),
         result.get("artifacts").get(0).get("digest").asText(),

@@ -137,7 +137,8 @@ class IsoIT {
     for (JsonNode step : steps) {
       String name = step.get("name").asText();
       if (!name.equals("installer-iso") && !name.startsWith("publish")) {
-        assertTrue(step.get("cacheHit").asBoolean(), name + " is served from the store");
+        assertTrue(step.get("cacheHit").asBoolean() || step.get("skipped").asBoolean(),
+            name + " is served from the store (or not needed): " + step);
       }
     }
     assertNotEquals(stepKey(result.get("steps"), "installer-iso"),

@@ -244,7 +244,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         Map<String, String> facts = plan.stored().get(step.key());
         StepResult skipped =
             new StepResult(step.name(), step.stage(), step.key(), facts != null, 0,
-                facts != null ? facts : Map.of());
+                facts != null ? facts : Map.of(), true);
         states.put(step.name(), new StepStatus(step.name(), step.stage(),
             facts != null ? "cached" : "skipped", 0));
         done.put(step.name(), skipped);

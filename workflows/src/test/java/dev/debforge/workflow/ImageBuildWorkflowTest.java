@@ -173,6 +173,8 @@ class ImageBuildWorkflowTest {
     StepResult debootstrap = result.steps().get(0);
     assertTrue(!debootstrap.cacheHit() && debootstrap.facts().isEmpty(),
         "not stored, not needed: skipped, not called a hit: " + debootstrap);
+    assertTrue(debootstrap.skipped());
+    assertTrue(!result.steps().get(1).skipped() && !result.steps().get(2).skipped());
   }
 
   @Test
@@ -184,7 +186,7 @@ class ImageBuildWorkflowTest {
     assertEquals(List.of("configure", "publish"),
         calls.stream().map(c -> c.step().stage()).toList());
     StepResult debootstrap = result.steps().get(0);
-    assertTrue(debootstrap.cacheHit(), debootstrap.toString());
+    assertTrue(debootstrap.cacheHit() && debootstrap.skipped(), debootstrap.toString());
     assertEquals(Map.of("kernel", "6.1.0-57-amd64"), debootstrap.facts());
   }
 

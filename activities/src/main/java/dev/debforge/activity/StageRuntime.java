@@ -148,7 +148,8 @@ public final class StageRuntime {
 
   /**
    * Removes objects while the store is over its budget, least recently used first (weighed by
-   * what they cost to make, {@link StoreBudget}), never one this build used. The step itself succeeded: a store that cannot be trimmed is reported, not fatal.
+   * what they cost to make, {@link StoreBudget}), never one this build used. The step itself
+   * succeeded: a store that cannot be trimmed is reported, not fatal.
    */
   private void keepToBudget(String buildId, String stepName) {
     if (budget == null) {

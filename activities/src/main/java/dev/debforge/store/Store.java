@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -114,10 +115,9 @@ public final class Store {
     try {
       Meta read = JSON.readValue(dir.resolve(META).toFile(), Meta.class);
       return Optional.of(new StoredObject(key, dir.resolve("data"), read.facts()));
-    } catch (java.io.FileNotFoundException | NoSuchFileException absent) {
+    } catch (IOException absentOrUnreadable) {
+      // Absent, or unreadable: then the step runs, and its lookup reports the damage.
       return Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty(); // unreadable: the step runs, and a lookup then reports it
     }
   }
 
@@ -187,7 +187,7 @@ public final class Store {
     try (Stream<String> lines = Files.lines(used)) {
       return lines.map(String::strip)
           .filter(line -> !line.isEmpty())
-          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+          .collect(Collectors.toUnmodifiableSet());
     }
   }
 
@@ -262,8 +262,13 @@ public final class Store {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
+  /** Whether the name is a store key (an object directory's name). */
+  static boolean isKey(String name) {
+    return name.matches("[0-9a-f]{16,64}");
+  }
+
   static String requireKey(String key) {
-    if (!key.matches("[0-9a-f]{16,64}")) {
+    if (!isKey(key)) {
       throw new IllegalArgumentException("not a store key: " + key);
     }
     return key;

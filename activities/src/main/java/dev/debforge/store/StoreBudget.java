@@ -67,8 +67,9 @@ public final class StoreBudget {
   }
 
   /**
-   * Removes the least recently used objects until the objects fit the budget, keeping {@code
-   * keep} (the running build's objects) and any object a step holds. The objects may stay over
+   * Removes objects until the objects fit the budget, least recently used first with each
+   * object's cost counted as more recent use, keeping {@code keep} (the running build's objects)
+   * and any object a step holds. The objects may stay over
    * the budget when what is kept is larger than it.
    */
   public Trimmed trim(Set<String> keep) throws IOException {
@@ -102,45 +103,41 @@ public final class StoreBudget {
 
   /** Each finished object with its last use and its size, measuring those not measured yet. */
   private List<ObjectEntry> objects() throws IOException {
-    List<ObjectEntry> found = new ArrayList<>();
+    record Found(String key, Instant lastUsed, Long bytes) {}
+    List<Found> found = new ArrayList<>();
     List<Path> unmeasured = new ArrayList<>();
     for (Path dir : Store.list(store.root().resolve(Store.OBJECTS))) {
       String key = dir.getFileName().toString();
       Path meta = dir.resolve(Store.META);
-      if (!key.matches("[0-9a-f]{16,64}") || !Files.isRegularFile(meta)) {
+      if (!Store.isKey(key) || !Files.isRegularFile(meta)) {
         continue; // not an object, or one a gc is taking away
       }
       try {
-        var lastUsed = Files.getLastModifiedTime(meta).toInstant();
-        Long bytes = recordedSize(dir);
-        if (bytes == null) {
+        Found entry = new Found(key, Files.getLastModifiedTime(meta).toInstant(),
+            recordedSize(dir));
+        if (entry.bytes() == null) {
           unmeasured.add(dir);
-          bytes = -1L;
         }
-        found.add(new ObjectEntry(key, "?", lastUsed, bytes));
+        found.add(entry);
       } catch (NoSuchFileException removed) {
         // Removed while listing.
       }
     }
-    if (unmeasured.isEmpty()) {
-      return found;
-    }
-    Map<Path, Long> sizes = StoreUsage.du(unmeasured);
-    List<ObjectEntry> measured = new ArrayList<>();
-    for (ObjectEntry entry : found) {
-      if (entry.bytes() >= 0) {
-        measured.add(entry);
-        continue;
-      }
-      Path dir = store.objectDir(entry.key());
-      Long bytes = sizes.get(dir);
+    Map<Path, Long> sizes = unmeasured.isEmpty() ? Map.of() : StoreUsage.du(unmeasured);
+    List<ObjectEntry> objects = new ArrayList<>();
+    for (Found entry : found) {
+      Long bytes = entry.bytes();
       if (bytes == null) {
-        continue; // gone meanwhile
+        Path dir = store.objectDir(entry.key());
+        bytes = sizes.get(dir);
+        if (bytes == null) {
+          continue; // gone meanwhile
+        }
+        record(dir, bytes);
       }
-      record(dir, bytes);
-      measured.add(new ObjectEntry(entry.key(), entry.stage(), entry.lastUsed(), bytes));
+      objects.add(new ObjectEntry(entry.key(), "?", entry.lastUsed(), bytes));
     }
-    return measured;
+    return objects;
   }
 
   /**

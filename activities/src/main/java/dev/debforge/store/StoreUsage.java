@@ -112,7 +112,7 @@ public record StoreUsage(
     List<ObjectEntry> found = new ArrayList<>();
     for (Path dir : Store.list(root.resolve(Store.OBJECTS))) {
       String key = dir.getFileName().toString();
-      if (!Files.isDirectory(dir) || !key.matches("[0-9a-f]{16,64}")) {
+      if (!Files.isDirectory(dir) || !Store.isKey(key)) {
         continue;
       }
       Path meta = dir.resolve(Store.META);

@@ -11,7 +11,6 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,13 +36,7 @@ class StoreBudgetTest {
   }
 
   private void object(String key, int daysAgo, int mebibytes) throws Exception {
-    try (Store.Pending pending = store.begin(key)) {
-      Files.write(pending.data().resolve("blob"), new byte[(int) (mebibytes * MIB)]);
-      pending.commit("partition", Map.of());
-    }
-    Files.setLastModifiedTime(
-        dir.resolve("objects").resolve(key).resolve("meta.json"),
-        FileTime.from(NOW.minus(Duration.ofDays(daysAgo))));
+    StoreObjects.object(store, key, "partition", NOW.minus(Duration.ofDays(daysAgo)), mebibytes);
   }
 
   private boolean present(String key) {

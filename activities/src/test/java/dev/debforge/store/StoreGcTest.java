@@ -37,13 +37,7 @@ class StoreGcTest {
   }
 
   private void object(String key, String stage, int daysAgo, int mebibytes) throws Exception {
-    try (Store.Pending pending = store.begin(key)) {
-      Files.write(pending.data().resolve("blob"), new byte[mebibytes * 1024 * 1024]);
-      pending.commit(stage, Map.of());
-    }
-    Files.setLastModifiedTime(
-        dir.resolve("objects").resolve(key).resolve("meta.json"),
-        FileTime.from(NOW.minus(Duration.ofDays(daysAgo))));
+    StoreObjects.object(store, key, stage, NOW.minus(Duration.ofDays(daysAgo)), mebibytes);
   }
 
   private boolean present(String key) {

@@ -34,7 +34,8 @@ final class BuildSession implements AutoCloseable {
     ConsoleEvents events = new ConsoleEvents(err, !options.quiet(), options.verbose, false);
     StageRuntime runtime = runtime(options, events);
     EmbeddedEngine engine =
-        EmbeddedEngine.start(architecture, runtime, new PlanActivitiesImpl(runtime.registry(), runtime.store()));
+        EmbeddedEngine.start(
+            architecture, runtime, new PlanActivitiesImpl(runtime.registry(), runtime.store()));
     return new BuildSession(engine.client(), engine, events);
   }
 

@@ -9,6 +9,7 @@ import dev.debforge.extension.Extensions;
 import dev.debforge.extension.Origin;
 import dev.debforge.plan.PlannedStep;
 import dev.debforge.plan.StepRequest;
+import dev.debforge.plan.StepResult;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
@@ -189,6 +190,54 @@ class StageRuntimeTest {
     assertEquals(1, said.size(), said.toString());
     assertTrue(said.get(0).matches("build-2 writing store over its 2\\.5 MiB limit: removed 1"
         + " object \\(1\\.0 MiB\\), 2\\.0 MiB left"), said.get(0));
+  }
+
+  /** A stage that starts from a copy of its tree and adds a file, as the example plugin does. */
+  static final class Copying implements Stage<Map> {
+    @Override
+    public String id() {
+      return "copying";
+    }
+
+    @Override
+    public int version() {
+      return 1;
+    }
+
+    @Override
+    public Class<Map> optionsType() {
+      return Map.class;
+    }
+
+    @Override
+    public StageOutput run(StageContext context, Map options) throws Exception {
+      Path tree = context.copyOfInput("tree");
+      Files.writeString(tree.resolve("added"), "new\n");
+      return new StageOutput(Map.of("greeting", "/added", "size", "own"));
+    }
+  }
+
+  @Test
+  void aStageThatCopiedItsInputKeepsThatInputsFactsUnderItsOwn() throws Exception {
+    Store store = new Store(dir.resolve("store"));
+    String inputKey = "a".repeat(64);
+    try (Store.Pending pending = store.begin(inputKey)) {
+      Files.writeString(pending.data().resolve("kept"), "old\n");
+      pending.commit("configure", Map.of("kernel", "6.1.0-1-amd64", "size", "inherited"));
+    }
+    StepResult input =
+        new StepResult("configure", "configure", inputKey, false, 1.0, Map.of("kernel", "x"));
+    StageRuntime runtime =
+        new StageRuntime(store, new Extensions().add(new Copying()), BuildEvents.NONE);
+    StepResult result = runtime.run(new StepRequest("build-1", "amd64",
+        new PlannedStep("copying", "copying", "b".repeat(64), "{}", Map.of("tree", "configure")),
+        Map.of("tree", input)), Liveness.NONE);
+
+    assertEquals(Map.of("kernel", "6.1.0-1-amd64", "greeting", "/added", "size", "own"),
+        result.facts(), "the stored input's facts, the stage's own over them");
+    Path out = store.lookup("b".repeat(64)).orElseThrow().data();
+    assertEquals("old\n", Files.readString(out.resolve("kept")));
+    assertEquals("new\n", Files.readString(out.resolve("added")));
   }
 
   private static StepRequest request(String buildId, String key) {

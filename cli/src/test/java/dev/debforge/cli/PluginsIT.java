@@ -137,9 +137,18 @@ class PluginsIT {
         List.of("debootstrap", "configure", "initramfs", "hello-greeting", "ostree-commit",
             "oci-export", "publish"),
         stages);
-    assertEquals("/usr/share/hello/greeting", steps.get(3).get("facts").get("greeting").asText());
-    assertTrue(steps.get(3).get("facts").has("kernel"),
-        "the plugin's step keeps the facts of the tree it copied: " + steps.get(3));
+    JsonNode greeting = steps.get(3);
+    if (greeting.path("skipped").asBoolean() && !greeting.get("facts").has("greeting")) {
+      // A warm store kept the commit made after the plugin's step but not the step itself (the
+      // size limit removed it): the step was not needed. The file in the layer below shows it
+      // ran when the commit was made; StageRuntimeTest covers the facts it keeps.
+      assertTrue(steps.get(4).get("cacheHit").asBoolean() || steps.get(5).get("cacheHit")
+          .asBoolean(), "only a stored image makes the plugin's step unneeded: " + steps);
+    } else {
+      assertEquals("/usr/share/hello/greeting", greeting.get("facts").get("greeting").asText());
+      assertTrue(greeting.get("facts").has("kernel"),
+          "the plugin's step keeps the facts of the tree it copied: " + greeting);
+    }
     assertEquals(MESSAGE + "\n", fileInLayer("usr/share/hello/greeting"));
   }
 

@@ -51,7 +51,7 @@ public final class IsoStage implements Stage<IsoOptions> {
 
   @Override
   public int version() {
-    return 4;
+    return 5;
   }
 
   @Override
@@ -130,7 +130,7 @@ public final class IsoStage implements Stage<IsoOptions> {
     context.progress("writing install.iso");
     Path out = context.output().resolve("install.iso");
     context.tools().run(ToolCall.of(xorriso(live, iso, out, bios), TIMEOUT));
-    return new StageOutput(Map.of("commit", commit, "kernel", kernel,
+    return new StageOutput(Map.of("commit", commit, "ref", ref, "kernel", kernel,
         "firmwares", String.join(",", Grub.firmwares(arch))));
   }
 

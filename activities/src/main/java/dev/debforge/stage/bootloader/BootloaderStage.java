@@ -3,6 +3,7 @@ package dev.debforge.stage.bootloader;
 import dev.debforge.boot.BlsEntry;
 import dev.debforge.boot.Firmware;
 import dev.debforge.boot.GrubConfig;
+import dev.debforge.boot.GrubMenuScript;
 import dev.debforge.boot.GrubMkimage;
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +24,10 @@ import java.util.TreeMap;
 /**
  * {@code bootloader}: makes what GRUB needs on the disk, from the image's own GRUB.
  *
- * <p>Debian's GRUB has no BLS support, so the menu ({@code boot/grub/grub.cfg}) is generated from
- * the BLS entries {@code ostree admin deploy} wrote, each entry finding /boot by its UUID. GRUB's
+ * <p>Debian's GRUB has no BLS support, so the menu ({@code boot/grub/grub.cfg}, a link to
+ * {@code boot/loader/grub.cfg}) is generated from the BLS entries {@code ostree admin deploy}
+ * wrote, each entry finding /boot by its UUID; the script that makes the same menu on the booted
+ * system after an update is put beside it ({@link #writeMenu}). GRUB's
  * module directories are taken from the image ({@code /usr/lib/grub/PLATFORM}, only
  * {@code *.mod} and {@code *.lst}), as bootupd does, so the disk's bootloader matches the system
  * that later updates it. For UEFI, {@code EFI/BOOT/BOOTX64.EFI} (BOOTAA64.EFI on arm64) and a
@@ -45,7 +49,7 @@ public final class BootloaderStage implements Stage<BootloaderOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -64,7 +68,7 @@ public final class BootloaderStage implements Stage<BootloaderOptions> {
 
     List<BlsEntry> entries = readEntries(sysroot.resolve("boot/loader/entries"));
     Path grubDir = Files.createDirectories(out.resolve("boot/grub"));
-    Files.writeString(grubDir.resolve("grub.cfg"), grub.menu(entries));
+    writeMenu(sysroot, out.resolve("boot"), grub, entries);
     Map<String, String> facts = new TreeMap<>();
     facts.put("entries", Integer.toString(entries.size()));
 
@@ -103,6 +107,35 @@ public final class BootloaderStage implements Stage<BootloaderOptions> {
     }
     facts.put("firmwares", String.join(",", options.firmwares()));
     return new StageOutput(facts);
+  }
+
+  /**
+   * Writes the menu where ostree keeps it on a booted system: {@code loader.N/grub.cfg} beside
+   * the entries it was made from ({@code loader} links to {@code loader.N}), with
+   * {@code grub/grub.cfg} a link to {@code ../loader/grub.cfg}. That link also tells ostree that
+   * GRUB is the bootloader; on each deployment change it runs the menu script put beside it, with
+   * its settings, into the new {@code loader.N}, then swaps the {@code loader} link.
+   */
+  static void writeMenu(Path sysroot, Path boot, GrubConfig grub, List<BlsEntry> entries)
+      throws IOException, BadInputException {
+    Path loaderLink = sysroot.resolve("boot/loader");
+    if (!Files.isSymbolicLink(loaderLink)) {
+      throw new BadInputException("the deployment has no boot/loader link in " + sysroot,
+          "this is a bug in the deploy step; its log is in the store");
+    }
+    String loader = Files.readSymbolicLink(loaderLink).toString();
+    if (!loader.matches("loader\\.[01]")) {
+      throw new BadInputException("boot/loader links to '" + loader + "', not loader.0 or loader.1",
+          "this is a bug in the deploy step; its log is in the store");
+    }
+    Path grubDir = Files.createDirectories(boot.resolve("grub"));
+    Files.writeString(Files.createDirectories(boot.resolve(loader)).resolve("grub.cfg"),
+        grub.menu(entries));
+    Files.createSymbolicLink(grubDir.resolve("grub.cfg"), Path.of("../loader/grub.cfg"));
+    Path script = grubDir.resolve(GrubMenuScript.NAME);
+    Files.writeString(script, GrubMenuScript.source());
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(grubDir.resolve(GrubMenuScript.CONF), GrubMenuScript.conf(grub));
   }
 
   static String efiBinary(Architecture arch) {

@@ -30,6 +30,11 @@ import java.util.regex.Pattern;
  * by UUID), the {@code boot/efi} mount point inside /boot, and the stateroot's {@code /var},
  * seeded from the image's own /var because ostree 2022.7 leaves it empty.
  *
+ * <p>For the booted system's own deployment changes (an update, a rollback), the repository's
+ * {@code sysroot.bootloader} is then set to {@code grub2} and the deployment's /etc names
+ * debforge's menu script as ostree's GRUB generator ({@link UpdateSetup}); the bootloader step
+ * puts the script on /boot.
+ *
  * <p>The deployment's root directory is immutable ({@code chattr +i}), as ostree leaves it; its
  * {@code etc/} is not, so fstab is written without lifting the bit.
  *
@@ -56,7 +61,7 @@ public final class DeployStage implements Stage<DeployOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -105,6 +110,7 @@ public final class DeployStage implements Stage<DeployOptions> {
       throw new IOException("ostree admin deploy made no deployment at " + deployRoot);
     }
     writeFstab(deployRoot, options);
+    UpdateSetup.write(deployRoot);
     if (!options.users().isEmpty()) {
       context.progress(
           "creating users "
@@ -119,6 +125,8 @@ public final class DeployStage implements Stage<DeployOptions> {
           .tools()
           .run(OstreeAdmin.seedVar(imageVar, sysroot.resolve("ostree/deploy/" + os + "/var")));
     }
+    // From here on deployment changes are the booted system's, and its menu must follow them.
+    context.tools().run(OstreeAdmin.grubBootloader(sysroot));
     return new StageOutput(
         Map.of(
             "deployment", deployment,

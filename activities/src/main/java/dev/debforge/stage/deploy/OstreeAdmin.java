@@ -27,6 +27,16 @@ final class OstreeAdmin {
         "ostree", "--repo=" + repo(sysroot), "config", "set", "sysroot.bootloader", "none");
   }
 
+  /**
+   * Hands the booted system's deployment changes to GRUB: with {@code grub2}, ostree regenerates
+   * the menu on every deployment change by running {@code OSTREE_GRUB2_EXEC} (debforge's menu
+   * script on /boot, see {@link UpdateSetup}). Set once the disk's own deployment is made.
+   */
+  static ToolCall grubBootloader(Path sysroot) {
+    return call(
+        "ostree", "--repo=" + repo(sysroot), "config", "set", "sysroot.bootloader", "grub2");
+  }
+
   /** Copies a commit, with its objects, from the commit stage's repository. */
   static ToolCall pullLocal(Path sysroot, Path sourceRepo, String commit) {
     return call("ostree", "--repo=" + repo(sysroot), "pull-local", sourceRepo.toString(), commit);

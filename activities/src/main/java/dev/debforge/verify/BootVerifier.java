@@ -43,6 +43,8 @@ public final class BootVerifier {
   static final int LOGIN_SCREEN_LINES = 4;
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+  /** How long a shutdown may take, finalizing a staged deployment included. */
+  static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(180);
   static final Duration TICK = Duration.ofSeconds(10);
   static final String READY = "DEBFORGE-READY";
 
@@ -52,6 +54,7 @@ public final class BootVerifier {
               + "|Kernel panic - not syncing[^\n]*|No bootable device"
               + "|emergency mode|Emergency shell");
   private static final Pattern PASSWORD = Pattern.compile("Password: ?");
+  private static final Pattern RESTARTING = Pattern.compile("reboot: Restarting system");
   private static final Pattern AFTER_PASSWORD =
       Pattern.compile("(Login incorrect)|(?m:^" + READY + "$)");
   private static final Pattern COMMAND_BEGIN = Pattern.compile("(?m)DEBFORGE-BEGIN$");
@@ -94,7 +97,8 @@ public final class BootVerifier {
       throw new BadInputException(
           "commands to run need a user to log in as", "set user and password, or drop commands");
     }
-    List<String> argv = QemuCommand.argv(options);
+    boolean reboots = commands.stream().anyMatch(BootVerifier::isReboot);
+    List<String> argv = QemuCommand.argv(reboots ? options.withGuestReboots() : options);
     String firmware = options.firmware().name().toLowerCase(Locale.ROOT);
     String accelerator = options.accelerator().qemuName();
     long started = System.nanoTime();
@@ -110,7 +114,12 @@ public final class BootVerifier {
         session.logIn(credentials);
         for (String command : commands) {
           progress.accept("running: " + command);
-          session.run(command, outputs, exits);
+          if (isReboot(command)) {
+            session.reboot(credentials);
+            exits.put(command, 0);
+          } else {
+            session.run(command, outputs, exits);
+          }
         }
         console.send("systemctl poweroff\n");
         qemu.waitFor(30, TimeUnit.SECONDS);
@@ -127,11 +136,21 @@ public final class BootVerifier {
     }
   }
 
+  /**
+   * Whether a command reboots the guest: {@code reboot} or {@code systemctl reboot}. The verifier
+   * then waits for the next login prompt, logs in again and runs the commands after it there,
+   * so one verification can check what survives a reboot (a staged update, a changed menu).
+   */
+  public static boolean isReboot(String command) {
+    String c = command.strip();
+    return c.equals("reboot") || c.equals("systemctl reboot");
+  }
+
   /** One boot in progress: the console, the clock and what has been seen. */
   private final class Session {
     private final ProcessLauncher.Running qemu;
     private final SerialConsole console;
-    private final long started;
+    private long started;
     private final String firmware;
     private final String accelerator;
     private final Duration timeout;
@@ -199,6 +218,25 @@ public final class BootVerifier {
           firmwareSeen = true;
         }
       }
+    }
+
+    /**
+     * Reboots the guest and logs in again. The shutdown is seen by the kernel's last line, so the
+     * old boot's prompt cannot be taken for the new one's.
+     */
+    void reboot(Credentials credentials)
+        throws BootFailedException, InterruptedException, IOException {
+      console.send("systemctl reboot\n");
+      if (expectUntil(RESTARTING, deadlineIn(SHUTDOWN_TIMEOUT)) == null) {
+        throw failure(
+            "the guest did not restart within " + SHUTDOWN_TIMEOUT.toSeconds() + " s of"
+                + " systemctl reboot",
+            "read console.log for the unit the shutdown waited for");
+      }
+      progress.accept("rebooting");
+      started = System.nanoTime();
+      waitForLogin();
+      logIn(credentials);
     }
 
     void logIn(Credentials credentials)

@@ -24,7 +24,9 @@ import java.util.Locale;
  * the serial port when there is no display; {@code wait=on} makes qemu wait for the console to
  * connect before the guest runs, so not one byte of firmware output is lost (with {@code wait=off}
  * output before the connection is dropped); {@code -no-reboot} turns a panic-and-reboot loop into
- * an exit that the verifier sees at once.
+ * an exit that the verifier sees at once. It is left out when the commands reboot the guest
+ * ({@link QemuOptions#guestReboots}): the guest then restarts within the same qemu, whose
+ * snapshot keeps what the first boot wrote.
  */
 public final class QemuCommand {
 
@@ -62,7 +64,10 @@ public final class QemuCommand {
     } else {
       argv.addAll(List.of("-accel", "tcg,thread=multi", "-cpu", "max"));
     }
-    argv.addAll(List.of("-nodefaults", "-display", "none", "-no-reboot"));
+    argv.addAll(List.of("-nodefaults", "-display", "none"));
+    if (!options.guestReboots()) {
+      argv.add("-no-reboot");
+    }
     argv.addAll(List.of("-m", Integer.toString(options.memoryMiB())));
     argv.addAll(List.of("-smp", Integer.toString(options.cpus())));
     if (uefi) {

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param serialSocket where qemu creates the unix socket of the first serial port
  * @param firmwareCode the UEFI code image, read-only; {@code null} for BIOS
  * @param firmwareVars a writable copy of the UEFI variable store; {@code null} for BIOS
+ * @param guestReboots whether a reboot of the guest restarts it in the same qemu (whose
+ *     snapshot keeps what the guest wrote) instead of ending qemu, which is the default so that
+ *     a panic-and-reboot loop ends
  */
 public record QemuOptions(
     Architecture architecture,
@@ -29,7 +32,8 @@ public record QemuOptions(
     Accelerator accelerator,
     Path serialSocket,
     Path firmwareCode,
-    Path firmwareVars) {
+    Path firmwareVars,
+    boolean guestReboots) {
 
   public static final int DEFAULT_MEMORY_MIB = 2048;
   public static final int DEFAULT_CPUS = 2;
@@ -57,18 +61,25 @@ public record QemuOptions(
       Path serialSocket) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, DEFAULT_MEMORY_MIB, DEFAULT_CPUS,
-        accelerator, serialSocket, null, null);
+        accelerator, serialSocket, null, null, false);
   }
 
   public QemuOptions withUefiFiles(Path code, Path varsCopy) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        code, varsCopy);
+        code, varsCopy, guestReboots);
   }
 
   public QemuOptions withMachine(int memoryMiB, int cpus) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        firmwareCode, firmwareVars);
+        firmwareCode, firmwareVars, guestReboots);
+  }
+
+  /** Lets the guest reboot within the same qemu, for commands that reboot it. */
+  public QemuOptions withGuestReboots() {
+    return new QemuOptions(
+        architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
+        firmwareCode, firmwareVars, true);
   }
 }

@@ -56,6 +56,35 @@ class BootVerifierTest {
   }
 
   @Test
+  void aRebootCommandRestartsTheGuestInTheSameQemuAndLogsInAgain() throws Exception {
+    FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
+    List<String> milestones = new ArrayList<>();
+    BootReport report =
+        new BootVerifier(fake, milestones::add, () -> {})
+            .verify(
+                options(), new Credentials("root", "secret"),
+                List.of("uname -r", "systemctl reboot", "cat /proc/sys/kernel/random/boot_id"),
+                Duration.ofSeconds(20), dir.resolve("console.log"));
+
+    assertEquals("boot-2", report.commandOutputs().get("cat /proc/sys/kernel/random/boot_id"),
+        "the command after the reboot ran in the second boot");
+    assertEquals(0, report.commandExitCodes().get("systemctl reboot"));
+    assertTrue(milestones.contains("rebooting"), milestones.toString());
+    assertEquals(2, milestones.stream().filter(m -> m.startsWith("logged in as")).count(),
+        milestones.toString());
+    assertFalse(fake.argv().contains("-no-reboot"), "qemu lets the guest restart");
+  }
+
+  @Test
+  void withoutARebootQemuEndsOnOne() throws Exception {
+    FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
+    new BootVerifier(fake, m -> {}, () -> {})
+        .verify(options(), new Credentials("root", "secret"), List.of("uname -r"),
+            Duration.ofSeconds(20), dir.resolve("console.log"));
+    assertTrue(fake.argv().contains("-no-reboot"));
+  }
+
+  @Test
   void stopsAtTheLoginPromptWithoutCredentials() throws Exception {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
     BootReport report =

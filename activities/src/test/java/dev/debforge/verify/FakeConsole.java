@@ -30,6 +30,7 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
   private final String boot;
   private final String password;
   private volatile boolean alive;
+  private int boots = 1;
   private volatile List<String> argv;
   private Thread server;
   private ServerSocketChannel listener;
@@ -63,16 +64,24 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
       try (SocketChannel guest = listener.accept()) {
         write(guest, boot);
         if (boot.endsWith("login: ")) {
-          String user = readLine(guest);
-          write(guest, user + "\r\nPassword: ");
-          String given = readLine(guest);
-          if (!given.equals(password)) {
-            write(guest, "\r\nLogin incorrect\r\ndebian login: ");
-            readLine(guest);
-            return;
+          while (true) {
+            String user = readLine(guest);
+            write(guest, user + "\r\nPassword: ");
+            String given = readLine(guest);
+            if (!given.equals(password)) {
+              write(guest, "\r\nLogin incorrect\r\ndebian login: ");
+              readLine(guest);
+              return;
+            }
+            write(guest, "\r\nLast login: never\r\n");
+            if (!shell(guest)) {
+              return;
+            }
+            boots++;
+            // The old boot's prompt is still in the transcript; a new one follows the restart.
+            write(guest, "debian login: [  OK  ] Finished ostree-finalize-staged.service\r\n"
+                + "[   42.000000] reboot: Restarting system\r\n" + boot);
           }
-          write(guest, "\r\nLast login: never\r\n");
-          shell(guest);
         } else {
           // A boot that stops: keep the connection open until closed.
           while (alive) {
@@ -87,14 +96,17 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
     }
   }
 
-  private void shell(SocketChannel guest) throws IOException {
+  /** Plays the shell until it powers off (false) or reboots (true). */
+  private boolean shell(SocketChannel guest) throws IOException {
     while (true) {
       String line = readLine(guest);
       write(guest, "\u001b[1;32mroot@debian\u001b[0m:~# " + line + "\r\n");
       if (line.equals("echo DEBFORGE-READY")) {
         write(guest, "DEBFORGE-READY\r\n");
       } else if (line.equals("systemctl poweroff")) {
-        return;
+        return false;
+      } else if (line.equals("systemctl reboot")) {
+        return true;
       } else if (line.startsWith(BEGIN) && line.endsWith(END)) {
         String command = line.substring(BEGIN.length(), line.length() - END.length());
         // The race seen on real guests: the shell's next prompt lands before the output.
@@ -103,6 +115,8 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
           case "uname -r" -> write(guest, "6.1.0-test\r\nDEBFORGE-END 0\r\n");
           case "false" -> write(guest, "DEBFORGE-END 1\r\n");
           case "printf x" -> write(guest, "xDEBFORGE-END 0\r\n");
+          case "cat /proc/sys/kernel/random/boot_id" ->
+              write(guest, "boot-" + boots + "\r\nDEBFORGE-END 0\r\n");
           default -> write(guest, "line one\r\nline two\r\nDEBFORGE-END 0\r\n");
         }
       }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.debforge.plugin.BootMenu;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The menu generator shipped on the disk ({@link GrubMenuScript}, run by ostree on the booted
+ * The menu generator shipped on the disk ({@link BootMenu#script}, run by ostree on the booted
  * system) against the menu debforge writes when it builds the disk ({@link GrubConfig#menu}):
  * byte for byte the same, for one, two and three deployments, quoted kernel arguments, several
  * initrds and untitled entries. It runs under dash, Debian's /bin/sh.
@@ -133,9 +134,10 @@ class GrubMenuScriptTest {
 
   private Result run(GrubConfig config, Path out) throws IOException, InterruptedException {
     Path grub = Files.createDirectories(dir.resolve("boot/grub"));
-    Path script = grub.resolve(GrubMenuScript.NAME);
-    Files.writeString(script, GrubMenuScript.source());
-    Files.writeString(grub.resolve(GrubMenuScript.CONF), GrubMenuScript.conf(config));
+    Path script = grub.resolve(BootMenu.SCRIPT);
+    Files.writeString(script, BootMenu.script());
+    Files.writeString(dir.resolve(BootMenu.SETTINGS_PATH.substring(1)), BootMenu.settings(
+        config.bootFsUuid(), config.timeoutSeconds(), config.serialConsole()));
     Process process =
         new ProcessBuilder("dash", script.toString(), "-o", out.toString())
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)

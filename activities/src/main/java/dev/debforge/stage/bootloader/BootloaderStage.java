@@ -3,10 +3,10 @@ package dev.debforge.stage.bootloader;
 import dev.debforge.boot.BlsEntry;
 import dev.debforge.boot.Firmware;
 import dev.debforge.boot.GrubConfig;
-import dev.debforge.boot.GrubMenuScript;
 import dev.debforge.boot.GrubMkimage;
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.BootMenu;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
@@ -132,10 +132,11 @@ public final class BootloaderStage implements Stage<BootloaderOptions> {
     Files.writeString(Files.createDirectories(boot.resolve(loader)).resolve("grub.cfg"),
         grub.menu(entries));
     Files.createSymbolicLink(grubDir.resolve("grub.cfg"), Path.of("../loader/grub.cfg"));
-    Path script = grubDir.resolve(GrubMenuScript.NAME);
-    Files.writeString(script, GrubMenuScript.source());
+    Path script = grubDir.resolve(BootMenu.SCRIPT);
+    Files.writeString(script, BootMenu.script());
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.writeString(grubDir.resolve(GrubMenuScript.CONF), GrubMenuScript.conf(grub));
+    Files.writeString(boot.resolve(BootMenu.SETTINGS_PATH.substring("/boot/".length())),
+        BootMenu.settings(grub.bootFsUuid(), grub.timeoutSeconds(), grub.serialConsole()));
   }
 
   static String efiBinary(Architecture arch) {

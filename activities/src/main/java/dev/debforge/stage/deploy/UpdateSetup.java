@@ -1,14 +1,15 @@
 package dev.debforge.stage.deploy;
 
-import dev.debforge.boot.GrubMenuScript;
+import dev.debforge.plugin.BootMenu;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * What a deployment needs so that deployment changes made on the booted system reach the boot
- * menu: ostree runs debforge's menu script ({@link GrubMenuScript#PATH}) when it is named by
+ * menu: ostree runs debforge's menu script ({@link BootMenu#PATH}) when it is named by
  * {@code OSTREE_GRUB2_EXEC}, so that variable is set where ostree runs:
  *
  * <ul>
@@ -23,9 +24,8 @@ import java.nio.file.Path;
  */
 final class UpdateSetup {
 
-  static final String DROP_IN =
-      "systemd/system/ostree-finalize-staged.service.d/debforge-grub-menu.conf";
-  static final String VARIABLE = "OSTREE_GRUB2_EXEC=" + GrubMenuScript.PATH;
+  static final String DROP_IN = BootMenu.FINALIZE_DROP_IN.substring("/etc/".length());
+  static final String VARIABLE = BootMenu.ENVIRONMENT;
 
   private UpdateSetup() {}
 
@@ -33,11 +33,7 @@ final class UpdateSetup {
     Path etc = deployRoot.resolve("etc");
     Path dropIn = etc.resolve(DROP_IN);
     Files.createDirectories(dropIn.getParent());
-    Files.writeString(dropIn,
-        "# Written by debforge: ostree regenerates GRUB's menu with debforge's script.\n"
-            + "[Service]\n"
-            + "Environment=" + VARIABLE + "\n",
-        StandardCharsets.UTF_8);
+    Files.writeString(dropIn, BootMenu.finalizeDropIn(), StandardCharsets.UTF_8);
     Path environment = etc.resolve("environment");
     String text = "";
     if (Files.isSymbolicLink(environment)) {
@@ -48,7 +44,11 @@ final class UpdateSetup {
     }
     if (!text.lines().anyMatch(line -> line.startsWith("OSTREE_GRUB2_EXEC="))) {
       String separator = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
-      Files.writeString(environment, text + separator + VARIABLE + "\n", StandardCharsets.UTF_8);
+      // A new file renamed into place: never write through a link into the repository.
+      Path next = etc.resolve("environment.debforge-new");
+      Files.writeString(next, text + separator + VARIABLE + "\n", StandardCharsets.UTF_8);
+      Files.move(next, environment, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
     }
   }
 }

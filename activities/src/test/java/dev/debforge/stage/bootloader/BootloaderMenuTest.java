@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.boot.BlsEntry;
 import dev.debforge.boot.GrubConfig;
-import dev.debforge.boot.GrubMenuScript;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.BootMenu;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,10 +35,10 @@ class BootloaderMenuTest {
     assertEquals(grub.menu(ENTRIES), Files.readString(boot.resolve("loader.1/grub.cfg")));
     assertEquals(Path.of("../loader/grub.cfg"),
         Files.readSymbolicLink(boot.resolve("grub/grub.cfg")));
-    Path script = boot.resolve("grub/" + GrubMenuScript.NAME);
+    Path script = boot.resolve("grub/" + BootMenu.SCRIPT);
     assertTrue(Files.isExecutable(script));
-    assertEquals(GrubMenuScript.source(), Files.readString(script));
-    assertTrue(Files.readString(boot.resolve("grub/" + GrubMenuScript.CONF))
+    assertEquals(BootMenu.script(), Files.readString(script));
+    assertTrue(Files.readString(boot.getParent().resolve(BootMenu.SETTINGS_PATH.substring(1)))
         .contains("BOOT_UUID=" + UUID + "\n"));
   }
 

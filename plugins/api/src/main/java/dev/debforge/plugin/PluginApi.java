@@ -10,6 +10,8 @@ package dev.debforge.plugin;
  * plugin may use changes or goes away.
  *
  * <ul>
+ *   <li>1.3.0: {@link BootMenu}, the boot menu generator of debforge's disks, for plugins that
+ *       install systems themselves.
  *   <li>1.2.0: {@link OutputType#installer}, types whose stage gets a build's installer
  *       settings.
  *   <li>1.1.0: {@link OutputType#sharedInputs}, steps an output type's stage reads besides its
@@ -20,7 +22,7 @@ package dev.debforge.plugin;
 public final class PluginApi {
 
   /** This API's version, in semantic versioning. */
-  public static final String VERSION = "1.2.0";
+  public static final String VERSION = "1.3.0";
 
   private PluginApi() {}
 }

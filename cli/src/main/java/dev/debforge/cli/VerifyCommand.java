@@ -73,7 +73,9 @@ final class VerifyCommand implements Callable<Integer> {
   String password;
 
   @Option(names = "--command", paramLabel = "CMD", description = "A command to run after "
-      + "logging in; repeatable.")
+      + "logging in; repeatable. 'reboot' reboots the guest, waits for the next login prompt "
+      + "and logs in again; the commands after it run in the new boot (the disk's snapshot "
+      + "keeps what the first boot wrote).")
   List<String> commands = new ArrayList<>();
 
   @Option(names = "--json", description = "Print one result object on standard output.")

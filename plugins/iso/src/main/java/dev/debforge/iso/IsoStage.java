@@ -1,6 +1,7 @@
 package dev.debforge.iso;
 
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.BootMenu;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
@@ -51,7 +52,7 @@ public final class IsoStage implements Stage<IsoOptions> {
 
   @Override
   public int version() {
-    return 5;
+    return 6;
   }
 
   @Override
@@ -100,6 +101,10 @@ public final class IsoStage implements Stage<IsoOptions> {
     Path install = iso.resolve("debforge/install");
     Files.write(install, Installer.SCRIPT);
     Files.setPosixFilePermissions(install, PosixFilePermissions.fromString("rwxr-xr-x"));
+    // The boot menu generator of debforge's disks, which the install puts on /boot so that the
+    // installed system's menu follows its updates as a built disk's does.
+    Files.writeString(iso.resolve("debforge/" + BootMenu.SCRIPT), BootMenu.script());
+    Files.writeString(iso.resolve("debforge/finalize-drop-in.conf"), BootMenu.finalizeDropIn());
 
     Files.createDirectories(iso.resolve(".disk"));
     Files.writeString(iso.resolve(MARKER.substring(1)), "debforge installer for " + arch + "\n");

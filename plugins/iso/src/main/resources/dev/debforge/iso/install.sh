@@ -146,7 +146,8 @@ mount "$esp" "$sysroot/boot/efi"
 
 say "deploying $DEBFORGE_REF ($DEBFORGE_COMMIT)"
 ostree admin init-fs "$sysroot"
-# The boot menu is written below from ostree's entries; Debian's GRUB reads no BLS entries.
+# The boot menu is written below from ostree's entries (Debian's GRUB reads no BLS entries);
+# the repository is told about GRUB once it is.
 ostree config --repo="$sysroot/ostree/repo" set sysroot.bootloader none
 ostree pull-local --repo="$sysroot/ostree/repo" "$medium/ostree/repo" "$DEBFORGE_COMMIT"
 ostree admin os-init "$DEBFORGE_OS" --sysroot="$sysroot"
@@ -253,28 +254,26 @@ else
 fi
 grub-install --target="$efi_target" --efi-directory="$sysroot/boot/efi" \
   --boot-directory="$sysroot/boot" --removable --no-nvram
-# The menu: one entry per ostree boot entry, newest first, linux/initrd/options copied.
-{
-  echo "# Written by the debforge installer from the entries in /boot/loader/entries."
-  echo "serial --unit=0 --speed=115200"
-  echo "terminal_input serial console"
-  echo "terminal_output serial console"
-  echo "set default=0"
-  echo "set timeout=1"
-  # ostree numbers its entries ostree-N-OS.conf, the newest with the highest N.
-  mapfile -t entries < <(printf '%s\n' "$sysroot"/boot/loader/entries/*.conf | sort -rV)
-  for entry in "${entries[@]}"; do
-    title=$(sed -n 's/^title //p' "$entry")
-    linux=$(sed -n 's/^linux //p' "$entry")
-    initrd=$(sed -n 's/^initrd //p' "$entry")
-    options=$(sed -n 's/^options //p' "$entry")
-    echo "menuentry '${title//\'/}' {"
-    echo "  search --no-floppy --fs-uuid --set=root $boot_uuid"
-    echo "  linux $linux $options"
-    [[ -n "$initrd" ]] && echo "  initrd $initrd"
-    echo "}"
-  done
-} > "$sysroot/boot/grub/grub.cfg"
+# The menu, made as build makes a disk's (BootMenu in the plugin API): debforge's generator and
+# its settings on /boot write it from ostree's entries into loader.N/grub.cfg, and grub.cfg
+# links to ../loader/grub.cfg. With the repository's bootloader set to grub2 and the generator
+# named for the service that finalizes staged deployments and for login sessions, ostree
+# rewrites it on every deployment change of the installed system.
+install -m 0755 "$medium/debforge/debforge-grub-menu" "$sysroot/boot/grub/debforge-grub-menu"
+printf '%s\n' "# Written by the debforge installer; read by debforge-grub-menu." \
+  "BOOT_UUID=$boot_uuid" "TIMEOUT=1" "SERIAL=1" > "$sysroot/boot/grub/debforge-grub-menu.conf"
+loader=$(readlink "$sysroot/boot/loader")
+"$sysroot/boot/grub/debforge-grub-menu" -o "$sysroot/boot/$loader/grub.cfg"
+ln -sfn ../loader/grub.cfg "$sysroot/boot/grub/grub.cfg"
+ostree config --repo="$sysroot/ostree/repo" set sysroot.bootloader grub2
+mkdir -p "$etc/systemd/system/ostree-finalize-staged.service.d"
+cp "$medium/debforge/finalize-drop-in.conf" \
+  "$etc/systemd/system/ostree-finalize-staged.service.d/debforge-grub-menu.conf"
+if ! grep -q '^OSTREE_GRUB2_EXEC=' "$etc/environment" 2>/dev/null; then
+  { [[ -s "$etc/environment" ]] && sed -e '$a\' "$etc/environment"
+    echo "OSTREE_GRUB2_EXEC=/boot/grub/debforge-grub-menu"; } > "$etc/environment.new"
+  mv "$etc/environment.new" "$etc/environment"
+fi
 
 sync
 cleanup

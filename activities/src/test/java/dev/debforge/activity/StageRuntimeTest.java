@@ -28,11 +28,17 @@ class StageRuntimeTest {
 
   @TempDir Path dir;
 
-  /** A stage that reports progress, then refuses its input. */
-  static final class Refusing implements Stage<Map> {
+  /** A test stage: its id, version 1, options read as a map. */
+  abstract static class TestStage implements Stage<Map> {
+    private final String id;
+
+    TestStage(String id) {
+      this.id = id;
+    }
+
     @Override
     public String id() {
-      return "refusing";
+      return id;
     }
 
     @Override
@@ -43,6 +49,13 @@ class StageRuntimeTest {
     @Override
     public Class<Map> optionsType() {
       return Map.class;
+    }
+  }
+
+  /** A stage that reports progress, then refuses its input. */
+  static final class Refusing extends TestStage {
+    Refusing() {
+      super("refusing");
     }
 
     @Override
@@ -90,20 +103,9 @@ class StageRuntimeTest {
   }
 
   /** A plugin's stage with a defect. */
-  static final class Careless implements Stage<Map> {
-    @Override
-    public String id() {
-      return "careless";
-    }
-
-    @Override
-    public int version() {
-      return 1;
-    }
-
-    @Override
-    public Class<Map> optionsType() {
-      return Map.class;
+  static final class Careless extends TestStage {
+    Careless() {
+      super("careless");
     }
 
     @Override
@@ -135,20 +137,9 @@ class StageRuntimeTest {
     assertTrue(Failures.NON_RETRYABLE.contains(Failures.PLUGIN_FAILED));
   }
   /** A stage that writes a mebibyte. */
-  static final class Writing implements Stage<Map> {
-    @Override
-    public String id() {
-      return "writing";
-    }
-
-    @Override
-    public int version() {
-      return 1;
-    }
-
-    @Override
-    public Class<Map> optionsType() {
-      return Map.class;
+  static final class Writing extends TestStage {
+    Writing() {
+      super("writing");
     }
 
     @Override
@@ -193,20 +184,9 @@ class StageRuntimeTest {
   }
 
   /** A stage that starts from a copy of its tree and adds a file, as the example plugin does. */
-  static final class Copying implements Stage<Map> {
-    @Override
-    public String id() {
-      return "copying";
-    }
-
-    @Override
-    public int version() {
-      return 1;
-    }
-
-    @Override
-    public Class<Map> optionsType() {
-      return Map.class;
+  static final class Copying extends TestStage {
+    Copying() {
+      super("copying");
     }
 
     @Override

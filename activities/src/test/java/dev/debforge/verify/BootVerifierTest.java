@@ -31,11 +31,7 @@ class BootVerifierTest {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
     List<String> milestones = new ArrayList<>();
     BootReport report =
-        new BootVerifier(fake, milestones::add, () -> {})
-            .verify(
-                options(), new Credentials("root", "secret"),
-                List.of("uname -r", "false", "cat /etc/motd", "printf x"), Duration.ofSeconds(20),
-                dir.resolve("console.log"));
+        logInAndRun(fake, milestones, "uname -r", "false", "cat /etc/motd", "printf x");
 
     assertTrue(report.reachedLogin());
     assertEquals("bios", report.firmware());
@@ -59,12 +55,8 @@ class BootVerifierTest {
   void aRebootCommandRestartsTheGuestInTheSameQemuAndLogsInAgain() throws Exception {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
     List<String> milestones = new ArrayList<>();
-    BootReport report =
-        new BootVerifier(fake, milestones::add, () -> {})
-            .verify(
-                options(), new Credentials("root", "secret"),
-                List.of("uname -r", "systemctl reboot", "cat /proc/sys/kernel/random/boot_id"),
-                Duration.ofSeconds(20), dir.resolve("console.log"));
+    BootReport report = logInAndRun(fake, milestones,
+        "uname -r", "systemctl reboot", "cat /proc/sys/kernel/random/boot_id");
 
     assertEquals("boot-2", report.commandOutputs().get("cat /proc/sys/kernel/random/boot_id"),
         "the command after the reboot ran in the second boot");
@@ -78,10 +70,16 @@ class BootVerifierTest {
   @Test
   void withoutARebootQemuEndsOnOne() throws Exception {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
-    new BootVerifier(fake, m -> {}, () -> {})
-        .verify(options(), new Credentials("root", "secret"), List.of("uname -r"),
-            Duration.ofSeconds(20), dir.resolve("console.log"));
+    logInAndRun(fake, new ArrayList<>(), "uname -r");
     assertTrue(fake.argv().contains("-no-reboot"));
+  }
+
+  /** Boots the fake, logs in as root and runs the commands, collecting the milestones. */
+  private BootReport logInAndRun(FakeConsole fake, List<String> milestones, String... commands)
+      throws Exception {
+    return new BootVerifier(fake, milestones::add, () -> {})
+        .verify(options(), new Credentials("root", "secret"), List.of(commands),
+            Duration.ofSeconds(20), dir.resolve("console.log"));
   }
 
   @Test

@@ -148,8 +148,12 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         }
         // A worker that did not answer is gone with its slots; one that lacked an input is alive.
         lost = failure.getCause() instanceof TimeoutFailure;
-        notes.add("worker " + lease.worker() + " was lost (" + reason(failure)
-            + "); the build is planned again on another worker");
+        notes.add(lost
+            ? "worker " + lease.worker() + " was lost (" + reason(failure)
+                + "); the build is planned again on another worker"
+            : "an input of this build is no longer in the store of worker " + lease.worker()
+                + " (" + reason(failure) + "), removed by its size limit or a gc; the build is"
+                + " planned again");
         worker = null;
       } finally {
         if (!lost) {
@@ -336,8 +340,11 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
   }
 
   private static String reason(ActivityFailure failure) {
-    return failure.getCause() instanceof TimeoutFailure
-        ? "no answer on its queue for " + WORKER_GONE_AFTER.toSeconds() + " s"
+    if (failure.getCause() instanceof TimeoutFailure) {
+      return "no answer on its queue for " + WORKER_GONE_AFTER.toSeconds() + " s";
+    }
+    return failure.getCause() instanceof ApplicationFailure app
+        ? app.getOriginalMessage()
         : failure.getCause().getMessage();
   }
 

@@ -374,6 +374,10 @@ class ImageBuildWorkflowTest {
     assertEquals(
         List.of("a:debootstrap", "a:configure", "a:debootstrap", "a:configure", "a:publish"),
         workersSeen);
+    List<String> notes = workflow.status().notes();
+    assertEquals(1, notes.size(), notes.toString());
+    assertTrue(notes.get(0).startsWith("an input of this build is no longer in the store of"
+        + " worker ") && notes.get(0).contains("(k1 is not in the store)"), notes.get(0));
   }
 
   @Test

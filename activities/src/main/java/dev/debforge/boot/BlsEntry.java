@@ -54,7 +54,13 @@ public record BlsEntry(
         // The spec allows options to be split over several lines; they are joined.
         case "options" -> options = options == null ? value : options + " " + value;
         case "linux" -> linux = value;
-        case "initrd" -> initrd.addAll(List.of(value.split("\\s+")));
+        case "initrd" -> {
+          for (String path : value.split("\\s+")) {
+            if (!path.isEmpty()) {
+              initrd.add(path);
+            }
+          }
+        }
         default -> {
           // Other keys do not change how GRUB boots the entry.
         }

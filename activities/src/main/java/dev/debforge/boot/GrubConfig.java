@@ -10,8 +10,9 @@ import java.util.regex.Pattern;
  * command, so the menu is written out: one {@code menuentry} per entry, newest first, copying
  * {@code linux}, {@code initrd} and {@code options} verbatim.
  *
- * <p>Three files come from here: {@code /boot/grub/grub.cfg} on the /boot file system (the
- * menu), the ESP's {@code /EFI/BOOT/grub.cfg} and the {@code early.cfg} embedded in the BIOS
+ * <p>Three files come from here: the menu on the /boot file system ({@code
+ * /boot/loader/grub.cfg}, which {@code /boot/grub/grub.cfg} links to; on the booted system the
+ * script of {@code BootMenu} writes the same menu after each deployment change), the ESP's {@code /EFI/BOOT/grub.cfg} and the {@code early.cfg} embedded in the BIOS
  * core.img. The last two only find the /boot file system by UUID and hand over to the menu, so
  * both firmwares boot the same menu.
  *
@@ -44,7 +45,7 @@ public record GrubConfig(
     return new GrubConfig(bootFsUuid, true, DEFAULT_TIMEOUT_SECONDS, true);
   }
 
-  /** The menu, {@code /boot/grub/grub.cfg}. Entries may come in any order. */
+  /** The menu, {@code /boot/loader/grub.cfg}. Entries may come in any order. */
   public String menu(List<BlsEntry> entries) {
     if (entries.isEmpty()) {
       throw new IllegalArgumentException(

@@ -54,7 +54,8 @@ public final class BootVerifier {
               + "|Kernel panic - not syncing[^\n]*|No bootable device"
               + "|emergency mode|Emergency shell");
   private static final Pattern PASSWORD = Pattern.compile("Password: ?");
-  private static final Pattern RESTARTING = Pattern.compile("reboot: Restarting system");
+  private static final Pattern RESTARTING =
+      Pattern.compile("reboot: Restarting system|(?m)^DEBFORGE-NO-REBOOT (\\d+)$");
   private static final Pattern AFTER_PASSWORD =
       Pattern.compile("(Login incorrect)|(?m:^" + READY + "$)");
   private static final Pattern COMMAND_BEGIN = Pattern.compile("(?m)DEBFORGE-BEGIN$");
@@ -226,16 +227,27 @@ public final class BootVerifier {
      */
     void reboot(Credentials credentials)
         throws BootFailedException, InterruptedException, IOException {
-      console.send("systemctl reboot\n");
-      if (expectUntil(RESTARTING, deadlineIn(SHUTDOWN_TIMEOUT)) == null) {
+      console.send("systemctl reboot || echo \"DEBFORGE-NO-REBOOT $?\"\n");
+      MatchResult restart = expectUntil(RESTARTING, deadlineIn(SHUTDOWN_TIMEOUT));
+      if (restart == null) {
         throw failure(
             "the guest did not restart within " + SHUTDOWN_TIMEOUT.toSeconds() + " s of"
                 + " systemctl reboot",
             "read console.log for the unit the shutdown waited for");
       }
+      if (restart.group(1) != null) {
+        throw failure(
+            "systemctl reboot failed (exit code " + restart.group(1) + ") for user "
+                + credentials.user(),
+            "log in as root, or as a user allowed to reboot, to run a reboot command",
+            false);
+      }
       progress.accept("rebooting");
+      // The report keeps the first boot's prompt, as it keeps its time to reach it.
+      String firstLoginScreen = loginScreen;
       started = System.nanoTime();
       waitForLogin();
+      loginScreen = firstLoginScreen;
       logIn(credentials);
     }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The menu generator shipped on the disk ({@link BootMenu#script}, run by ostree on the booted
  * system) against the menu debforge writes when it builds the disk ({@link GrubConfig#menu}):
  * byte for byte the same, for one, two and three deployments, quoted kernel arguments, several
- * initrds and untitled entries. It runs under dash, Debian's /bin/sh.
+ * initrds and untitled entries. It runs under dash and mawk, Debian's /bin/sh and awk.
  */
 class GrubMenuScriptTest {
 
@@ -95,6 +95,42 @@ class GrubMenuScriptTest {
   }
 
   @Test
+  void bareKeysAreEmptyValues() throws Exception {
+    Map<String, String> files = new LinkedHashMap<>();
+    files.put("ostree-1-debian.conf", "version\ninitrd\noptions\nlinux /ostree/v/vmlinuz\n");
+    files.put("ostree-2-debian.conf", entry(2, 0, karg(0)));
+    String menu = assertSameMenu(files, GrubConfig.defaults(UUID));
+    assertFalse(menu.contains("initrd /\n"), menu);
+  }
+
+  @Test
+  void anEmptyEntryIsAnErrorThatKeepsTheOldMenu() throws Exception {
+    Path entries = Files.createDirectories(dir.resolve("boot/loader.1/entries"));
+    Files.writeString(entries.resolve("ostree-2-debian.conf"), entry(2, 0, karg(0)));
+    Files.writeString(entries.resolve("ostree-1-debian.conf"), "");
+    Path out = entries.resolveSibling("grub.cfg");
+    Files.writeString(out, "the old menu\n");
+    Result result = run(GrubConfig.defaults(UUID), out);
+    assertEquals(1, result.exit(), result.err());
+    assertTrue(result.err().contains("1 of the 2 boot loader entries are empty"), result.err());
+    assertEquals("the old menu\n", Files.readString(out));
+    assertFalse(Files.exists(entries.resolveSibling("grub.cfg.tmp")));
+  }
+
+  @Test
+  void anUnreadableEntryIsAnError() throws Exception {
+    Path entries = Files.createDirectories(dir.resolve("boot/loader.1/entries"));
+    Files.writeString(entries.resolve("ostree-2-debian.conf"), entry(2, 0, karg(0)));
+    // A directory where an entry should be: awk cannot read it, as it could not read a file
+    // on a failing disk (a mode-000 file would not do: these tests may run as root).
+    Files.createDirectories(entries.resolve("ostree-1-debian.conf"));
+    Result result = run(GrubConfig.defaults(UUID), entries.resolveSibling("grub.cfg"));
+    assertEquals(1, result.exit(), result.err());
+    assertTrue(result.err().contains("cannot read the boot loader entry"), result.err());
+    assertFalse(Files.exists(entries.resolveSibling("grub.cfg")));
+  }
+
+  @Test
   void noEntriesIsAnErrorThatLeavesNoFile() throws Exception {
     Path loader = Files.createDirectories(dir.resolve("boot/loader.1/entries")).getParent();
     Result result = run(GrubConfig.defaults(UUID), loader.resolve("grub.cfg"));
@@ -138,10 +174,16 @@ class GrubMenuScriptTest {
     Files.writeString(script, BootMenu.script());
     Files.writeString(dir.resolve(BootMenu.SETTINGS_PATH.substring(1)), BootMenu.settings(
         config.bootFsUuid(), config.timeoutSeconds(), config.serialConsole()));
-    Process process =
+    // Debian's own awk, whatever else the machine has first on its PATH.
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    if (!Files.exists(bin.resolve("awk"))) {
+      Files.createSymbolicLink(bin.resolve("awk"), Path.of("/usr/bin/mawk"));
+    }
+    ProcessBuilder builder =
         new ProcessBuilder("dash", script.toString(), "-o", out.toString())
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    builder.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    Process process = builder.start();
     String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     return new Result(process.exitValue(), err);

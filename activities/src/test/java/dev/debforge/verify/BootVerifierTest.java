@@ -68,6 +68,18 @@ class BootVerifierTest {
   }
 
   @Test
+  void aRebootTheUserMayNotDoFailsAtOnceNamingTheExitCode() throws Exception {
+    FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
+    fake.refuseReboot = true;
+    long start = System.nanoTime();
+    BootFailedException e = assertThrows(BootFailedException.class,
+        () -> logInAndRun(fake, new ArrayList<>(), "reboot", "uname -r"));
+    assertTrue(e.getMessage().startsWith("systemctl reboot failed (exit code 1) for user root"),
+        e.getMessage());
+    assertTrue(System.nanoTime() - start < 15_000_000_000L, "it does not wait for a restart");
+  }
+
+  @Test
   void withoutARebootQemuEndsOnOne() throws Exception {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
     logInAndRun(fake, new ArrayList<>(), "uname -r");

@@ -31,6 +31,8 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
   private final String password;
   private volatile boolean alive;
   private int boots = 1;
+  /** Whether the guest's user may not reboot, as a user without polkit's leave is refused. */
+  volatile boolean refuseReboot;
   private volatile List<String> argv;
   private Thread server;
   private ServerSocketChannel listener;
@@ -105,7 +107,11 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
         write(guest, "DEBFORGE-READY\r\n");
       } else if (line.equals("systemctl poweroff")) {
         return false;
-      } else if (line.equals("systemctl reboot")) {
+      } else if (line.equals("systemctl reboot || echo \"DEBFORGE-NO-REBOOT $?\"")) {
+        if (refuseReboot) {
+          write(guest, "Failed to reboot: Access denied\r\nDEBFORGE-NO-REBOOT 1\r\n");
+          continue;
+        }
         return true;
       } else if (line.startsWith(BEGIN) && line.endsWith(END)) {
         String command = line.substring(BEGIN.length(), line.length() - END.length());

@@ -151,9 +151,9 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         notes.add(lost
             ? "worker " + lease.worker() + " was lost (" + reason(failure)
                 + "); the build is planned again on another worker"
-            : "an input of this build is no longer in the store of worker " + lease.worker()
-                + " (" + reason(failure) + "), removed by its size limit or a gc; the build is"
-                + " planned again");
+            : "an input of this build left the store of worker " + lease.worker()
+                + " after the build was planned (" + reason(failure) + "); the build is planned"
+                + " again");
         worker = null;
       } finally {
         if (!lost) {

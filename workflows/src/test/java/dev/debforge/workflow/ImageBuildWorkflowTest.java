@@ -376,8 +376,8 @@ class ImageBuildWorkflowTest {
         workersSeen);
     List<String> notes = workflow.status().notes();
     assertEquals(1, notes.size(), notes.toString());
-    assertTrue(notes.get(0).startsWith("an input of this build is no longer in the store of"
-        + " worker ") && notes.get(0).contains("(k1 is not in the store)"), notes.get(0));
+    assertTrue(notes.get(0).startsWith("an input of this build left the store of worker ")
+        && notes.get(0).contains("(k1 is not in the store)"), notes.get(0));
   }
 
   @Test

@@ -112,9 +112,10 @@ public final class BootloaderStage implements Stage<BootloaderOptions> {
   /**
    * Writes the menu where ostree keeps it on a booted system: {@code loader.N/grub.cfg} beside
    * the entries it was made from ({@code loader} links to {@code loader.N}), with
-   * {@code grub/grub.cfg} a link to {@code ../loader/grub.cfg}. That link also tells ostree that
-   * GRUB is the bootloader; on each deployment change it runs the menu script put beside it, with
-   * its settings, into the new {@code loader.N}, then swaps the {@code loader} link.
+   * {@code grub/grub.cfg} a link to {@code ../loader/grub.cfg}, so GRUB reads whichever menu the
+   * {@code loader} link leads to. On each deployment change of the booted system ostree runs the
+   * menu script put beside it, with its settings, into the new {@code loader.N}, then swaps the
+   * {@code loader} link.
    */
   static void writeMenu(Path sysroot, Path boot, GrubConfig grub, List<BlsEntry> entries)
       throws IOException, BadInputException {

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -13,12 +15,12 @@ import java.util.regex.Pattern;
  * <p>Debian's GRUB reads no Boot Loader Specification entries, so the menu is written out from
  * ostree's entries. On a disk, {@value #PATH} is a POSIX shell script that ostree runs on every
  * deployment change of the booted system: the repository has {@code sysroot.bootloader=grub2},
- * {@code OSTREE_GRUB2_EXEC} names the script ({@link #ENVIRONMENT}, set for
- * {@code ostree-finalize-staged.service} by {@link #FINALIZE_DROP_IN} and for login sessions in
- * {@code /etc/environment}), and ostree calls it as {@code SCRIPT -o /boot/loader.N/grub.cfg}
+ * {@code OSTREE_GRUB2_EXEC} names the script ({@link #ENVIRONMENT}, set for services by the files
+ * of {@link #etcFiles} and for login sessions in {@code /etc/environment}), and ostree calls it as {@code SCRIPT -o /boot/loader.N/grub.cfg}
  * with the new entries in {@code /boot/loader.N/entries}. {@code /boot/grub/grub.cfg} is a link
- * to {@code ../loader/grub.cfg}, so GRUB follows ostree's atomic swap of the {@code loader} link;
- * the link also tells ostree that GRUB is the bootloader. The script's settings are in
+ * to {@code ../loader/grub.cfg}, so GRUB follows ostree's atomic swap of the {@code loader} link.
+ * Without the variable ostree 2022.7 falls back to Debian's {@code grub-mkconfig}, whose menu is
+ * not this one. The script's settings are in
  * {@value #SETTINGS_PATH} ({@link #settings}). /boot must be its own file system.
  *
  * @since 1.3.0
@@ -74,10 +76,29 @@ public final class BootMenu {
         + "SERIAL=" + (serialConsole ? 1 : 0) + "\n";
   }
 
+  /** The drop-in that sets it for every service of the system manager, under /etc. */
+  public static final String MANAGER_DROP_IN = "/etc/systemd/system.conf.d/debforge-grub-menu.conf";
+
   /** The text of {@link #FINALIZE_DROP_IN}. */
   public static String finalizeDropIn() {
     return "# Written by debforge: ostree regenerates GRUB's menu with debforge's script.\n"
         + "[Service]\n"
         + "Environment=" + ENVIRONMENT + "\n";
+  }
+
+  /**
+   * The files an installed system's /etc gets, by their paths under /etc: {@link
+   * #FINALIZE_DROP_IN} and {@link #MANAGER_DROP_IN} (so that a timer or {@code systemd-run}
+   * running ostree has the variable too). New files, so that the image's own stay the image's.
+   * Login sessions need {@link #ENVIRONMENT} in {@code /etc/environment} besides.
+   */
+  public static Map<String, String> etcFiles() {
+    Map<String, String> files = new TreeMap<>();
+    files.put(FINALIZE_DROP_IN.substring("/etc/".length()), finalizeDropIn());
+    files.put(MANAGER_DROP_IN.substring("/etc/".length()),
+        "# Written by debforge: ostree regenerates GRUB's menu with debforge's script.\n"
+            + "[Manager]\n"
+            + "DefaultEnvironment=" + ENVIRONMENT + "\n");
+    return files;
   }
 }

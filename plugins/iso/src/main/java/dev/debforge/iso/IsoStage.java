@@ -52,7 +52,7 @@ public final class IsoStage implements Stage<IsoOptions> {
 
   @Override
   public int version() {
-    return 6;
+    return 7;
   }
 
   @Override
@@ -104,7 +104,12 @@ public final class IsoStage implements Stage<IsoOptions> {
     // The boot menu generator of debforge's disks, which the install puts on /boot so that the
     // installed system's menu follows its updates as a built disk's does.
     Files.writeString(iso.resolve("debforge/" + BootMenu.SCRIPT), BootMenu.script());
-    Files.writeString(iso.resolve("debforge/finalize-drop-in.conf"), BootMenu.finalizeDropIn());
+    Files.writeString(iso.resolve("debforge/environment"), BootMenu.ENVIRONMENT + "\n");
+    for (Map.Entry<String, String> file : BootMenu.etcFiles().entrySet()) {
+      Path path = iso.resolve("debforge/etc").resolve(file.getKey());
+      Files.createDirectories(path.getParent());
+      Files.writeString(path, file.getValue());
+    }
 
     Files.createDirectories(iso.resolve(".disk"));
     Files.writeString(iso.resolve(MARKER.substring(1)), "debforge installer for " + arch + "\n");

@@ -257,8 +257,8 @@ grub-install --target="$efi_target" --efi-directory="$sysroot/boot/efi" \
 # The menu, made as build makes a disk's (BootMenu in the plugin API): debforge's generator and
 # its settings on /boot write it from ostree's entries into loader.N/grub.cfg, and grub.cfg
 # links to ../loader/grub.cfg. With the repository's bootloader set to grub2 and the generator
-# named for the service that finalizes staged deployments and for login sessions, ostree
-# rewrites it on every deployment change of the installed system.
+# named (OSTREE_GRUB2_EXEC) for services and login sessions, ostree rewrites it on every
+# deployment change of the installed system.
 install -m 0755 "$medium/debforge/debforge-grub-menu" "$sysroot/boot/grub/debforge-grub-menu"
 printf '%s\n' "# Written by the debforge installer; read by debforge-grub-menu." \
   "BOOT_UUID=$boot_uuid" "TIMEOUT=1" "SERIAL=1" > "$sysroot/boot/grub/debforge-grub-menu.conf"
@@ -266,12 +266,17 @@ loader=$(readlink "$sysroot/boot/loader")
 "$sysroot/boot/grub/debforge-grub-menu" -o "$sysroot/boot/$loader/grub.cfg"
 ln -sfn ../loader/grub.cfg "$sysroot/boot/grub/grub.cfg"
 ostree config --repo="$sysroot/ostree/repo" set sysroot.bootloader grub2
-mkdir -p "$etc/systemd/system/ostree-finalize-staged.service.d"
-cp "$medium/debforge/finalize-drop-in.conf" \
-  "$etc/systemd/system/ostree-finalize-staged.service.d/debforge-grub-menu.conf"
-if ! grep -q '^OSTREE_GRUB2_EXEC=' "$etc/environment" 2>/dev/null; then
-  { [[ -s "$etc/environment" ]] && sed -e '$a\' "$etc/environment"
-    echo "OSTREE_GRUB2_EXEC=/boot/grub/debforge-grub-menu"; } > "$etc/environment.new"
+cp -r "$medium/debforge/etc/." "$etc/"
+variable=$(cat "$medium/debforge/environment")
+environment="$etc/environment"
+if [[ -L "$environment" ]]; then
+  # The image's link, read inside the deployment rather than on the live system.
+  link=$(readlink "$environment")
+  if [[ "$link" == /* ]]; then environment="$deployment$link"; else environment="$etc/$link"; fi
+fi
+if ! grep -q '^OSTREE_GRUB2_EXEC=' "$environment" 2>/dev/null; then
+  { if [[ -s "$environment" ]]; then sed -e '$a\' "$environment"; fi
+    echo "$variable"; } > "$etc/environment.new"
   mv "$etc/environment.new" "$etc/environment"
 fi
 

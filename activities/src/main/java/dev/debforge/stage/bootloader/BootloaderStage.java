@@ -49,7 +49,7 @@ public final class BootloaderStage implements Stage<BootloaderOptions> {
 
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override

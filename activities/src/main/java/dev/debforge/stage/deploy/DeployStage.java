@@ -61,7 +61,7 @@ public final class DeployStage implements Stage<DeployOptions> {
 
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override

@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
  *
  * <p>Three files come from here: the menu on the /boot file system ({@code
  * /boot/loader/grub.cfg}, which {@code /boot/grub/grub.cfg} links to; on the booted system the
- * script of {@code BootMenu} writes the same menu after each deployment change), the ESP's {@code /EFI/BOOT/grub.cfg} and the {@code early.cfg} embedded in the BIOS
- * core.img. The last two only find the /boot file system by UUID and hand over to the menu, so
- * both firmwares boot the same menu.
+ * script of {@code BootMenu} writes the same menu after each deployment change), the ESP's
+ * {@code /EFI/BOOT/grub.cfg} and the {@code early.cfg} embedded in the BIOS core.img. The last
+ * two only find the /boot file system by UUID and hand over to the menu, so both firmwares boot
+ * the same menu.
  *
  * @param bootFsUuid the UUID of the file system that holds /boot
  * @param separateBoot whether /boot is its own file system; if not, BLS paths (relative to

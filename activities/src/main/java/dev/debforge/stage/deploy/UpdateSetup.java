@@ -27,8 +27,6 @@ import java.util.Map;
  */
 final class UpdateSetup {
 
-  static final String VARIABLE = BootMenu.ENVIRONMENT;
-
   private UpdateSetup() {}
 
   static void write(Path deployRoot) throws IOException {
@@ -56,7 +54,7 @@ final class UpdateSetup {
       String separator = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
       // A new file renamed into place: never write through a link into the repository.
       Path next = etc.resolve("environment.debforge-new");
-      Files.writeString(next, text + separator + VARIABLE + "\n", StandardCharsets.UTF_8);
+      Files.writeString(next, text + separator + BootMenu.ENVIRONMENT + "\n", StandardCharsets.UTF_8);
       Files.move(next, environment, StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
     }

@@ -54,7 +54,8 @@ final class UpdateSetup {
       String separator = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
       // A new file renamed into place: never write through a link into the repository.
       Path next = etc.resolve("environment.debforge-new");
-      Files.writeString(next, text + separator + BootMenu.ENVIRONMENT + "\n", StandardCharsets.UTF_8);
+      Files.writeString(next, text + separator + BootMenu.ENVIRONMENT + "\n",
+          StandardCharsets.UTF_8);
       Files.move(next, environment, StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
     }

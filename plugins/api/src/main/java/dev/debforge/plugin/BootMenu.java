@@ -13,15 +13,16 @@ import java.util.regex.Pattern;
  * itself (the installer ISO) and wants its installs to follow updates as debforge's disks do.
  *
  * <p>Debian's GRUB reads no Boot Loader Specification entries, so the menu is written out from
- * ostree's entries. On a disk, {@value #PATH} is a POSIX shell script that ostree runs on every
- * deployment change of the booted system: the repository has {@code sysroot.bootloader=grub2},
- * {@code OSTREE_GRUB2_EXEC} names the script ({@link #ENVIRONMENT}, set for services by the files
- * of {@link #etcFiles} and for login sessions in {@code /etc/environment}), and ostree calls it as {@code SCRIPT -o /boot/loader.N/grub.cfg}
- * with the new entries in {@code /boot/loader.N/entries}. {@code /boot/grub/grub.cfg} is a link
- * to {@code ../loader/grub.cfg}, so GRUB follows ostree's atomic swap of the {@code loader} link.
- * Without the variable ostree 2022.7 falls back to Debian's {@code grub-mkconfig}, whose menu is
- * not this one. The script's settings are in
- * {@value #SETTINGS_PATH} ({@link #settings}). /boot must be its own file system.
+ * ostree's entries. On a disk, {@value #PATH} is a shell script (POSIX sh, awk, GNU sort) that
+ * ostree runs on every deployment change of the booted system: the repository has {@code
+ * sysroot.bootloader=grub2}, {@code OSTREE_GRUB2_EXEC} names the script ({@link #ENVIRONMENT},
+ * set for services by the files of {@link #etcFiles} and for login sessions in {@code
+ * /etc/environment}), and ostree calls it as {@code SCRIPT -o /boot/loader.N/grub.cfg} with the
+ * new entries in {@code /boot/loader.N/entries}. {@code /boot/grub/grub.cfg} is a link to {@code
+ * ../loader/grub.cfg}, so GRUB follows ostree's atomic swap of the {@code loader} link. Without
+ * the variable ostree 2022.7 falls back to Debian's {@code grub-mkconfig}, whose menu is not this
+ * one. The script's settings are in {@value #SETTINGS_PATH} ({@link #settings}). /boot must be
+ * its own file system.
  *
  * @since 1.3.0
  */
@@ -42,6 +43,10 @@ public final class BootMenu {
   /** The drop-in that sets it for the service finalizing staged deployments, under /etc. */
   public static final String FINALIZE_DROP_IN =
       "/etc/systemd/system/ostree-finalize-staged.service.d/debforge-grub-menu.conf";
+
+  /** The drop-in that sets it for every service of the system manager, under /etc. */
+  public static final String MANAGER_DROP_IN =
+      "/etc/systemd/system.conf.d/debforge-grub-menu.conf";
 
   private static final Pattern UUID = Pattern.compile("[0-9A-Fa-f-]+");
 
@@ -75,9 +80,6 @@ public final class BootMenu {
         + "TIMEOUT=" + timeoutSeconds + "\n"
         + "SERIAL=" + (serialConsole ? 1 : 0) + "\n";
   }
-
-  /** The drop-in that sets it for every service of the system manager, under /etc. */
-  public static final String MANAGER_DROP_IN = "/etc/systemd/system.conf.d/debforge-grub-menu.conf";
 
   /** The text of {@link #FINALIZE_DROP_IN}. */
   public static String finalizeDropIn() {

@@ -14,6 +14,15 @@ public final class Sha256 {
 
   private Sha256() {}
 
+  /** The SHA-256 of bytes in memory, hex. */
+  public static String hex(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * Reads the whole file. An interrupted thread (a cancelled build) stops reading with an
    * {@link InterruptedIOException}, even for a file of many gigabytes.

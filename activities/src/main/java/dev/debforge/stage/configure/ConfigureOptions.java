@@ -15,6 +15,8 @@ import java.util.List;
  * @param locale the value of LANG
  * @param timezone an IANA time zone name
  * @param kernelArgs kernel arguments, written to {@code /usr/lib/bootc/kargs.d/}
+ * @param updater the SHA-256 of the {@link Updater} script to install, or null for none: the
+ *     script's content is part of the step's key
  */
 public record ConfigureOptions(
     List<GroupSpec> groups,
@@ -25,7 +27,8 @@ public record ConfigureOptions(
     String hostname,
     String locale,
     String timezone,
-    List<String> kernelArgs) {
+    List<String> kernelArgs,
+    String updater) {
 
   public ConfigureOptions {
     groups = groups == null ? List.of() : List.copyOf(groups);

@@ -81,6 +81,9 @@ public final class ConfigureStage implements Stage<ConfigureOptions> {
     writeLocale(root, options.locale());
     writeTimezone(root, options.timezone());
     writeKernelArgs(root, options.kernelArgs());
+    if (options.updater() != null) {
+      Updater.install(root, options.updater());
+    }
     return new StageOutput(
         Map.of(
             "hostname", options.hostname(),

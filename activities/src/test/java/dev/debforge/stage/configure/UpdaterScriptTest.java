@@ -1,0 +1,267 @@
+package dev.debforge.stage.configure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.store.Sha256;
+import dev.debforge.store.Trees;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The updater script the image carries ({@link Updater}), run with Debian's python3 and libostree
+ * against a real OSTree sysroot in a directory (its {@code --sysroot} mode, which deploys at once
+ * instead of staging for a shutdown): a disk deployed from a commit, as {@code build} makes it,
+ * switched to a published repository, upgraded, rolled back. What the booted system does with
+ * the same commands is tested by booting a disk (DiskBootIT).
+ */
+class UpdaterScriptTest {
+
+  private static final String REF = "debian/bookworm/x86_64";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  // Not @TempDir: a deployment root is immutable and only Trees.delete removes it.
+  private Path dir;
+  private Path published;
+  private Path sysroot;
+  private Path script;
+
+  @BeforeEach
+  void aDiskDeployedFromCommitOne() throws Exception {
+    dir = Files.createTempDirectory(Path.of("/var/tmp"), "updater-test-");
+    published = dir.resolve("published");
+    sysroot = dir.resolve("sysroot");
+    script = dir.resolve("debforge-update");
+    Files.write(script, Updater.script());
+    ostree("init", "--repo=" + published, "--mode=archive");
+    String first = commit(1, "shipped");
+    Files.createDirectories(sysroot);
+    ostree("admin", "init-fs", "--modern", sysroot.toString());
+    ostree("--repo=" + repo(), "config", "set", "sysroot.bootloader", "none");
+    ostree("--repo=" + repo(), "pull-local", published.toString(), first);
+    ostree("admin", "os-init", "--sysroot=" + sysroot, "debian");
+    ostree("admin", "deploy", "--sysroot=" + sysroot, "--os=debian", "--karg-append=quiet",
+        first);
+  }
+
+  @AfterEach
+  void cleanUp() throws IOException {
+    Trees.delete(dir);
+  }
+
+  @Test
+  void switchUpgradeAndRollBack() throws Exception {
+    String first = deployments().get(0).get("commit").asText();
+    Path firstEtc = sysroot.resolve("ostree/deploy/debian/deploy/" + first + ".0/etc");
+    Files.writeString(firstEtc.resolve("written-here"), "local\n");
+
+    Result noSource = update("upgrade");
+    assertEquals(1, noSource.status, noSource.text());
+    assertTrue(noSource.stderr.contains("has no source to update from"), noSource.text());
+    assertTrue(noSource.stderr.contains("debforge-update switch"), noSource.text());
+
+    String second = commit(2, "shipped again");
+    Result switched = update("switch", "file://" + published);
+    assertEquals(0, switched.status, switched.text());
+    List<JsonNode> rows = deployments();
+    assertEquals(2, rows.size(), rows.toString());
+    assertRow(rows.get(0), "default", second, "2", "debforge:" + REF);
+    assertEquals("file://" + published, rows.get(0).get("source").asText());
+    assertRow(rows.get(1), "rollback", first, "1", first);
+    Path secondRoot = sysroot.resolve("ostree/deploy/debian/deploy/" + second + ".0");
+    assertEquals("local\n", Files.readString(secondRoot.resolve("etc/written-here")));
+    assertEquals("shipped again\n", Files.readString(secondRoot.resolve("etc/motd")));
+    assertTrue(entryOptions().stream().allMatch(o -> o.startsWith("quiet ")), entryOptions()
+        .toString());
+
+    Result same = update("upgrade");
+    assertEquals(0, same.status, same.text());
+    assertTrue(same.stdout.contains("deployed already"), same.text());
+    assertEquals(0, update("upgrade", "--check").status);
+
+    String third = commit(3, "shipped a third time");
+    Result check = update("upgrade", "--check");
+    assertEquals(3, check.status, check.text());
+    assertTrue(check.stdout.contains("update available: " + third + " (version 3)"),
+        check.text());
+    assertEquals(2, deployments().size(), "--check deploys nothing");
+    Result upgraded = update("upgrade");
+    assertEquals(0, upgraded.status, upgraded.text());
+    rows = deployments();
+    assertEquals(2, rows.size(), rows.toString());
+    assertRow(rows.get(0), "default", third, "3", "debforge:" + REF);
+    assertRow(rows.get(1), "rollback", second, "2", "debforge:" + REF);
+
+    Result back = update("rollback");
+    assertEquals(0, back.status, back.text());
+    assertTrue(back.stdout.contains("the next boot runs " + second + ".0"), back.text());
+    rows = deployments();
+    assertRow(rows.get(0), "default", second, "2", "debforge:" + REF);
+    assertRow(rows.get(1), "rollback", third, "3", "debforge:" + REF);
+  }
+
+  @Test
+  void aSourceThatIsNoRepositoryIsRefusedAndTheOriginStays() throws Exception {
+    commit(2, "second");
+    assertEquals(0, update("switch", published.toString()).status);
+    Path notARepo = Files.createDirectories(dir.resolve("empty"));
+    Result refused = update("switch", notARepo.toString());
+    assertEquals(1, refused.status, refused.text());
+    assertTrue(refused.stderr.contains(notARepo + " is not an OSTree repository"),
+        refused.text());
+    Result unreadable = update("switch", "file://" + notARepo);
+    assertEquals(1, unreadable.status, unreadable.text());
+    assertTrue(ostree("--repo=" + repo(), "remote", "show-url", "debforge")
+        .contains("file://" + published), "the old source is put back");
+    assertEquals(2, deployments().size());
+  }
+
+  @Test
+  void aRepositoryWithSeveralRefsNeedsOneNamed() throws Exception {
+    commit(2, "second");
+    Path tree = tree(9, "other");
+    ostree("--repo=" + published, "commit", "--branch=debian/trixie/x86_64",
+        "--tree=dir=" + tree);
+    ostree("--repo=" + published, "summary", "-u");
+    Result ambiguous = update("switch", "file://" + published);
+    assertEquals(1, ambiguous.status, ambiguous.text());
+    assertTrue(ambiguous.stderr.contains("the refs debian/bookworm/x86_64, debian/trixie/x86_64"),
+        ambiguous.text());
+    assertEquals(0, update("switch", "file://" + published, REF).status);
+    assertEquals("debforge:" + REF, deployments().get(0).get("origin").asText());
+  }
+
+  @Test
+  void rollbackWithOneDeploymentSaysThereIsNone() throws Exception {
+    Result none = update("rollback");
+    assertEquals(1, none.status, none.text());
+    assertTrue(none.stderr.contains("there is no deployment to roll back to"), none.text());
+  }
+
+  @Test
+  void helpNamesEveryCommand() throws Exception {
+    Result help = update("--help");
+    assertEquals(0, help.status, help.text());
+    for (String command : List.of("status", "upgrade", "switch SOURCE [REF]", "rollback")) {
+      assertTrue(help.stdout.contains(command), help.text());
+    }
+  }
+
+  @Test
+  void installRefusesAScriptOtherThanThePlans() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    assertThrows(IllegalStateException.class, () -> Updater.install(root, "0".repeat(64)));
+    Updater.install(root, Updater.sha256());
+    Path installed = root.resolve(Updater.PATH);
+    assertTrue(Files.isExecutable(installed));
+    assertEquals(Updater.sha256(), Sha256.ofFile(installed));
+  }
+
+  private static void assertRow(
+      JsonNode row, String role, String commit, String version, String origin) {
+    assertEquals(role, row.get("role").asText(), row.toString());
+    assertEquals(commit, row.get("commit").asText(), row.toString());
+    assertEquals(version, row.get("version").asText(), row.toString());
+    assertEquals(origin, row.get("origin").asText(), row.toString());
+    assertFalse(row.get("pinned").asBoolean(), row.toString());
+  }
+
+  private List<JsonNode> deployments() throws Exception {
+    Result status = update("status", "--json");
+    assertEquals(0, status.status, status.text());
+    List<JsonNode> rows = new ArrayList<>();
+    JSON.readTree(status.stdout).get("deployments").forEach(rows::add);
+    return rows;
+  }
+
+  private List<String> entryOptions() throws IOException {
+    try (Stream<Path> files = Files.list(sysroot.resolve("boot/loader/entries"))) {
+      List<String> options = new ArrayList<>();
+      for (Path file : files.toList()) {
+        Files.readAllLines(file).stream()
+            .filter(l -> l.startsWith("options "))
+            .forEach(l -> options.add(l.substring("options ".length())));
+      }
+      return options;
+    }
+  }
+
+  /** Commits a tiny bootable tree on {@link #REF} in the published repository. */
+  private String commit(int version, String motd) throws Exception {
+    Path tree = tree(version, motd);
+    String commit = ostree("--repo=" + published, "commit", "--branch=" + REF,
+        "--tree=dir=" + tree, "--add-metadata-string=version=" + version).strip();
+    ostree("--repo=" + published, "summary", "-u");
+    return commit;
+  }
+
+  private Path tree(int version, String motd) throws IOException {
+    Path tree = dir.resolve("tree" + version);
+    Path modules = Files.createDirectories(tree.resolve("usr/lib/modules/6.1.0-28-amd64"));
+    Files.writeString(modules.resolve("vmlinuz"), "kernel " + version);
+    Files.writeString(modules.resolve("initramfs.img"), "initramfs " + version);
+    Files.writeString(tree.resolve("usr/lib/os-release"), "ID=debian\nVERSION_ID=12\n");
+    Files.createDirectories(tree.resolve("usr/etc"));
+    Files.writeString(tree.resolve("usr/etc/motd"), motd + "\n");
+    return tree;
+  }
+
+  private Path repo() {
+    return sysroot.resolve("ostree/repo");
+  }
+
+  private record Result(int status, String stdout, String stderr) {
+    String text() {
+      return "exit " + status + "\n" + stdout + "\n" + stderr;
+    }
+  }
+
+  /**
+   * Runs the script as the image runs it (/usr/bin/python3), without CAP_SYS_ADMIN: ostree
+   * freezes the file system holding boot/ when it can, and here that is the test machine's.
+   */
+  private Result update(String... args) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("setpriv", "--bounding-set=-sys_admin",
+        "--inh-caps=-sys_admin", "/usr/bin/python3", script.toString(), "--sysroot",
+        sysroot.toString()));
+    argv.addAll(List.of(args));
+    return exec(argv);
+  }
+
+  private String ostree(String... args) throws Exception {
+    List<String> argv = new ArrayList<>(List.of("setpriv", "--bounding-set=-sys_admin",
+        "--inh-caps=-sys_admin", "ostree"));
+    argv.addAll(List.of(args));
+    Result result = exec(argv);
+    assertEquals(0, result.status, argv + "\n" + result.text());
+    return result.stdout;
+  }
+
+  private Result exec(List<String> argv) throws Exception {
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process process = new ProcessBuilder(argv)
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("timed out: " + argv);
+    }
+    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+}

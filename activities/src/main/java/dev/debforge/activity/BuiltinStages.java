@@ -14,6 +14,7 @@ import dev.debforge.stage.ostreecommit.OstreeCommitStage;
 import dev.debforge.stage.partition.PartitionStage;
 import dev.debforge.stage.publish.PublishStage;
 import dev.debforge.stage.publishdisk.PublishDiskStage;
+import dev.debforge.stage.publishostree.PublishOstreeStage;
 import dev.debforge.stage.tools.ToolsStage;
 import dev.debforge.stage.verify.VerifyStage;
 
@@ -31,6 +32,7 @@ public final class BuiltinStages {
         .add(new OstreeCommitStage())
         .add(new OciExportStage())
         .add(new PublishStage())
+        .add(new PublishOstreeStage())
         .add(new ExtractStage())
         .add(new DeployStage())
         .add(new BootloaderStage())

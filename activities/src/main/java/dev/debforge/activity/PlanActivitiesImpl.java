@@ -104,6 +104,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
       ComposePlan.publish(
           plan, steps.image(), recipe, request.destination(), request.tlsVerify());
     }
+    publishOstree(plan, steps, request);
     return plan.build(recipe.name() + " for " + arch);
   }
 
@@ -217,8 +218,21 @@ public final class PlanActivitiesImpl implements PlanActivities {
     DiskPlan.addDisks(
         plan, steps.finished(), steps.commit(), arch, "debian", disks(request),
         host(), pipeline(recipe.plugins(), hooks(recipe, request), request), steps.finished());
+    publishOstree(plan, steps, request);
     return plan.build(recipe.name() + " for " + arch + " → " + String.join(", ",
         request.types()), PlanActivitiesImpl::endProduct);
+  }
+
+  /**
+   * Adds the step that publishes the commit to the request's OSTree repository, if it names one.
+   * It comes last, so that systems updating from the repository get a commit only once the rest
+   * of the build (a pushed image, disks that passed --verify) has succeeded.
+   */
+  private static void publishOstree(
+      PlanBuilder plan, ComposePlan.Steps steps, BuildRequest request) {
+    if (request.ostreeRepo() != null) {
+      ComposePlan.publishOstree(plan, steps.commit(), request.ostreeRepo());
+    }
   }
 
   /**

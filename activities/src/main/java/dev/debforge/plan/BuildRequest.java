@@ -1,5 +1,6 @@
 package dev.debforge.plan;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.debforge.config.ConfigUser;
 import dev.debforge.config.DiskConfig;
 import dev.debforge.config.InstallerConfig;
@@ -30,6 +31,9 @@ import java.util.List;
  *     that has them takes the build
  * @param installer the {@code --config} file's installer settings, for an installer's stage, or
  *     null
+ * @param ostreeRepo the archive OSTree repository the composed commit is published to
+ *     ({@code --ostree-repo}, an absolute path on the worker's host), for compose and run;
+ *     null for none
  */
 public record BuildRequest(
     String kind,
@@ -48,7 +52,8 @@ public record BuildRequest(
     List<ConfigUser> users,
     List<String> verifyFirmwares,
     List<String> plugins,
-    InstallerConfig installer) {
+    InstallerConfig installer,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String ostreeRepo) {
   public BuildRequest {
     plugins = plugins == null ? List.of() : List.copyOf(plugins);
     types = types == null ? List.of() : List.copyOf(types);
@@ -61,7 +66,7 @@ public record BuildRequest(
       String recipePath, String recipeText, String destination, String arch, Long epoch) {
     return new BuildRequest(
         "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true, null,
-        null, List.of(), null, List.of(), List.of(), List.of(), null);
+        null, List.of(), null, List.of(), List.of(), List.of(), null, null);
   }
 
   /** Disks from an image. */
@@ -69,7 +74,7 @@ public record BuildRequest(
       String image, String directory, List<String> types, String arch, Long epoch) {
     return new BuildRequest(
         "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of(),
-        null, List.of(), List.of(), List.of(), null);
+        null, List.of(), List.of(), List.of(), null, null);
   }
 
   /** A recipe composed and made into disks in one workflow. */
@@ -78,14 +83,14 @@ public record BuildRequest(
       Long epoch) {
     return new BuildRequest(
         "run", recipePath, recipeText, null, directory, types, arch, epoch, true, null, null,
-        List.of(), null, List.of(), List.of(), List.of(), null);
+        List.of(), null, List.of(), List.of(), List.of(), null, null);
   }
 
   public BuildRequest withTlsVerify(boolean verify) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        plugins, installer);
+        plugins, installer, ostreeRepo);
   }
 
   /** The same request with the disks' root file system, size and configured kernel arguments. */
@@ -93,7 +98,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users, verifyFirmwares, plugins,
-        installer);
+        installer, ostreeRepo);
   }
 
   /** The same request with the raw disk booted with these firmwares before it is converted. */
@@ -101,7 +106,15 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, firmwares,
-        plugins, installer);
+        plugins, installer, ostreeRepo);
+  }
+
+  /** The same request with the composed commit published to this OSTree repository. */
+  public BuildRequest withOstreeRepo(String repo) {
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
+        tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
+        plugins, installer, repo);
   }
 
   /** The same request naming the plugins the build uses. */
@@ -109,7 +122,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        pluginIds, installer);
+        pluginIds, installer, ostreeRepo);
   }
 
   /**
@@ -139,6 +152,6 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, size, kargs, config.rootMinSizeBytes(), config.users(),
-        verifyFirmwares, plugins, config.installer());
+        verifyFirmwares, plugins, config.installer(), ostreeRepo);
   }
 }

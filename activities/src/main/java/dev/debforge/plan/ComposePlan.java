@@ -8,6 +8,7 @@ import dev.debforge.stage.configure.ConfigureOptions.GroupSpec;
 import dev.debforge.stage.configure.ConfigureOptions.UserSpec;
 import dev.debforge.stage.configure.ConfigureOptions;
 import dev.debforge.stage.configure.ConfigureStage;
+import dev.debforge.stage.configure.Updater;
 import dev.debforge.stage.debootstrap.DebootstrapOptions;
 import dev.debforge.stage.debootstrap.DebootstrapStage;
 import dev.debforge.stage.initramfs.InitramfsOptions;
@@ -18,6 +19,8 @@ import dev.debforge.stage.ostreecommit.OstreeCommitOptions;
 import dev.debforge.stage.ostreecommit.OstreeCommitStage;
 import dev.debforge.stage.publish.PublishOptions;
 import dev.debforge.stage.publish.PublishStage;
+import dev.debforge.stage.publishostree.PublishOstreeOptions;
+import dev.debforge.stage.publishostree.PublishOstreeStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +29,9 @@ import java.util.TreeSet;
 
 /**
  * The steps of a compose: {@code debootstrap → configure → initramfs → ostree-commit →
- * oci-export → publish}. Every option a step's output depends on is in its options, so the store
- * key changes exactly when the output would.
+ * oci-export → publish}, and {@code publish-ostree} of the commit when the build publishes to an
+ * OSTree repository (the plan adds it last). Every option a step's output depends on is in its
+ * options, so the store key changes exactly when the output would.
  */
 public final class ComposePlan {
 
@@ -100,6 +104,7 @@ public final class ComposePlan {
       Pipeline pipeline) {
     TreeSet<String> include = new TreeSet<>(BASE_PACKAGES);
     include.addAll(bootloaderPackages(arch));
+    include.addAll(Updater.PACKAGES);
     include.add(recipe.kernel().packageFor(arch));
     include.addAll(recipe.packages().install());
     List<String> aptOptions = new ArrayList<>();
@@ -164,6 +169,18 @@ public final class ComposePlan {
   }
 
   /**
+   * Adds the step that copies the commit into the archive repository {@code repo} (an absolute
+   * path on the worker's host) and moves its ref there.
+   */
+  public static String publishOstree(PlanBuilder plan, String commitStep, String repo) {
+    return plan.addUncached(
+        PublishOstreeStage.ID,
+        PublishOstreeStage.ID,
+        new PublishOstreeOptions(repo),
+        Map.of("commit", commitStep));
+  }
+
+  /**
    * The names of the compose steps later steps read from.
    *
    * @param configured the configured tree (its facts carry no kernel arguments: those are in
@@ -198,6 +215,7 @@ public final class ComposePlan {
         recipe.hostname(),
         recipe.locale(),
         recipe.timezone(),
-        recipe.kernel().args());
+        recipe.kernel().args(),
+        Updater.sha256());
   }
 }

@@ -222,13 +222,25 @@ final class BuildRunner {
     progress("built " + result.title() + " in " + seconds(seconds) + " (" + hits + " of "
         + result.steps().size() + " steps from the cache)");
     for (Map<String, String> artifact : result.artifacts()) {
-      // An image names its manifest digest; a disk file its sha256.
-      String sum =
-          artifact.containsKey("digest")
-              ? artifact.get("digest")
-              : artifact.containsKey("sha256") ? "sha256:" + artifact.get("sha256") : "";
-      progress("  " + artifact.get("artifact") + "  " + sum);
+      progress("  " + artifact.get("artifact") + "  " + identity(artifact));
     }
+  }
+
+  /**
+   * What names a published artifact's content: an image its manifest digest, a disk file its
+   * sha256, an OSTree repository the ref and the commit it now points at.
+   */
+  static String identity(Map<String, String> artifact) {
+    if (artifact.containsKey("digest")) {
+      return artifact.get("digest");
+    }
+    if (artifact.containsKey("sha256")) {
+      return "sha256:" + artifact.get("sha256");
+    }
+    if (artifact.containsKey("commit")) {
+      return artifact.get("ref") + " " + artifact.get("commit");
+    }
+    return "";
   }
 
   /** Prints why the build failed and returns its exit code: 2 for bad input, else 1. */

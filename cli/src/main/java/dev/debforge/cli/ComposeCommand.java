@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Build a bootable Debian container image (bootc) from a recipe.",
-      "Steps: debootstrap, configure, initramfs, ostree-commit, oci-export, publish."
+      "Steps: debootstrap, configure, initramfs, ostree-commit, oci-export, publish;",
+      "with --ostree-repo, publish-ostree too."
     })
 final class ComposeCommand implements Callable<Integer> {
 
@@ -42,6 +43,7 @@ final class ComposeCommand implements Callable<Integer> {
       + "recipe's first architecture; for a scripted recipe, this machine's).")
   String arch;
 
+  @Mixin OstreeRepoOptions ostreeRepo = new OstreeRepoOptions();
   @Mixin BuildTimeOptions buildTime = new BuildTimeOptions();
   @Mixin RegistryOptions registry = new RegistryOptions();
   @Mixin GlobalOptions global = new GlobalOptions();
@@ -51,9 +53,11 @@ final class ComposeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RecipeInput input = RecipeInput.load(recipe, arch, spec.commandLine().getErr());
-    BuildRequest request = Requests.compose(input, output, buildTime, registry);
+    BuildRequest request =
+        ostreeRepo.applyTo(Requests.compose(input, output, buildTime, registry));
     if (global.temporal == null) {
       Requests.checkImageDestination(request.destination());
+      ostreeRepo.checkHere(global);
       global.openStore();
       List<String> tools = new ArrayList<>(HostTools.COMPOSE);
       tools.add("skopeo");

@@ -38,6 +38,7 @@ final class RunCommand implements Callable<Integer> {
   String arch;
 
   @Mixin DiskOptions disks = new DiskOptions();
+  @Mixin OstreeRepoOptions ostreeRepo = new OstreeRepoOptions();
   @Mixin BuildTimeOptions buildTime = new BuildTimeOptions();
   @Mixin GlobalOptions global = new GlobalOptions();
   @Spec CommandSpec spec;
@@ -47,8 +48,9 @@ final class RunCommand implements Callable<Integer> {
     RecipeInput input = RecipeInput.load(recipe, arch, spec.commandLine().getErr());
     String architecture = input.architecture();
     BuildCommand.requireTools(global, TOOLS);
-    BuildRequest request = Requests.run(input, disks, buildTime);
+    BuildRequest request = ostreeRepo.applyTo(Requests.run(input, disks, buildTime));
     BuildCommand.checkLocalOutput(global, disks);
+    ostreeRepo.checkHere(global);
     BuildCommand.requireRequestTools(global, request, architecture);
     Requests.checkLocally(global, request, input, spec.commandLine().getErr());
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())

@@ -48,6 +48,7 @@ final class SubmitCommand implements Callable<Integer> {
   int priority;
 
   @Mixin DiskOptions disks = new DiskOptions();
+  @Mixin OstreeRepoOptions ostreeRepo = new OstreeRepoOptions();
   @Mixin BuildTimeOptions buildTime = new BuildTimeOptions();
   @Mixin RegistryOptions registry = new RegistryOptions();
   @Mixin GlobalOptions global = new GlobalOptions();
@@ -72,7 +73,12 @@ final class SubmitCommand implements Callable<Integer> {
         request = Requests.compose(input, outputGiven ? disks.output : null, buildTime, registry);
         idPrefix = "compose-" + input.recipe().name();
       }
+      request = ostreeRepo.applyTo(request);
     } else {
+      if (ostreeRepo.repo != null) {
+        throw new UserError(OstreeRepoOptions.OPTION + " publishes a composed commit, and a build"
+            + " from an image composes none\nHint: submit the recipe instead of the image");
+      }
       try {
         ImageReference.parse(source);
       } catch (BadInputException e) {

@@ -262,7 +262,8 @@ public final class PlanActivitiesImpl implements PlanActivities {
         request.sourceDateEpoch(),
         request.minRootBytes(),
         request.users(),
-        verifyFirmwares(request));
+        verifyFirmwares(request),
+        request.origin());
   }
 
   private static List<String> verifyFirmwares(BuildRequest request) throws BadInputException {

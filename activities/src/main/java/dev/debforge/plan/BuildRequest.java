@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.debforge.config.ConfigUser;
 import dev.debforge.config.DiskConfig;
 import dev.debforge.config.InstallerConfig;
+import dev.debforge.stage.deploy.DeployOptions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +32,7 @@ import java.util.List;
  *     that has them takes the build
  * @param installer the {@code --config} file's installer settings, for an installer's stage, or
  *     null
+ * @param origin the OSTree repository the disks' system updates from ({@code --origin}), or null
  * @param ostreeRepo the archive OSTree repository the composed commit is published to
  *     ({@code --ostree-repo}, an absolute path on the worker's host), for compose and run;
  *     null for none
@@ -53,6 +55,7 @@ public record BuildRequest(
     List<String> verifyFirmwares,
     List<String> plugins,
     InstallerConfig installer,
+    @JsonInclude(JsonInclude.Include.NON_NULL) DeployOptions.Origin origin,
     @JsonInclude(JsonInclude.Include.NON_NULL) String ostreeRepo) {
   public BuildRequest {
     plugins = plugins == null ? List.of() : List.copyOf(plugins);
@@ -66,7 +69,7 @@ public record BuildRequest(
       String recipePath, String recipeText, String destination, String arch, Long epoch) {
     return new BuildRequest(
         "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true, null,
-        null, List.of(), null, List.of(), List.of(), List.of(), null, null);
+        null, List.of(), null, List.of(), List.of(), List.of(), null, null, null);
   }
 
   /** Disks from an image. */
@@ -74,7 +77,7 @@ public record BuildRequest(
       String image, String directory, List<String> types, String arch, Long epoch) {
     return new BuildRequest(
         "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of(),
-        null, List.of(), List.of(), List.of(), null, null);
+        null, List.of(), List.of(), List.of(), null, null, null);
   }
 
   /** A recipe composed and made into disks in one workflow. */
@@ -83,14 +86,14 @@ public record BuildRequest(
       Long epoch) {
     return new BuildRequest(
         "run", recipePath, recipeText, null, directory, types, arch, epoch, true, null, null,
-        List.of(), null, List.of(), List.of(), List.of(), null, null);
+        List.of(), null, List.of(), List.of(), List.of(), null, null, null);
   }
 
   public BuildRequest withTlsVerify(boolean verify) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        plugins, installer, ostreeRepo);
+        plugins, installer, origin, ostreeRepo);
   }
 
   /** The same request with the disks' root file system, size and configured kernel arguments. */
@@ -98,7 +101,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users, verifyFirmwares, plugins,
-        installer, ostreeRepo);
+        installer, origin, ostreeRepo);
   }
 
   /** The same request with the raw disk booted with these firmwares before it is converted. */
@@ -106,7 +109,15 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, firmwares,
-        plugins, installer, ostreeRepo);
+        plugins, installer, origin, ostreeRepo);
+  }
+
+  /** The same request with the disks' system updating from this OSTree repository. */
+  public BuildRequest withOrigin(DeployOptions.Origin updatesFrom) {
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
+        tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
+        plugins, installer, updatesFrom, ostreeRepo);
   }
 
   /** The same request with the composed commit published to this OSTree repository. */
@@ -114,7 +125,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        plugins, installer, repo);
+        plugins, installer, origin, repo);
   }
 
   /** The same request naming the plugins the build uses. */
@@ -122,7 +133,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        pluginIds, installer, ostreeRepo);
+        pluginIds, installer, origin, ostreeRepo);
   }
 
   /**
@@ -152,6 +163,6 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, size, kargs, config.rootMinSizeBytes(), config.users(),
-        verifyFirmwares, plugins, config.installer(), ostreeRepo);
+        verifyFirmwares, plugins, config.installer(), origin, ostreeRepo);
   }
 }

@@ -52,7 +52,11 @@ public final class DiskPlan {
     }
   }
 
-  /** What the user asked of the disks. */
+  /**
+   * What the user asked of the disks.
+   *
+   * @param origin the OSTree repository the disks' system updates from, or null
+   */
   public record Disks(
       List<String> types,
       String rootFsType,
@@ -62,7 +66,8 @@ public final class DiskPlan {
       Long sourceDateEpoch,
       Long minRootBytes,
       List<ConfigUser> users,
-      List<String> verifyFirmwares) {
+      List<String> verifyFirmwares,
+      DeployOptions.Origin origin) {
     public Disks {
       types = List.copyOf(types);
       kernelArgs = List.copyOf(kernelArgs);
@@ -76,9 +81,23 @@ public final class DiskPlan {
         Long sizeBytes,
         List<String> kernelArgs,
         String directory,
+        Long sourceDateEpoch,
+        Long minRootBytes,
+        List<ConfigUser> users,
+        List<String> verifyFirmwares) {
+      this(types, rootFsType, sizeBytes, kernelArgs, directory, sourceDateEpoch, minRootBytes,
+          users, verifyFirmwares, null);
+    }
+
+    public Disks(
+        List<String> types,
+        String rootFsType,
+        Long sizeBytes,
+        List<String> kernelArgs,
+        String directory,
         Long sourceDateEpoch) {
       this(types, rootFsType, sizeBytes, kernelArgs, directory, sourceDateEpoch, null, List.of(),
-          List.of());
+          List.of(), null);
     }
 
     /** The users as the deploy step takes them. */
@@ -158,7 +177,8 @@ public final class DiskPlan {
                 bootUuid,
                 esp.substring(0, 4) + "-" + esp.substring(4),
                 disks.rootFsType(),
-                disks.deployUsers()),
+                disks.deployUsers(),
+                disks.origin()),
             Map.of("commit", commit, "tree", tree));
     String deployed = pipeline.at(plan, Anchor.AFTER_DEPLOY, deploy);
     List<String> firmwares = firmwares(arch);

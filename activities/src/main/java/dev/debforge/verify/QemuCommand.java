@@ -16,9 +16,9 @@ import java.util.Locale;
  *
  * <p>For amd64: {@code qemu-system-x86_64 -machine q35,graphics=off -accel … -cpu … -nodefaults
  * -display none -no-reboot -m 2048 -smp 2 [UEFI pflash pair] -drive file=DISK,if=virtio,
- * format=FMT,snapshot=on -nic none -chardev socket,id=ser0,path=SOCK,server=on,wait=on -serial
- * chardev:ser0}. For arm64 the binary is {@code qemu-system-aarch64} with {@code -machine virt}
- * and AAVMF; arm64 has no BIOS.
+ * format=FMT,snapshot=on [-drive file=EXTRA,if=virtio,format=FMT,readonly=on …] -nic none
+ * -chardev socket,id=ser0,path=SOCK,server=on,wait=on -serial chardev:ser0}. For arm64 the
+ * binary is {@code qemu-system-aarch64} with {@code -machine virt} and AAVMF; arm64 has no BIOS.
  *
  * <p>Three choices that are not obvious: {@code graphics=off} is what makes SeaBIOS print on
  * the serial port when there is no display; {@code wait=on} makes qemu wait for the console to
@@ -92,6 +92,15 @@ public final class QemuCommand {
               "-drive",
               "file=" + escape(options.disk()) + ",if=virtio,format=" + options.diskFormat()
                   + ",snapshot=on"));
+    }
+    // After the boot disk, so that firmware and guest enumerate the boot disk first (vda).
+    // readonly=on, unlike a snapshot, makes a write by the guest fail instead of vanishing.
+    for (QemuOptions.Drive drive : options.extraDrives()) {
+      argv.addAll(
+          List.of(
+              "-drive",
+              "file=" + escape(drive.file()) + ",if=virtio,format=" + drive.format()
+                  + ",readonly=on"));
     }
     argv.addAll(List.of("-nic", "none"));
     argv.addAll(

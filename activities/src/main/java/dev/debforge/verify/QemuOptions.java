@@ -3,6 +3,7 @@ package dev.debforge.verify;
 import dev.debforge.boot.Firmware;
 import dev.debforge.disk.Architecture;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param guestReboots whether a reboot of the guest restarts it in the same qemu (whose
  *     snapshot keeps what the guest wrote) instead of ending qemu, which is the default so that
  *     a panic-and-reboot loop ends
+ * @param extraDrives disk images attached after the boot disk, read-only, in this order
  */
 public record QemuOptions(
     Architecture architecture,
@@ -33,7 +35,8 @@ public record QemuOptions(
     Path serialSocket,
     Path firmwareCode,
     Path firmwareVars,
-    boolean guestReboots) {
+    boolean guestReboots,
+    List<Drive> extraDrives) {
 
   public static final int DEFAULT_MEMORY_MIB = 2048;
   public static final int DEFAULT_CPUS = 2;
@@ -45,6 +48,7 @@ public record QemuOptions(
     Objects.requireNonNull(diskFormat, "diskFormat");
     Objects.requireNonNull(accelerator, "accelerator");
     Objects.requireNonNull(serialSocket, "serialSocket");
+    extraDrives = extraDrives == null ? List.of() : List.copyOf(extraDrives);
     if (memoryMiB < 64 || cpus < 1) {
       throw new IllegalArgumentException(
           "a guest needs at least 64 MiB and one CPU, not " + memoryMiB + " MiB and " + cpus);
@@ -61,25 +65,45 @@ public record QemuOptions(
       Path serialSocket) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, DEFAULT_MEMORY_MIB, DEFAULT_CPUS,
-        accelerator, serialSocket, null, null, false);
+        accelerator, serialSocket, null, null, false, List.of());
   }
 
   public QemuOptions withUefiFiles(Path code, Path varsCopy) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        code, varsCopy, guestReboots);
+        code, varsCopy, guestReboots, extraDrives);
   }
 
   public QemuOptions withMachine(int memoryMiB, int cpus) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        firmwareCode, firmwareVars, guestReboots);
+        firmwareCode, firmwareVars, guestReboots, extraDrives);
   }
 
   /** Lets the guest reboot within the same qemu, for commands that reboot it. */
   public QemuOptions withGuestReboots() {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        firmwareCode, firmwareVars, true);
+        firmwareCode, firmwareVars, true, extraDrives);
+  }
+
+  /** Attaches these disk images after the boot disk, read-only. */
+  public QemuOptions withExtraDrives(List<Drive> drives) {
+    return new QemuOptions(
+        architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
+        firmwareCode, firmwareVars, guestReboots, drives);
+  }
+
+  /**
+   * A disk image the guest may read but never write, such as a repository to update from.
+   *
+   * @param file the image
+   * @param format qemu's name of its format: {@code raw}, {@code qcow2}, …
+   */
+  public record Drive(Path file, String format) {
+    public Drive {
+      Objects.requireNonNull(file, "file");
+      Objects.requireNonNull(format, "format");
+    }
   }
 }

@@ -1,11 +1,14 @@
 package dev.debforge.plan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.plugin.Anchor;
 import dev.debforge.plugin.OutputType;
+import dev.debforge.stage.deploy.DeployOptions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -95,6 +98,52 @@ class DiskPlanTest {
         one.steps().get(3).inputs());
     assertNotEquals(
         one.steps().get(3).key(), other.steps().get(3).key());
+  }
+
+  private static String deployOptions(DeployOptions.Origin origin) {
+    PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
+    String[] image =
+        DiskPlan.addImage(builder, "oci-archive:/i.tar", "sha256:" + "ab".repeat(32), true,
+            "amd64", null);
+    DiskPlan.addDisks(
+        builder, image[0], image[1], "amd64", "debian",
+        new DiskPlan.Disks(List.of("qcow2"), "ext4", null, List.of(), "/out", null, null,
+            List.of(), List.of(), origin),
+        HOST);
+    return builder.build("test").steps().stream()
+        .filter(step -> step.name().equals("deploy"))
+        .findFirst()
+        .orElseThrow()
+        .options();
+  }
+
+  @Test
+  void theOriginReachesTheDeployStep() throws Exception {
+    String json =
+        deployOptions(new DeployOptions.Origin("https://example.org/repo", "debian/x/x86_64"));
+    assertTrue(
+        json.contains(
+            ",\"origin\":{\"ref\":\"debian/x/x86_64\",\"url\":\"https://example.org/repo\"},"),
+        json);
+    assertEquals(
+        new DeployOptions.Origin("https://example.org/repo", "debian/x/x86_64"),
+        PlanBuilder.CANONICAL.readValue(json, DeployOptions.class).origin());
+    assertTrue(
+        deployOptions(new DeployOptions.Origin("file:///r", null))
+            .contains("\"origin\":{\"url\":\"file:///r\"}"),
+        "the default ref, the commit's, is left out");
+  }
+
+  @Test
+  void withoutAnOriginTheDeployOptionsHaveNoOriginKey() throws Exception {
+    String json = deployOptions(null);
+    List<String> keys = new java.util.ArrayList<>();
+    PlanBuilder.CANONICAL.readTree(json).fieldNames().forEachRemaining(keys::add);
+    assertEquals(
+        List.of("bootUuid", "espUuid", "kargs", "osName", "rootFsType", "rootUuid"),
+        keys,
+        "the keys the deploy options had before origins existed, so stored steps stay found: "
+            + json);
   }
 
   @Test

@@ -116,6 +116,52 @@ class QemuCommandTest {
   }
 
   @Test
+  void extraDrivesFollowTheBootDiskReadOnly() throws Exception {
+    QemuOptions options =
+        QemuOptions.of(Architecture.AMD64, Firmware.BIOS, DISK, "qcow2", Accelerator.TCG, SOCK)
+            .withExtraDrives(
+                List.of(
+                    new QemuOptions.Drive(Path.of("/work/repo.raw"), "raw"),
+                    new QemuOptions.Drive(Path.of("/work/more,data.qcow2"), "qcow2")))
+            .withGuestReboots();
+    List<String> argv = QemuCommand.argv(options);
+    int boot = argv.indexOf("file=/store/disk/disk.qcow2,if=virtio,format=qcow2,snapshot=on");
+    assertEquals(
+        List.of(
+            "-drive", "file=/store/disk/disk.qcow2,if=virtio,format=qcow2,snapshot=on",
+            "-drive", "file=/work/repo.raw,if=virtio,format=raw,readonly=on",
+            "-drive", "file=/work/more,,data.qcow2,if=virtio,format=qcow2,readonly=on",
+            "-nic", "none"),
+        argv.subList(boot - 1, boot + 7));
+    assertEquals(
+        1, argv.stream().filter(arg -> arg.contains("snapshot=on")).count(),
+        "only the boot disk takes a snapshot");
+  }
+
+  @Test
+  void extraDrivesFollowAnIsoBootedAsACd() throws Exception {
+    QemuOptions options =
+        QemuOptions.of(Architecture.AMD64, Firmware.BIOS, Path.of("/out/install.iso"),
+                QemuCommand.CDROM, Accelerator.TCG, SOCK)
+            .withExtraDrives(List.of(new QemuOptions.Drive(Path.of("/work/repo.raw"), "raw")));
+    List<String> argv = QemuCommand.argv(options);
+    assertEquals(
+        List.of(
+            "-device", "scsi-cd,drive=cd0,bus=scsi0.0,bootindex=0",
+            "-drive", "file=/work/repo.raw,if=virtio,format=raw,readonly=on"),
+        argv.subList(argv.indexOf("scsi-cd,drive=cd0,bus=scsi0.0,bootindex=0") - 1,
+            argv.indexOf("-nic")));
+  }
+
+  @Test
+  void withoutExtraDrivesThereIsOneDisk() throws Exception {
+    QemuOptions options =
+        QemuOptions.of(Architecture.AMD64, Firmware.BIOS, DISK, "qcow2", Accelerator.TCG, SOCK);
+    assertEquals(List.of(), options.extraDrives());
+    assertEquals(1, QemuCommand.argv(options).stream().filter("-drive"::equals).count());
+  }
+
+  @Test
   void doublesCommasInPaths() throws Exception {
     QemuOptions options =
         QemuOptions.of(

@@ -4,6 +4,7 @@ import dev.debforge.config.ConfigParser;
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.DiskPlan;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.stage.deploy.DeployOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,42 @@ final class DiskOptions {
       description = "Users, kernel arguments and sizes: bootc-image-builder's customizations in "
           + "a .toml, .json or .yaml file (see docs/config.md).")
   Path config;
+
+  @Option(
+      names = "--origin",
+      paramLabel = "URL",
+      description = "The OSTree repository the disk's system updates from (http://, https:// or "
+          + "file:///): added as the remote 'debforge' (without GPG verification), and the "
+          + "deployment follows debforge:REF (see docs/updates.md).")
+  String origin;
+
+  @Option(
+      names = "--origin-ref",
+      paramLabel = "REF",
+      description = "The branch of --origin to follow (default: the ref the image was "
+          + "committed on: debian/SUITE/ARCH for run, debforge/ARCH for build, ARCH as OSTree "
+          + "names it: x86_64, aarch64).")
+  String originRef;
+
+  /** The request with the repository its disks update from, as {@code --origin} asks. */
+  BuildRequest applyOrigin(BuildRequest request) {
+    if (origin == null) {
+      if (originRef != null) {
+        throw new UserError(
+            "--origin-ref needs --origin\nHint: give the repository's URL with --origin URL");
+      }
+      return request;
+    }
+    try {
+      DeployOptions.Origin.checkUrl("--origin", origin);
+      if (originRef != null) {
+        DeployOptions.Origin.checkRef("--origin-ref", originRef);
+      }
+    } catch (BadInputException e) {
+      throw new UserError(e.getMessage());
+    }
+    return request.withOrigin(new DeployOptions.Origin(origin, originRef));
+  }
 
   /** The request with its disk boot checks, as {@code --verify} asks. */
   BuildRequest applyVerify(BuildRequest request) {

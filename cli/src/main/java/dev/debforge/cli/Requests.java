@@ -63,7 +63,7 @@ final class Requests {
                 reference, outputDirectory(disks), disks.types(), architecture, buildTime.epoch())
             .withTlsVerify(registry.tlsVerify)
             .withDisks(disks.rootfs(), disks.sizeBytes(), checkedKernelArgs(disks.kernelArgs));
-    return disks.applyVerify(disks.applyConfig(request));
+    return disks.applyOrigin(disks.applyVerify(disks.applyConfig(request)));
   }
 
   /** A compose of the recipe made into disks, in one workflow. */
@@ -74,7 +74,7 @@ final class Requests {
                 input.architecture(), buildTime.epoch())
             .withDisks(disks.rootfs(), disks.sizeBytes(), checkedKernelArgs(disks.kernelArgs))
             .withPlugins(List.copyOf(input.recipe().plugins().keySet()));
-    return disks.applyVerify(disks.applyConfig(request));
+    return disks.applyOrigin(disks.applyVerify(disks.applyConfig(request)));
   }
 
   /**

@@ -78,6 +78,14 @@ final class VerifyCommand implements Callable<Integer> {
       + "keeps what the first boot wrote).")
   List<String> commands = new ArrayList<>();
 
+  @Option(names = "--drive", paramLabel = "FILE", description = "Another disk image for the "
+      + "guest, such as a file system holding an OSTree repository to update from; repeatable. "
+      + "Attached read-only (qemu's readonly=on: the file is never written, a write by the guest "
+      + "fails) after the boot disk, which stays the first (a disk booted as /dev/vda sees them "
+      + "as /dev/vdb, /dev/vdc, …); its format is told by its name as the disk's is "
+      + "(.qcow2, …, else raw).")
+  List<Path> drives = new ArrayList<>();
+
   @Option(names = "--json", description = "Print one result object on standard output.")
   boolean json;
 
@@ -96,12 +104,19 @@ final class VerifyCommand implements Callable<Integer> {
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     // What a verify killed with SIGKILL left behind: its owner's lock is gone with it.
     OwnedDir.removeStale(tmp, SCRATCH_PREFIX);
-    if (!Files.isRegularFile(disk)) {
+    String problem = problemWith(disk);
+    if (problem != null) {
       throw new UserError(
-          disk + ": " + (Files.isDirectory(disk) ? "is a directory, not a disk image"
-              : Files.exists(disk) ? "is not a regular file (a FIFO, a device or a socket)"
-              : "no disk image there")
+          disk + ": " + problem
               + "\nHint: give the disk file a build wrote, e.g. output/qcow2/disk.qcow2");
+    }
+    for (Path drive : drives) {
+      problem = problemWith(drive);
+      if (problem != null) {
+        throw new UserError(
+            "--drive " + drive + ": " + problem
+                + "\nHint: give a disk image file (raw, qcow2, …) to attach to the guest");
+      }
     }
     if (timeout < 1) {
       throw new UserError("--timeout " + timeout + " is not a time\nHint: give seconds, like 300");
@@ -135,6 +150,13 @@ final class VerifyCommand implements Callable<Integer> {
               diskFormat,
               scratch,
               line -> progress(err, line));
+      List<QemuOptions.Drive> extra = new ArrayList<>();
+      for (Path drive : drives) {
+        extra.add(VerifyStage.extraDrive(drive.toAbsolutePath()));
+        progress(err, "attaching " + drive + " read-only (" + extra.get(extra.size() - 1).format()
+            + ") after the boot disk");
+      }
+      qemu = qemu.withExtraDrives(extra);
       BootVerifier verifier =
           new BootVerifier(ProcessLauncher.host(line -> {}), line -> progress(err, line), () -> {});
       Path log = consoleLog != null ? consoleLog : scratch.resolve("console.log");
@@ -163,6 +185,20 @@ final class VerifyCommand implements Callable<Integer> {
       owned.close();
       atExit.close();
     }
+  }
+
+  /** Why qemu could not open this file as a disk image, or null when it is one. */
+  private static String problemWith(Path file) {
+    if (Files.isDirectory(file)) {
+      return "is a directory, not a disk image";
+    } else if (!Files.exists(file)) {
+      return "no disk image there";
+    } else if (!Files.isRegularFile(file)) {
+      return "is not a regular file (a FIFO, a device or a socket)";
+    } else if (!Files.isReadable(file)) {
+      return "cannot be read by this user";
+    }
+    return null;
   }
 
   private void print(BootReport report, boolean commandsPassed) throws Exception {

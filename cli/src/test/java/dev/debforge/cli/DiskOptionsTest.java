@@ -1,12 +1,14 @@
 package dev.debforge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.activity.BuiltinStages;
 import dev.debforge.extension.Extensions;
 import dev.debforge.plan.BuildRequest;
+import dev.debforge.stage.deploy.DeployOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,6 +72,43 @@ class DiskOptionsTest {
     System.arraycopy(args, 0, all, 1, args.length);
     new CommandLine(command).parseArgs(all);
     return command.disks;
+  }
+
+  private static final BuildRequest REQUEST =
+      BuildRequest.build("oci:/img", "/out", List.of("qcow2"), "amd64", 0L);
+
+  @Test
+  void theOriginAndItsRefReachTheBuildRequest() {
+    assertEquals(
+        new DeployOptions.Origin("https://example.org/repo", "debian/trixie/x86_64"),
+        disks("--origin", "https://example.org/repo", "--origin-ref", "debian/trixie/x86_64")
+            .applyOrigin(REQUEST)
+            .origin());
+    assertEquals(
+        new DeployOptions.Origin("file:///srv/repo", null),
+        disks("--origin", "file:///srv/repo").applyOrigin(REQUEST).origin(),
+        "without --origin-ref the deploy step takes the commit's ref");
+    assertNull(disks().applyOrigin(REQUEST).origin());
+  }
+
+  @Test
+  void aBadOriginIsAUserError() {
+    assertEquals(
+        "--origin 'ftp://example.org/repo' is not an http, https or file URL\nHint: give the "
+            + "repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH",
+        assertThrows(UserError.class,
+            () -> disks("--origin", "ftp://example.org/repo").applyOrigin(REQUEST))
+            .getMessage());
+    assertTrue(
+        assertThrows(UserError.class,
+            () -> disks("--origin", "file:///r", "--origin-ref", "a b").applyOrigin(REQUEST))
+            .getMessage()
+            .startsWith("--origin-ref 'a b' is not an OSTree ref\nHint: "));
+    assertTrue(
+        assertThrows(UserError.class,
+            () -> disks("--origin-ref", "debian/x").applyOrigin(REQUEST))
+            .getMessage()
+            .startsWith("--origin-ref needs --origin"));
   }
 
   @Test

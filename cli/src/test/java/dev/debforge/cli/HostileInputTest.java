@@ -145,6 +145,16 @@ class HostileInputTest {
         "verify", p("disk.raw"), "--format", "bogus"));
     cases.add(c("verify a directory", List.of(dir.toString(), "is a directory"),
         "verify", dir.toString()));
+    cases.add(c("verify --drive missing", List.of("--drive " + p("v2.raw"), "no disk image there"),
+        "verify", p("disk.raw"), "--drive", p("v2.raw")));
+    cases.add(c("verify --drive a directory", List.of("--drive " + dir, "is a directory"),
+        "verify", p("disk.raw"), "--drive", dir.toString()));
+    cases.add(c("--origin ftp", List.of("--origin 'ftp://h/repo'", "not an http, https or file"),
+        "build", "oci:/nonexistent", "-o", o, "--origin", "ftp://h/repo"));
+    cases.add(c("--origin-ref with a remote", List.of("--origin-ref 'debforge:x'", "OSTree ref"),
+        "run", recipe.toString(), "-o", o, "--origin", "file:///r", "--origin-ref", "debforge:x"));
+    cases.add(c("--origin-ref alone", List.of("--origin-ref needs --origin"),
+        "build", "oci:/nonexistent", "-o", o, "--origin-ref", "debian/x"));
     // One validator for recipes and config files.
     cases.add(c("config karg with NUL", List.of(p("nul-karg.toml"), "control character"),
         "build", "oci:/nonexistent", "-o", o, "--config", p("nul-karg.toml")));

@@ -1,7 +1,13 @@
 package dev.debforge.stage.deploy;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.debforge.plugin.BadInputException;
+import dev.debforge.recipe.UserText;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Options of the {@code deploy} stage. The UUIDs are chosen by the plan before any file system
@@ -18,6 +24,9 @@ import java.util.List;
  * @param rootFsType the root file system: {@code ext4}, {@code xfs} or {@code btrfs}
  * @param users users created in the deployment (from {@code --config}); left out of the options'
  *     JSON when empty, so that plans without users keep their keys
+ * @param origin the OSTree repository the disk's system updates from, or null for none (the
+ *     deployment's origin then names the commit's checksum); left out of the options' JSON when
+ *     null, so that plans without it keep their keys
  */
 public record DeployOptions(
     String osName,
@@ -26,7 +35,8 @@ public record DeployOptions(
     String bootUuid,
     String espUuid,
     String rootFsType,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<User> users) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<User> users,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Origin origin) {
 
   public DeployOptions {
     kargs = kargs == null ? List.of() : List.copyOf(kargs);
@@ -40,7 +50,108 @@ public record DeployOptions(
       String bootUuid,
       String espUuid,
       String rootFsType) {
-    this(osName, kargs, rootUuid, bootUuid, espUuid, rootFsType, List.of());
+    this(osName, kargs, rootUuid, bootUuid, espUuid, rootFsType, List.of(), null);
+  }
+
+  public DeployOptions(
+      String osName,
+      List<String> kargs,
+      String rootUuid,
+      String bootUuid,
+      String espUuid,
+      String rootFsType,
+      List<User> users) {
+    this(osName, kargs, rootUuid, bootUuid, espUuid, rootFsType, users, null);
+  }
+
+  /**
+   * The OSTree repository a disk's system updates from: the sysroot's repository gets it as the
+   * remote {@value #REMOTE}, and the deployment's origin names {@code debforge:REF}, so that
+   * {@code ostree admin upgrade} (and debforge's updater, which relies on both names) pulls from
+   * it.
+   *
+   * @param url the repository: {@code http://}, {@code https://} or {@code file://}
+   * @param ref the branch to follow, or null for the ref the commit was made on (the {@code ref}
+   *     fact of the {@code ostree-commit} step: {@code debian/SUITE/ARCH} for a composed image,
+   *     {@code debforge/ARCH} for one built from an image)
+   */
+  public record Origin(String url, @JsonInclude(JsonInclude.Include.NON_NULL) String ref) {
+
+    /** The remote's name, which the disk's updater relies on. */
+    public static final String REMOTE = "debforge";
+
+    /** OSTree's own rule for a ref: slash-separated parts of letters, digits, '-', '.', '_'. */
+    private static final Pattern REF =
+        Pattern.compile("(?:[A-Za-z0-9_][-._A-Za-z0-9_]*/)*[A-Za-z0-9_][-._A-Za-z0-9_]*");
+
+    private static final List<String> SCHEMES = List.of("http", "https", "file");
+
+    /** The refspec the deployment's origin names for this ref. */
+    public static String refspec(String ref) {
+      return REMOTE + ":" + ref;
+    }
+
+    /**
+     * Checks the URL and, when given, the ref.
+     *
+     * @throws BadInputException naming the value and what is wrong with it
+     */
+    public void check() throws BadInputException {
+      checkUrl("deploy: origin.url", url);
+      if (ref != null) {
+        checkRef("deploy: origin.ref", ref);
+      }
+    }
+
+    /**
+     * Checks a repository URL: http or https with a host, or file with an absolute path.
+     *
+     * @param what how the message names the value, such as {@code --origin}
+     * @throws BadInputException naming the URL and what is wrong with it
+     */
+    public static void checkUrl(String what, String url) throws BadInputException {
+      String hint =
+          "give the repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH";
+      URI uri;
+      try {
+        uri = new URI(url == null ? "" : url);
+      } catch (URISyntaxException e) {
+        throw new BadInputException(
+            what + " " + UserText.quote(url) + " is not a URL: " + e.getReason(), hint);
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!SCHEMES.contains(scheme)) {
+        throw new BadInputException(
+            what + " " + UserText.quote(url) + " is not an http, https or file URL", hint);
+      }
+      // ostree reads a file URL's path only: file:///srv/repo, not file://host/srv/repo.
+      boolean named =
+          scheme.equals("file")
+              ? uri.getRawSchemeSpecificPart().startsWith("///") && uri.getPath().length() > 1
+              : uri.getHost() != null;
+      if (!named) {
+        throw new BadInputException(
+            what + " " + UserText.quote(url) + " names no "
+                + (scheme.equals("file") ? "absolute path (file:///PATH)" : "host"),
+            hint);
+      }
+    }
+
+    /**
+     * Checks a ref as OSTree does, which also keeps out blanks and the ':' of a refspec.
+     *
+     * @param what how the message names the value, such as {@code --origin-ref}
+     * @throws BadInputException naming the ref
+     */
+    public static void checkRef(String what, String ref) throws BadInputException {
+      if (ref == null || !REF.matcher(ref).matches()) {
+        throw new BadInputException(
+            what + " " + UserText.quote(ref) + " is not an OSTree ref"
+                + (ref != null && ref.contains(":") ? " (a ref has no REMOTE: part)" : ""),
+            "give a branch like debian/bookworm/x86_64: parts of letters, digits, '-', '.' and"
+                + " '_' separated by '/', without blanks or ':'");
+      }
+    }
   }
 
   /**

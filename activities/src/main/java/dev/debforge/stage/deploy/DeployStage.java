@@ -12,6 +12,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -42,9 +43,18 @@ import java.util.regex.Pattern;
  * ({@link DeploymentUsers}), so that their homes reach the stateroot's /var. Without users the
  * output is what it was before users existed, so the stage's version is unchanged.
  *
+ * <p>With an {@code origin} (from {@code --origin URL} and {@code --origin-ref REF}), the disk
+ * updates from that OSTree repository: the sysroot's repository gets the remote {@code
+ * debforge} ({@code ostree remote add --no-gpg-verify debforge URL REF}) and the local ref
+ * {@code debforge:REF} on the commit ({@code ostree refs --create}), and the deployment is made
+ * with an origin file saying {@code refspec=debforge:REF} instead of the commit's checksum. REF
+ * defaults to the ref the commit was made on (the commit step's {@code ref} fact). Without an
+ * origin the output is what it was before origins existed, so the stage's version is unchanged.
+ *
  * <p>Facts: {@code deployment} (relative to the sysroot, {@code
  * ostree/deploy/OS/deploy/CSUM.0}), {@code commit}, {@code bootcsum}, {@code blsEntry} (the
- * entry's path relative to the sysroot) and {@code os}.
+ * entry's path relative to the sysroot), {@code os}, and with an origin {@code origin}
+ * ({@code debforge:REF}).
  */
 public final class DeployStage implements Stage<DeployOptions> {
 
@@ -100,8 +110,19 @@ public final class DeployStage implements Stage<DeployOptions> {
     context.progress("pulling commit " + commit);
     context.tools().run(OstreeAdmin.pullLocal(sysroot, sourceRepo, commit));
     context.tools().run(OstreeAdmin.osInit(sysroot, os));
+    String refspec = null;
+    Path originFile = null;
+    if (options.origin() != null) {
+      String ref = originRef(options.origin(), context.facts("commit"));
+      refspec = DeployOptions.Origin.refspec(ref);
+      context.progress("the disk updates from " + options.origin().url() + " (" + refspec + ")");
+      context.tools().run(OstreeAdmin.remoteAdd(sysroot, options.origin().url(), ref));
+      context.tools().run(OstreeAdmin.createRef(sysroot, refspec, commit));
+      originFile = context.scratch().resolve("deployment.origin");
+      Files.writeString(originFile, originText(refspec), StandardCharsets.UTF_8);
+    }
     context.progress("deploying " + commit + " as " + os);
-    context.tools().run(OstreeAdmin.deploy(sysroot, os, kargs, commit));
+    context.tools().run(OstreeAdmin.deploy(sysroot, os, kargs, commit, originFile));
 
     BootEntries.Checked entry = BootEntries.check(sysroot);
     String deployment = "ostree/deploy/" + os + "/deploy/" + commit + ".0";
@@ -127,13 +148,40 @@ public final class DeployStage implements Stage<DeployOptions> {
     }
     // From here on deployment changes are the booted system's, and its menu must follow them.
     context.tools().run(OstreeAdmin.grubBootloader(sysroot));
-    return new StageOutput(
-        Map.of(
-            "deployment", deployment,
-            "commit", commit,
-            "bootcsum", entry.bootcsum(),
-            "blsEntry", entry.path(),
-            "os", os));
+    Map<String, String> facts = new TreeMap<>();
+    facts.put("deployment", deployment);
+    facts.put("commit", commit);
+    facts.put("bootcsum", entry.bootcsum());
+    facts.put("blsEntry", entry.path());
+    facts.put("os", os);
+    if (refspec != null) {
+      facts.put("origin", refspec);
+    }
+    return new StageOutput(facts);
+  }
+
+  /**
+   * The ref the disk follows: the origin's, else the one the commit was made on.
+   *
+   * @throws BadInputException when the commit step's ref is no ref a remote can serve
+   */
+  static String originRef(DeployOptions.Origin origin, Map<String, String> commitFacts)
+      throws BadInputException {
+    String ref = origin.ref() != null ? origin.ref() : commitFacts.get("ref");
+    if (ref == null) {
+      throw new IllegalStateException(
+          "the commit step reported no ref (facts: " + commitFacts + ")");
+    }
+    DeployOptions.Origin.checkRef("deploy: the commit step's ref", ref);
+    return ref;
+  }
+
+  /**
+   * The deployment's origin: it names the remote's ref, not the checksum that ostree would
+   * write, so that an upgrade of the booted system follows the ref.
+   */
+  static String originText(String refspec) {
+    return "[origin]\nrefspec=" + refspec + "\n";
   }
 
   static void writeFstab(Path deployRoot, DeployOptions options) throws IOException {
@@ -177,6 +225,9 @@ public final class DeployStage implements Stage<DeployOptions> {
             "deploy: kernel argument '" + karg + "' is empty or contains blanks",
             "give one argument per list element");
       }
+    }
+    if (options.origin() != null) {
+      options.origin().check();
     }
   }
 

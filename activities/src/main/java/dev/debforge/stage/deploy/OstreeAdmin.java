@@ -42,6 +42,24 @@ final class OstreeAdmin {
     return call("ostree", "--repo=" + repo(sysroot), "pull-local", sourceRepo.toString(), commit);
   }
 
+  /**
+   * Adds the remote the disk's system updates from. GPG verification is off: debforge does not
+   * sign its repositories yet.
+   */
+  static ToolCall remoteAdd(Path sysroot, String url, String ref) {
+    return call(
+        "ostree", "--repo=" + repo(sysroot), "remote", "add", "--no-gpg-verify",
+        DeployOptions.Origin.REMOTE, url, ref);
+  }
+
+  /**
+   * Points the remote's ref at the deployed commit, as a pull of it would have, so that the
+   * deployment's refspec resolves before the system first pulls.
+   */
+  static ToolCall createRef(Path sysroot, String refspec, String commit) {
+    return call("ostree", "--repo=" + repo(sysroot), "refs", "--create=" + refspec, commit);
+  }
+
   /** Creates the stateroot {@code ostree/deploy/OS}. */
   static ToolCall osInit(Path sysroot, String os) {
     return call("ostree", "admin", "os-init", "--sysroot=" + sysroot, os);
@@ -57,6 +75,15 @@ final class OstreeAdmin {
    * ioctl fails with EPERM and ostree falls back to {@code syncfs}.
    */
   static ToolCall deploy(Path sysroot, String os, List<String> kargs, String commit) {
+    return deploy(sysroot, os, kargs, commit, null);
+  }
+
+  /**
+   * Deploys the commit as {@link #deploy(Path, String, List, String)} does; with an origin file
+   * the deployment's origin is a copy of it instead of {@code refspec=COMMIT}.
+   */
+  static ToolCall deploy(
+      Path sysroot, String os, List<String> kargs, String commit, Path originFile) {
     List<String> argv = new ArrayList<>();
     argv.add("setpriv");
     argv.add("--bounding-set=-sys_admin");
@@ -66,6 +93,9 @@ final class OstreeAdmin {
     argv.add("deploy");
     argv.add("--sysroot=" + sysroot);
     argv.add("--os=" + os);
+    if (originFile != null) {
+      argv.add("--origin-file=" + originFile);
+    }
     for (String karg : kargs) {
       argv.add("--karg-append=" + karg);
     }

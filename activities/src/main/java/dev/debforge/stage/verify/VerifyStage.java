@@ -235,6 +235,15 @@ public final class VerifyStage implements Stage<VerifyOptions> {
     return lower;
   }
 
+  /**
+   * A disk image attached after the boot disk, its format told by its name as the boot disk's
+   * is. An {@code .iso} is attached as a plain disk: only the boot disk boots as a CD.
+   */
+  public static QemuOptions.Drive extraDrive(Path file) {
+    String format = formatOf(file);
+    return new QemuOptions.Drive(file, format.equals(QemuCommand.CDROM) ? "raw" : format);
+  }
+
   public static String formatOf(Path disk) {
     String name = disk.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".qcow2")) {

@@ -184,6 +184,91 @@ class DeployStageIT {
         1000, Files.getAttribute(stateKeys.getParent().getParent(), "unix:uid", LinkOption.NOFOLLOW_LINKS));
   }
 
+  /**
+   * With an origin, the sysroot's repository has the remote debforge and its ref on the commit,
+   * and the deployment follows that ref; without a ref given, the one the commit was made on.
+   */
+  @Test
+  void anOriginMakesTheDeploymentFollowTheRemotesRef() throws Exception {
+    Path repo = commitFakeImage();
+    ProcessRunner tools = ProcessRunner.logging(line -> {});
+    String commit = tools.run(Ostree.revParse(repo, "debian/test/x86_64")).stdout().strip();
+    TestStageContext context =
+        new TestStageContext(work.resolve("step"), "amd64")
+            .withInput("commit", repo.getParent(),
+                Map.of("commit", commit, "ref", "debian/test/x86_64"))
+            .withInput("tree", repo.getParent(), Map.of("kargs", ""));
+    DeployOptions options =
+        new DeployOptions(
+            "debian", List.of(), ROOT_UUID, BOOT_UUID, "1234-ABCD", "ext4", List.of(),
+            new DeployOptions.Origin("file:///mnt/updates/repo", null));
+
+    StageOutput out = new DeployStage().run(context, options);
+
+    assertEquals("debforge:debian/test/x86_64", out.facts().get("origin"));
+    Path sysroot = context.output().resolve("sysroot");
+    assertEquals(
+        "[origin]\nrefspec=debforge:debian/test/x86_64\n",
+        Files.readString(sysroot.resolve("ostree/deploy/debian/deploy/" + commit + ".0.origin")));
+    String sysrootRepo = "--repo=" + sysroot.resolve("ostree/repo");
+    assertEquals(
+        List.of("debforge", "file:///mnt/updates/repo"),
+        List.of(
+            tools.run(dev.debforge.plugin.ToolCall.of(
+                    List.of("ostree", sysrootRepo, "remote", "list", "-u"),
+                    java.time.Duration.ofMinutes(1)))
+                .stdout()
+                .strip()
+                .split("\\s+")));
+    assertEquals(
+        commit,
+        tools.run(dev.debforge.plugin.ToolCall.of(
+                List.of("ostree", sysrootRepo, "rev-parse", "debforge:debian/test/x86_64"),
+                java.time.Duration.ofMinutes(1)))
+            .stdout()
+            .strip());
+    assertEquals(
+        "false",
+        tools.run(dev.debforge.plugin.ToolCall.of(
+                List.of("ostree", sysrootRepo, "config", "get", "remote \"debforge\".gpg-verify"),
+                java.time.Duration.ofMinutes(1)))
+            .stdout()
+            .strip());
+  }
+
+  /** Without an origin the deployment's origin names the commit, as ostree writes it. */
+  @Test
+  void withoutAnOriginTheDeploymentNamesTheCommit() throws Exception {
+    Path repo = commitFakeImage();
+    String commit =
+        ProcessRunner.logging(line -> {}).run(Ostree.revParse(repo, "debian/test/x86_64"))
+            .stdout().strip();
+    TestStageContext context =
+        new TestStageContext(work.resolve("step"), "amd64")
+            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"))
+            .withInput("tree", repo.getParent(), Map.of("kargs", ""));
+
+    StageOutput out =
+        new DeployStage()
+            .run(context,
+                new DeployOptions("debian", List.of(), ROOT_UUID, BOOT_UUID, "1234-ABCD", "ext4"));
+
+    assertEquals(null, out.facts().get("origin"));
+    String origin =
+        Files.readString(context.output().resolve("sysroot/ostree/deploy/debian/deploy/"
+            + commit + ".0.origin"));
+    assertTrue(origin.contains("\nrefspec=" + commit + "\n"), origin);
+    assertTrue(
+        ProcessRunner.logging(line -> {})
+            .run(dev.debforge.plugin.ToolCall.of(
+                List.of("ostree", "--repo=" + context.output().resolve("sysroot/ostree/repo"),
+                    "remote", "list"),
+                java.time.Duration.ofMinutes(1)))
+            .stdout()
+            .isBlank(),
+        "no remote");
+  }
+
   /** A bootable root in OSTree's layout, committed to a bare repository. */
   private Path commitFakeImage() throws Exception {
     Path tree = work.resolve("tree");

@@ -2,9 +2,11 @@ package dev.debforge.stage.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.plugin.BadInputException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DeployStageTest {
@@ -49,6 +51,79 @@ class DeployStageTest {
         message(
             new DeployOptions(
                 "debian", List.of("quiet splash"), ROOT, BOOT, "1234-ABCD", "ext4")));
+  }
+
+  private static DeployOptions withOrigin(String url, String ref) {
+    return new DeployOptions(
+        "debian", List.of(), ROOT, BOOT, "1234-ABCD", "ext4", List.of(),
+        new DeployOptions.Origin(url, ref));
+  }
+
+  @Test
+  void acceptsHttpHttpsAndFileOrigins() throws Exception {
+    DeployStage.validate(withOrigin("https://updates.example.org/debian/repo", null));
+    DeployStage.validate(withOrigin("http://10.0.2.2:8000/repo", "debian/bookworm/x86_64"));
+    DeployStage.validate(withOrigin("file:///mnt/v2/repo", "debforge/x86_64"));
+  }
+
+  @Test
+  void rejectsAnOriginThatIsNoHttpHttpsOrFileUrl() {
+    String hint =
+        "\nHint: give the repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH";
+    assertEquals(
+        "deploy: origin.url 'ftp://example.org/repo' is not an http, https or file URL" + hint,
+        message(withOrigin("ftp://example.org/repo", null)));
+    assertEquals(
+        "deploy: origin.url '/srv/repo' is not an http, https or file URL" + hint,
+        message(withOrigin("/srv/repo", null)));
+    assertEquals(
+        "deploy: origin.url 'file://srv/repo' names no absolute path (file:///PATH)" + hint,
+        message(withOrigin("file://srv/repo", null)));
+    assertEquals(
+        "deploy: origin.url 'https:///repo' names no host" + hint,
+        message(withOrigin("https:///repo", null)));
+    assertTrue(
+        message(withOrigin("http://example.org/my repo", null))
+            .startsWith("deploy: origin.url 'http://example.org/my repo' is not a URL: "));
+  }
+
+  @Test
+  void rejectsAnOriginRefWithBlanksOrARemote() {
+    String hint =
+        "\nHint: give a branch like debian/bookworm/x86_64: parts of letters, digits, '-', '.'"
+            + " and '_' separated by '/', without blanks or ':'";
+    assertEquals(
+        "deploy: origin.ref 'debian/bookworm x86_64' is not an OSTree ref" + hint,
+        message(withOrigin("https://example.org/repo", "debian/bookworm x86_64")));
+    assertEquals(
+        "deploy: origin.ref 'debforge:debian/bookworm/x86_64' is not an OSTree ref"
+            + " (a ref has no REMOTE: part)" + hint,
+        message(withOrigin("https://example.org/repo", "debforge:debian/bookworm/x86_64")));
+    for (String bad : List.of("", "/debian", "debian/", "debian//x86_64", "-x")) {
+      assertTrue(
+          message(withOrigin("https://example.org/repo", bad)).contains("is not an OSTree ref"),
+          bad);
+    }
+  }
+
+  @Test
+  void theOriginRefDefaultsToTheRefTheCommitWasMadeOn() throws Exception {
+    Map<String, String> commit = Map.of("commit", "ab".repeat(32), "ref", "debforge/x86_64");
+    assertEquals(
+        "debforge/x86_64",
+        DeployStage.originRef(new DeployOptions.Origin("file:///r", null), commit));
+    assertEquals(
+        "debian/trixie/x86_64",
+        DeployStage.originRef(
+            new DeployOptions.Origin("file:///r", "debian/trixie/x86_64"), commit));
+    assertEquals("debforge:debforge/x86_64", DeployOptions.Origin.refspec("debforge/x86_64"));
+  }
+
+  @Test
+  void theOriginFileNamesTheRemotesRef() {
+    assertEquals(
+        "[origin]\nrefspec=debforge:debian/trixie/x86_64\n",
+        DeployStage.originText("debforge:debian/trixie/x86_64"));
   }
 
   private static String message(DeployOptions options) {

@@ -60,6 +60,37 @@ class OstreeAdminTest {
   }
 
   @Test
+  void addsTheRemoteDebforgeWithoutGpgVerification() {
+    assertEquals(
+        List.of(
+            "ostree", "--repo=/out/sysroot/ostree/repo", "remote", "add", "--no-gpg-verify",
+            "debforge", "https://updates.example.org/repo", "debian/trixie/x86_64"),
+        OstreeAdmin.remoteAdd(SYSROOT, "https://updates.example.org/repo", "debian/trixie/x86_64")
+            .argv());
+  }
+
+  @Test
+  void pointsTheRemotesRefAtTheDeployedCommit() {
+    assertEquals(
+        List.of(
+            "ostree", "--repo=/out/sysroot/ostree/repo", "refs",
+            "--create=debforge:debian/trixie/x86_64", COMMIT),
+        OstreeAdmin.createRef(SYSROOT, "debforge:debian/trixie/x86_64", COMMIT).argv());
+  }
+
+  @Test
+  void deploysTheCommitWithAnOriginFile() {
+    assertEquals(
+        List.of(
+            "setpriv", "--bounding-set=-sys_admin", "--inh-caps=-sys_admin",
+            "ostree", "admin", "deploy", "--sysroot=/out/sysroot", "--os=debian",
+            "--origin-file=/scratch/deployment.origin", "--karg-append=rw", COMMIT),
+        OstreeAdmin.deploy(
+                SYSROOT, "debian", List.of("rw"), COMMIT, Path.of("/scratch/deployment.origin"))
+            .argv());
+  }
+
+  @Test
   void seedsVarMergingIntoWhatOstreeMade() {
     assertEquals(
         List.of(

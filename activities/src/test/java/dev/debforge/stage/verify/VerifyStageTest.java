@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.debforge.boot.Firmware;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.verify.BootReport;
+import dev.debforge.verify.QemuOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,6 +54,15 @@ class VerifyStageTest {
     assertEquals("vdi", VerifyStage.formatOf(Path.of("vdi/disk.VDI")));
     assertEquals("raw", VerifyStage.formatOf(Path.of("disk.img")));
     assertEquals("iso", VerifyStage.formatOf(Path.of("bootiso/install.iso")));
+  }
+
+  @Test
+  void anExtraDriveIsQcow2OrRawByItsNameAndAnIsoIsAPlainDisk() {
+    assertEquals(
+        new QemuOptions.Drive(Path.of("/v2/repo.qcow2"), "qcow2"),
+        VerifyStage.extraDrive(Path.of("/v2/repo.qcow2")));
+    assertEquals("raw", VerifyStage.extraDrive(Path.of("/v2/repo.img")).format());
+    assertEquals("raw", VerifyStage.extraDrive(Path.of("/v2/repo.iso")).format());
   }
 
   @Test

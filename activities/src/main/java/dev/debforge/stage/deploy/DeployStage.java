@@ -1,5 +1,6 @@
 package dev.debforge.stage.deploy;
 
+import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
@@ -63,6 +64,7 @@ public final class DeployStage implements Stage<DeployOptions> {
   private static final Pattern OS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Pattern FAT_ID = Pattern.compile("[0-9A-F]{4}-[0-9A-F]{4}");
   private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{64}");
+  private static final Pattern IMAGE_REF_PART = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
   @Override
   public String id() {
@@ -113,7 +115,8 @@ public final class DeployStage implements Stage<DeployOptions> {
     String refspec = null;
     Path originFile = null;
     if (options.origin() != null) {
-      String ref = originRef(options.origin(), context.facts("commit"));
+      String ref = originRef(options.origin(), context.facts("commit"), image,
+          Architecture.fromDebianName(context.architecture()));
       refspec = DeployOptions.Origin.refspec(ref);
       context.progress("the disk updates from " + options.origin().url() + " (" + refspec + ")");
       context.tools().run(OstreeAdmin.remoteAdd(sysroot, options.origin().url(), ref));
@@ -161,13 +164,29 @@ public final class DeployStage implements Stage<DeployOptions> {
   }
 
   /**
-   * The ref the disk follows: the origin's, else the one the commit was made on.
+   * The ref the disk follows: the origin's; else, for a disk built from an image, the ref
+   * {@code compose --ostree-repo} publishes such an image on, {@code ID/VERSION_CODENAME/ARCH}
+   * of its os-release ({@code debian/bookworm/x86_64}; the extract step's {@code os} and
+   * {@code osVersion} facts); else the one the commit was made on ({@code run}'s compose).
    *
-   * @throws BadInputException when the commit step's ref is no ref a remote can serve
+   * @throws BadInputException when the ref found is no ref a remote can serve
    */
-  static String originRef(DeployOptions.Origin origin, Map<String, String> commitFacts)
+  static String originRef(
+      DeployOptions.Origin origin,
+      Map<String, String> commitFacts,
+      Map<String, String> imageFacts,
+      Architecture arch)
       throws BadInputException {
-    String ref = origin.ref() != null ? origin.ref() : commitFacts.get("ref");
+    String os = imageFacts.getOrDefault("os", "");
+    String codename = imageFacts.getOrDefault("osVersion", "");
+    String ref;
+    if (origin.ref() != null) {
+      ref = origin.ref();
+    } else if (IMAGE_REF_PART.matcher(os).matches() && IMAGE_REF_PART.matcher(codename).matches()) {
+      ref = os + "/" + codename + "/" + arch.ostreeName();
+    } else {
+      ref = commitFacts.get("ref");
+    }
     if (ref == null) {
       throw new IllegalStateException(
           "the commit step reported no ref (facts: " + commitFacts + ")");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
 import java.util.List;
 import java.util.Map;
@@ -107,15 +108,27 @@ class DeployStageTest {
   }
 
   @Test
-  void theOriginRefDefaultsToTheRefTheCommitWasMadeOn() throws Exception {
+  void theOriginRefDefaultsToTheRefComposePublishesTheImageOn() throws Exception {
     Map<String, String> commit = Map.of("commit", "ab".repeat(32), "ref", "debforge/x86_64");
-    assertEquals(
-        "debforge/x86_64",
-        DeployStage.originRef(new DeployOptions.Origin("file:///r", null), commit));
+    Map<String, String> image = Map.of("os", "debian", "osVersion", "bookworm");
+    DeployOptions.Origin noRef = new DeployOptions.Origin("file:///r", null);
+    assertEquals("debian/bookworm/x86_64",
+        DeployStage.originRef(noRef, commit, image, Architecture.AMD64), "an image's os-release");
+    assertEquals("debian/bookworm/aarch64",
+        DeployStage.originRef(noRef, commit, image, Architecture.ARM64));
+    assertEquals("debforge/x86_64",
+        DeployStage.originRef(noRef, commit, Map.of("os", "debian", "osVersion", ""),
+            Architecture.AMD64), "no codename: the commit's ref");
+    Map<String, String> composed = Map.of("commit", "ab".repeat(32), "ref",
+        "debian/trixie/x86_64");
+    assertEquals("debian/trixie/x86_64",
+        DeployStage.originRef(noRef, composed, Map.of("hostname", "h"), Architecture.AMD64),
+        "run: the compose's ref");
     assertEquals(
         "debian/trixie/x86_64",
         DeployStage.originRef(
-            new DeployOptions.Origin("file:///r", "debian/trixie/x86_64"), commit));
+            new DeployOptions.Origin("file:///r", "debian/trixie/x86_64"), commit, image,
+            Architecture.AMD64));
     assertEquals("debforge:debforge/x86_64", DeployOptions.Origin.refspec("debforge/x86_64"));
   }
 

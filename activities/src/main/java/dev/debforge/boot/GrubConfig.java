@@ -28,6 +28,9 @@ public record GrubConfig(
 
   public static final int DEFAULT_TIMEOUT_SECONDS = 1;
 
+  /** The most boots a deployment on trial gets (debforge-update --boot-tries). */
+  public static final int MAX_BOOT_TRIES = 3;
+
   private static final Pattern SAFE_WORD = Pattern.compile("[A-Za-z0-9_.,:=/+@%^~-]+");
   private static final Pattern UUID_LIKE = Pattern.compile("[0-9A-Fa-f-]+");
 
@@ -64,6 +67,7 @@ public record GrubConfig(
     }
     out.append("set default=0\n");
     out.append("set timeout=").append(timeoutSeconds).append('\n');
+    out.append(bootCounter("($root)" + path("/grub/grubenv")));
     for (BlsEntry entry : ordered) {
       String title = entry.title().isEmpty() ? entry.linux() : entry.title();
       out.append('\n').append("menuentry ").append(quote(title)).append(" {\n");
@@ -82,6 +86,34 @@ public record GrubConfig(
       }
       out.append("}\n");
     }
+    return out.toString();
+  }
+
+  /**
+   * The boot counter of automatic rollback. {@code debforge-update} sets {@code debforge_tries}
+   * in GRUB's environment block on /boot when it stages a deployment; each boot of the menu
+   * counts it down, and once it is 0 the second entry, the rollback, boots instead, with {@code
+   * debforge_fallback=1} saved for the booted system to see. A boot that reaches
+   * boot-complete.target unsets both. GRUB cannot create the block, only rewrite it, hence the
+   * test for it; it has no arithmetic, hence the ladder.
+   */
+  private String bootCounter(String grubenv) {
+    StringBuilder out = new StringBuilder();
+    out.append("\n# Automatic rollback: a deployment on trial boots debforge_tries more times.\n");
+    out.append("search --no-floppy --fs-uuid --set=root ").append(bootFsUuid).append('\n');
+    out.append("if [ -s ").append(grubenv).append(" ]; then\n");
+    out.append("\tload_env -f ").append(grubenv).append(" debforge_tries\n");
+    out.append("\tif [ \"${debforge_tries}\" = 0 ]; then\n");
+    out.append("\t\tset default=1\n");
+    out.append("\t\tset debforge_fallback=1\n");
+    out.append("\t\tsave_env -f ").append(grubenv).append(" debforge_fallback\n");
+    for (int tries = 1; tries <= MAX_BOOT_TRIES; tries++) {
+      out.append("\telif [ \"${debforge_tries}\" = ").append(tries).append(" ]; then\n");
+      out.append("\t\tset debforge_tries=").append(tries - 1).append('\n');
+      out.append("\t\tsave_env -f ").append(grubenv).append(" debforge_tries\n");
+    }
+    out.append("\tfi\n");
+    out.append("fi\n");
     return out.toString();
   }
 

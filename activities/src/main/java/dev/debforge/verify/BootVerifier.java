@@ -138,12 +138,14 @@ public final class BootVerifier {
   }
 
   /**
-   * Whether a command reboots the guest: {@code reboot} or {@code systemctl reboot}. The verifier
-   * then waits for the next login prompt, logs in again and runs the commands after it there,
-   * so one verification can check what survives a reboot (a staged update, a changed menu).
+   * Whether a command reboots the guest: {@code reboot} or {@code systemctl reboot}, maybe with
+   * a shell comment after it ({@code reboot # into v2}), which tells several reboots apart in
+   * the report. The verifier then waits for the next login prompt, logs in again and runs the
+   * commands after it there, so one verification can check what survives a reboot (a staged
+   * update, a changed menu).
    */
   public static boolean isReboot(String command) {
-    String c = command.strip();
+    String c = command.replaceFirst("\\s#.*$", "").strip();
     return c.equals("reboot") || c.equals("systemctl reboot");
   }
 

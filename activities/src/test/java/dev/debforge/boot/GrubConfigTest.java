@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GrubConfigTest {
 
@@ -36,6 +39,34 @@ class GrubConfigTest {
                 + "\tlinux /ostree/debian-abc/vmlinuz-6.1 rw ostree=/ostree/boot.1/debian/abc/0\n"
                 + "\tinitrd /ostree/debian-abc/initramfs-6.1.img\n}\n"),
         cfg);
+  }
+
+  /**
+   * The boot counter of automatic rollback: counted down from at most three, the rollback entry
+   * once none are left, the block on /boot; and the whole menu parses as GRUB script
+   * (grub-script-check, GRUB's own parser).
+   */
+  @Test
+  void menuCountsTrialBootsDownAndFallsBackToTheSecondEntry(@TempDir Path dir) throws Exception {
+    String cfg = GrubConfig.defaults(UUID).menu(List.of(entry("1", "rw"), entry("2", "rw")));
+    String env = "($root)/grub/grubenv";
+    assertTrue(cfg.contains("if [ -s " + env + " ]; then\n\tload_env -f " + env
+        + " debforge_tries\n\tif [ \"${debforge_tries}\" = 0 ]; then\n\t\tset default=1\n"
+        + "\t\tset debforge_fallback=1\n\t\tsave_env -f " + env + " debforge_fallback\n"), cfg);
+    for (int tries = 1; tries <= GrubConfig.MAX_BOOT_TRIES; tries++) {
+      assertTrue(cfg.contains("\telif [ \"${debforge_tries}\" = " + tries + " ]; then\n"
+          + "\t\tset debforge_tries=" + (tries - 1) + "\n\t\tsave_env -f " + env
+          + " debforge_tries\n"), cfg);
+    }
+    assertTrue(cfg.indexOf("set default=0") < cfg.indexOf("set default=1")
+        && cfg.indexOf("set default=1") < cfg.indexOf("menuentry"), cfg);
+    assertTrue(new GrubConfig(UUID, false, 1, true).menu(List.of(entry("1", "rw")))
+        .contains("load_env -f ($root)/boot/grub/grubenv debforge_tries"));
+    Path file = Files.writeString(dir.resolve("grub.cfg"), cfg);
+    Process check = new ProcessBuilder("grub-script-check", file.toString())
+        .redirectErrorStream(true).start();
+    String said = new String(check.getInputStream().readAllBytes());
+    assertEquals(0, check.waitFor(), said);
   }
 
   @Test

@@ -80,6 +80,17 @@ class BootVerifierTest {
   }
 
   @Test
+  void aRebootMayCarryACommentThatTellsItApart() {
+    assertTrue(BootVerifier.isReboot("reboot"));
+    assertTrue(BootVerifier.isReboot(" systemctl reboot "));
+    assertTrue(BootVerifier.isReboot("reboot # into the fallback"));
+    assertTrue(BootVerifier.isReboot("systemctl reboot\t# again"));
+    assertFalse(BootVerifier.isReboot("reboot now"));
+    assertFalse(BootVerifier.isReboot("echo reboot"));
+    assertFalse(BootVerifier.isReboot("reboot#x"), "no blank: one word to the shell");
+  }
+
+  @Test
   void withoutARebootQemuEndsOnOne() throws Exception {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
     logInAndRun(fake, new ArrayList<>(), "uname -r");

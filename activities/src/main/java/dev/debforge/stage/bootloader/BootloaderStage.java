@@ -47,9 +47,10 @@ public final class BootloaderStage implements Stage<BootloaderOptions> {
     return ID;
   }
 
+  /** 4: the menu counts the boots of a deployment on trial (automatic rollback). */
   @Override
   public int version() {
-    return 3;
+    return 4;
   }
 
   @Override

@@ -83,6 +83,9 @@ public final class ConfigureStage implements Stage<ConfigureOptions> {
     writeKernelArgs(root, options.kernelArgs());
     if (options.updater() != null) {
       Updater.install(root, options.updater());
+      List<String> enable = new ArrayList<>(List.of("systemctl", "--root=" + root, "enable"));
+      enable.addAll(Updater.ENABLE);
+      tools.run(call(enable));
     }
     return new StageOutput(
         Map.of(

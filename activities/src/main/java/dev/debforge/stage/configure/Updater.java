@@ -14,10 +14,13 @@ import java.util.List;
  * {@code debforge-update}, the updater every composed image carries in {@code /usr/bin}: it
  * moves the booted system to a newer commit of its origin, switches the origin, rolls back and
  * shows the deployments (docs/updates.md). A Python 3 script on libostree's GObject bindings, so
- * the image needs {@link #PACKAGES}.
+ * the image needs {@link #PACKAGES}. Beside it, {@link #UNIT} runs {@code debforge-update
+ * boot-complete} once a boot reaches boot-complete.target, which systemd's
+ * {@code systemd-boot-check-no-failures.service} (enabled with it) and the image's health checks
+ * guard: automatic rollback.
  *
- * <p>The compose plan puts the script's SHA-256 in the configure step's options, so a changed
- * script makes a new step rather than being hidden by a stored one.
+ * <p>The compose plan puts the SHA-256 of both files in the configure step's options, so a
+ * changed file makes a new step rather than being hidden by a stored one.
  */
 public final class Updater {
 
@@ -27,15 +30,31 @@ public final class Updater {
   /** The Debian packages the script runs with. */
   public static final List<String> PACKAGES = List.of("python3-gi", "gir1.2-ostree-1.0");
 
+  /** The unit that marks a boot good, and where it goes. */
+  public static final String UNIT = "debforge-boot-complete.service";
+
+  static final String UNIT_PATH = "usr/lib/systemd/system/" + UNIT;
+
+  /** The units the configure step enables: the boot's mark and systemd's failed-unit check. */
+  static final List<String> ENABLE = List.of(UNIT, "systemd-boot-check-no-failures.service");
+
   private static final String RESOURCE = "debforge-update";
 
   private Updater() {}
 
   /** The script's text. */
   public static byte[] script() {
-    try (InputStream in = Updater.class.getResourceAsStream(RESOURCE)) {
+    return resource(RESOURCE);
+  }
+
+  static byte[] unit() {
+    return resource(UNIT);
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = Updater.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("the updater script is missing from debforge's classes");
+        throw new IllegalStateException(name + " is missing from debforge's classes");
       }
       return in.readAllBytes();
     } catch (IOException e) {
@@ -43,28 +62,37 @@ public final class Updater {
     }
   }
 
-  /** The script's SHA-256, hex: what the compose plan keys the configure step by. */
+  /** The SHA-256 of the script and the unit, hex: what the plan keys the configure step by. */
   public static String sha256() {
-    return Sha256.hex(script());
+    byte[] script = script();
+    byte[] unit = unit();
+    byte[] both = new byte[script.length + unit.length];
+    System.arraycopy(script, 0, both, 0, script.length);
+    System.arraycopy(unit, 0, both, script.length, unit.length);
+    return Sha256.hex(both);
   }
 
   /**
-   * Writes the script into the root filesystem, mode 0755, replacing whatever the image had
-   * there, after checking it is the one the plan was made with.
+   * Writes the script (mode 0755) and the unit into the root filesystem, replacing whatever the
+   * image had there, after checking they are the ones the plan was made with. The configure
+   * step then enables {@link #ENABLE}.
    */
   static void install(Path root, String expectedSha256) throws IOException {
-    byte[] script = script();
-    String actual = Sha256.hex(script);
+    String actual = sha256();
     if (!actual.equals(expectedSha256)) {
       throw new IllegalStateException(
           "the plan was made with updater " + expectedSha256 + " but this worker has " + actual
               + "; run the same debforge version on every worker");
     }
-    Path target = root.resolve(PATH);
+    write(root.resolve(PATH), script(), "rwxr-xr-x");
+    write(root.resolve(UNIT_PATH), unit(), "rw-r--r--");
+  }
+
+  private static void write(Path target, byte[] content, String mode) throws IOException {
     Files.createDirectories(target.getParent());
     Files.deleteIfExists(target);
-    Files.write(target, script);
-    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.write(target, content);
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString(mode));
     if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException("could not write " + target);
     }

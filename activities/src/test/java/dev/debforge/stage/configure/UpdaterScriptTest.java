@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +56,13 @@ class UpdaterScriptTest {
     ostree("admin", "os-init", "--sysroot=" + sysroot, "debian");
     ostree("admin", "deploy", "--sysroot=" + sysroot, "--os=debian", "--karg-append=quiet",
         first);
+    // debforge's boot menu generator, as the bootloader step puts it on /boot: with it the
+    // updater counts boots (the repository's sysroot.bootloader=none keeps ostree from
+    // running it here).
+    Path generator = Files.createDirectories(sysroot.resolve("boot/grub"))
+        .resolve("debforge-grub-menu");
+    Files.writeString(generator, "#!/bin/sh\nexit 1\n");
+    Files.setPosixFilePermissions(generator, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
   @AfterEach
@@ -86,6 +94,8 @@ class UpdaterScriptTest {
     assertEquals("shipped again\n", Files.readString(secondRoot.resolve("etc/motd")));
     assertTrue(entryOptions().stream().allMatch(o -> o.startsWith("quiet ")), entryOptions()
         .toString());
+    assertEquals("debforge_tries=3", grubEnv(), "the new deployment is on trial");
+    assertTrue(switched.stdout.contains("on trial for 3 boots"), switched.text());
 
     Result same = update("upgrade");
     assertEquals(0, same.status, same.text());
@@ -111,6 +121,52 @@ class UpdaterScriptTest {
     rows = deployments();
     assertRow(rows.get(0), "default", second, "2", "debforge:" + REF);
     assertRow(rows.get(1), "rollback", third, "3", "debforge:" + REF);
+    assertEquals("", grubEnv(), "the deployment rolled back to is no trial");
+  }
+
+  /**
+   * GRUB's part, played by grub-editenv: the trial's boots are used up and the menu fell back to
+   * the rollback. The boot that reaches boot-complete.target makes the fallback permanent and
+   * status says what failed; a trial boot that reaches it just ends the trial.
+   */
+  @Test
+  void aTrialThatFailsIsRolledBackAndStatusSaysSo() throws Exception {
+    String first = deployments().get(0).get("commit").asText();
+    String second = commit(2, "second");
+    Result switched = update("switch", "--boot-tries", "1", published.toString());
+    assertEquals(0, switched.status, switched.text());
+    assertEquals("debforge_tries=1", grubEnv());
+    Result onTrial = update("status");
+    assertTrue(onTrial.stdout.contains("on trial: the default deployment has 1 boot left"),
+        onTrial.text());
+
+    grubEditenv("set", "debforge_tries=0", "debforge_fallback=1");
+    Result complete = update("boot-complete");
+    assertEquals(0, complete.status, complete.text());
+    assertTrue(complete.stdout.contains("automatic rollback: " + second + ".0 did not reach"),
+        complete.text());
+    List<JsonNode> rows = deployments();
+    assertRow(rows.get(0), "default", first, "1", first);
+    assertRow(rows.get(1), "rollback", second, "2", "debforge:" + REF);
+    assertEquals("debforge_rolled_back_from=" + second, grubEnv());
+    Result said = update("status", "--json");
+    assertEquals(second, JSON.readTree(said.stdout).get("automaticRollbackFrom").asText());
+    assertTrue(update("status").stdout.contains("automatic rollback: " + second
+        + " did not reach boot-complete.target"));
+
+    String third = commit(3, "third");
+    // The default is the first deployment again, whose origin is its commit: switch.
+    Result again = update("switch", "--boot-tries", "2", published.toString());
+    assertEquals(0, again.status, again.text());
+    assertEquals("debforge_tries=2", grubEnv(), "a new trial forgets the old rollback");
+    grubEditenv("set", "debforge_tries=1");
+    Result good = update("boot-complete");
+    assertEquals(0, good.status, good.text());
+    assertTrue(good.stdout.contains("its trial is over"), good.text());
+    assertEquals("", grubEnv());
+    assertEquals(third, deployments().get(0).get("commit").asText());
+    assertEquals(2, update("upgrade", "--boot-tries", "4").status, "1 to 3 boots");
+    assertEquals(3, deployments().size() + 1, "nothing deployed by a refused command");
   }
 
   @Test
@@ -167,7 +223,9 @@ class UpdaterScriptTest {
     Updater.install(root, Updater.sha256());
     Path installed = root.resolve(Updater.PATH);
     assertTrue(Files.isExecutable(installed));
-    assertEquals(Updater.sha256(), Sha256.ofFile(installed));
+    assertEquals(Sha256.hex(Updater.script()), Sha256.ofFile(installed));
+    assertTrue(Files.readString(root.resolve(Updater.UNIT_PATH))
+        .contains("ExecStart=/usr/bin/debforge-update boot-complete\n"));
   }
 
   private static void assertRow(
@@ -177,6 +235,22 @@ class UpdaterScriptTest {
     assertEquals(version, row.get("version").asText(), row.toString());
     assertEquals(origin, row.get("origin").asText(), row.toString());
     assertFalse(row.get("pinned").asBoolean(), row.toString());
+  }
+
+  /** The variables of GRUB's environment block on /boot, as grub-editenv reads it. */
+  private String grubEnv() throws Exception {
+    Path env = sysroot.resolve("boot/grub/grubenv");
+    assertEquals(1024, Files.size(env), "GRUB's block is 1024 bytes");
+    return grubEditenv("list").strip();
+  }
+
+  private String grubEditenv(String... args) throws Exception {
+    List<String> argv = new ArrayList<>(
+        List.of("grub-editenv", sysroot.resolve("boot/grub/grubenv").toString()));
+    argv.addAll(List.of(args));
+    Result result = exec(argv);
+    assertEquals(0, result.status, argv + "\n" + result.text());
+    return result.stdout;
   }
 
   private List<JsonNode> deployments() throws Exception {

@@ -28,6 +28,7 @@ import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.RecipeParser;
 import dev.debforge.stage.configure.ConfigureOptions.FileSpec;
 import dev.debforge.stage.hook.HookOptions;
+import dev.debforge.stage.publishostree.PublishOstreeOptions;
 import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Store;
@@ -231,7 +232,8 @@ public final class PlanActivitiesImpl implements PlanActivities {
   private static void publishOstree(
       PlanBuilder plan, ComposePlan.Steps steps, BuildRequest request) {
     if (request.ostreeRepo() != null) {
-      ComposePlan.publishOstree(plan, steps.commit(), request.ostreeRepo());
+      ComposePlan.publishOstree(plan, steps.commit(), new PublishOstreeOptions(
+          request.ostreeRepo(), request.ostreeGpgSign(), request.ostreeGpgHomedir()));
     }
   }
 

@@ -36,6 +36,10 @@ import java.util.List;
  * @param ostreeRepo the archive OSTree repository the composed commit is published to
  *     ({@code --ostree-repo}, an absolute path on the worker's host), for compose and run;
  *     null for none
+ * @param ostreeGpgSign the GPG key the published commit and summary are signed with
+ *     ({@code --ostree-gpg-sign}), or null for an unsigned repository
+ * @param ostreeGpgHomedir gpg's home directory holding that key ({@code --ostree-gpg-homedir},
+ *     an absolute path on the worker's host), or null for gpg's default one
  */
 public record BuildRequest(
     String kind,
@@ -56,7 +60,9 @@ public record BuildRequest(
     List<String> plugins,
     InstallerConfig installer,
     @JsonInclude(JsonInclude.Include.NON_NULL) DeployOptions.Origin origin,
-    @JsonInclude(JsonInclude.Include.NON_NULL) String ostreeRepo) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) String ostreeRepo,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String ostreeGpgSign,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String ostreeGpgHomedir) {
   public BuildRequest {
     plugins = plugins == null ? List.of() : List.copyOf(plugins);
     types = types == null ? List.of() : List.copyOf(types);
@@ -69,7 +75,7 @@ public record BuildRequest(
       String recipePath, String recipeText, String destination, String arch, Long epoch) {
     return new BuildRequest(
         "compose", recipePath, recipeText, null, destination, List.of(), arch, epoch, true, null,
-        null, List.of(), null, List.of(), List.of(), List.of(), null, null, null);
+        null, List.of(), null, List.of(), List.of(), List.of(), null, null, null, null, null);
   }
 
   /** Disks from an image. */
@@ -77,7 +83,7 @@ public record BuildRequest(
       String image, String directory, List<String> types, String arch, Long epoch) {
     return new BuildRequest(
         "build", null, null, image, directory, types, arch, epoch, true, null, null, List.of(),
-        null, List.of(), List.of(), List.of(), null, null, null);
+        null, List.of(), List.of(), List.of(), null, null, null, null, null);
   }
 
   /** A recipe composed and made into disks in one workflow. */
@@ -86,14 +92,14 @@ public record BuildRequest(
       Long epoch) {
     return new BuildRequest(
         "run", recipePath, recipeText, null, directory, types, arch, epoch, true, null, null,
-        List.of(), null, List.of(), List.of(), List.of(), null, null, null);
+        List.of(), null, List.of(), List.of(), List.of(), null, null, null, null, null);
   }
 
   public BuildRequest withTlsVerify(boolean verify) {
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         verify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        plugins, installer, origin, ostreeRepo);
+        plugins, installer, origin, ostreeRepo, ostreeGpgSign, ostreeGpgHomedir);
   }
 
   /** The same request with the disks' root file system, size and configured kernel arguments. */
@@ -101,7 +107,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFs, sizeBytes, kargs, minRootBytes, users, verifyFirmwares, plugins,
-        installer, origin, ostreeRepo);
+        installer, origin, ostreeRepo, ostreeGpgSign, ostreeGpgHomedir);
   }
 
   /** The same request with the raw disk booted with these firmwares before it is converted. */
@@ -109,7 +115,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, firmwares,
-        plugins, installer, origin, ostreeRepo);
+        plugins, installer, origin, ostreeRepo, ostreeGpgSign, ostreeGpgHomedir);
   }
 
   /** The same request with the disks' system updating from this OSTree repository. */
@@ -117,7 +123,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        plugins, installer, updatesFrom, ostreeRepo);
+        plugins, installer, updatesFrom, ostreeRepo, ostreeGpgSign, ostreeGpgHomedir);
   }
 
   /** The same request with the composed commit published to this OSTree repository. */
@@ -125,7 +131,18 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        plugins, installer, origin, repo);
+        plugins, installer, origin, repo, ostreeGpgSign, ostreeGpgHomedir);
+  }
+
+  /**
+   * The same request with the published commit and summary signed with this GPG key, from
+   * gpg's home directory {@code homedir} (null for gpg's default one).
+   */
+  public BuildRequest withOstreeGpgSign(String keyId, String homedir) {
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
+        tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
+        plugins, installer, origin, ostreeRepo, keyId, homedir);
   }
 
   /** The same request naming the plugins the build uses. */
@@ -133,7 +150,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares,
-        pluginIds, installer, origin, ostreeRepo);
+        pluginIds, installer, origin, ostreeRepo, ostreeGpgSign, ostreeGpgHomedir);
   }
 
   /**
@@ -163,6 +180,7 @@ public record BuildRequest(
     return new BuildRequest(
         kind, recipePath, recipeText, image, destination, types, architecture, sourceDateEpoch,
         tlsVerify, rootFsType, size, kargs, config.rootMinSizeBytes(), config.users(),
-        verifyFirmwares, plugins, config.installer(), origin, ostreeRepo);
+        verifyFirmwares, plugins, config.installer(), origin, ostreeRepo, ostreeGpgSign,
+        ostreeGpgHomedir);
   }
 }

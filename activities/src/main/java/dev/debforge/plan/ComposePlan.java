@@ -173,10 +173,19 @@ public final class ComposePlan {
    * path on the worker's host) and moves its ref there.
    */
   public static String publishOstree(PlanBuilder plan, String commitStep, String repo) {
+    return publishOstree(plan, commitStep, new PublishOstreeOptions(repo));
+  }
+
+  /**
+   * Adds the step that copies the commit into the archive repository the options name, signed
+   * with their GPG key when they have one, and moves its ref there.
+   */
+  public static String publishOstree(
+      PlanBuilder plan, String commitStep, PublishOstreeOptions options) {
     return plan.addUncached(
         PublishOstreeStage.ID,
         PublishOstreeStage.ID,
-        new PublishOstreeOptions(repo),
+        options,
         Map.of("commit", commitStep));
   }
 

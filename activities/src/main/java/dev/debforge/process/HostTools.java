@@ -43,6 +43,7 @@ public final class HostTools {
     PACKAGES.put("setfattr", "attr");
     PACKAGES.put("useradd", "passwd");
     PACKAGES.put("systemctl", "systemd");
+    PACKAGES.put("gpg", "gpg");
   }
 
   /** The tools a compose needs on the host. */

@@ -5,8 +5,11 @@ import dev.debforge.plan.BuildRequest;
 import dev.debforge.plan.DiskPlan;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.stage.deploy.DeployOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -72,9 +75,18 @@ final class DiskOptions {
       names = "--origin",
       paramLabel = "URL",
       description = "The OSTree repository the disk's system updates from (http://, https:// or "
-          + "file:///): added as the remote 'debforge' (without GPG verification), and the "
-          + "deployment follows debforge:REF (see docs/updates.md).")
+          + "file:///): added as the remote 'debforge' (without GPG verification unless "
+          + "--origin-gpg-key is given), and the deployment follows debforge:REF (see "
+          + "docs/updates.md).")
   String origin;
+
+  @Option(
+      names = "--origin-gpg-key",
+      paramLabel = "FILE",
+      description = "The public GPG key --origin is signed with (compose --ostree-gpg-sign), "
+          + "ASCII-armored or binary (gpg --export [--armor] KEYID): the remote gets it and "
+          + "verifies the commits and the summary it pulls (gpg-verify and gpg-verify-summary).")
+  Path originGpgKey;
 
   @Option(
       names = "--origin-ref",
@@ -87,21 +99,50 @@ final class DiskOptions {
   /** The request with the repository its disks update from, as {@code --origin} asks. */
   BuildRequest applyOrigin(BuildRequest request) {
     if (origin == null) {
-      if (originRef != null) {
-        throw new UserError(
-            "--origin-ref needs --origin\nHint: give the repository's URL with --origin URL");
+      if (originRef != null || originGpgKey != null) {
+        throw new UserError((originRef != null ? "--origin-ref" : "--origin-gpg-key")
+            + " needs --origin\nHint: give the repository's URL with --origin URL");
       }
       return request;
     }
+    String key = null;
     try {
       DeployOptions.Origin.checkUrl("--origin", origin);
       if (originRef != null) {
         DeployOptions.Origin.checkRef("--origin-ref", originRef);
       }
+      if (originGpgKey != null) {
+        key = Base64.getEncoder().encodeToString(readKey(originGpgKey));
+      }
     } catch (BadInputException e) {
       throw new UserError(e.getMessage());
     }
-    return request.withOrigin(new DeployOptions.Origin(origin, originRef));
+    return request.withOrigin(new DeployOptions.Origin(origin, originRef, key));
+  }
+
+  /** A public key is a few KiB; the file travels in the build's request, so it is bounded. */
+  private static final long MAX_KEY_BYTES = 1 << 20;
+
+  /** The key file's bytes, checked to hold an OpenPGP public key. */
+  static byte[] readKey(Path file) throws BadInputException {
+    String what = "--origin-gpg-key " + file;
+    String hint = "name the public key file: gpg --export --armor KEYID > key.asc";
+    byte[] key;
+    try {
+      if (!Files.isRegularFile(file)) {
+        throw new BadInputException(
+            what + (Files.exists(file) ? " is not a file" : " does not exist"), hint);
+      }
+      if (Files.size(file) > MAX_KEY_BYTES) {
+        throw new BadInputException(
+            what + " is larger than 1 MiB; a public key file is a few KiB", hint);
+      }
+      key = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new BadInputException(what + " cannot be read: " + e.getMessage(), hint);
+    }
+    DeployOptions.Origin.checkGpgKey(what, key);
+    return key;
   }
 
   /** The request with its disk boot checks, as {@code --verify} asks. */

@@ -2,8 +2,11 @@ package dev.debforge.cli;
 
 import dev.debforge.plan.BuildRequest;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.plugin.ToolException;
+import dev.debforge.process.ProcessRunner;
 import dev.debforge.recipe.UserText;
 import dev.debforge.stage.publishostree.ArchiveRepository;
+import dev.debforge.stage.publishostree.SigningKey;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -26,9 +29,62 @@ final class OstreeRepoOptions {
       })
   String repo;
 
-  /** The request publishing to the repository, as an absolute path; unchanged without one. */
+  static final String SIGN = "--ostree-gpg-sign";
+  static final String HOMEDIR = "--ostree-gpg-homedir";
+
+  @Option(
+      names = SIGN,
+      paramLabel = "KEYID",
+      description = {
+        "Sign the published commit and the repository's summary with this GPG key (its"
+            + " fingerprint, or key ID, in hex), so that systems that add the repository with"
+            + " its public key (--origin-gpg-key, debforge-update switch --gpg-key) pull only"
+            + " what it signed. gpg must have the secret key, without a passphrase or with an"
+            + " agent that has it; a key it does not have is refused before the build starts."
+      })
+  String gpgSign;
+
+  @Option(
+      names = HOMEDIR,
+      paramLabel = "DIR",
+      description = {
+        "gpg's home directory holding the " + SIGN + " key (default: gpg's own, ~/.gnupg or"
+            + " $GNUPGHOME, of the user the build runs as: the worker's with --temporal)."
+      })
+  String gpgHomedir;
+
+  /** Whether any of these options was given. */
+  boolean given() {
+    return repo != null || gpgSign != null || gpgHomedir != null;
+  }
+
+  /**
+   * The request publishing to the repository, as an absolute path, signed when a key is given;
+   * unchanged without a repository.
+   */
   BuildRequest applyTo(BuildRequest request) {
-    return repo == null ? request : request.withOstreeRepo(absolute().toString());
+    if (repo == null) {
+      if (gpgSign != null || gpgHomedir != null) {
+        throw new UserError((gpgSign != null ? SIGN : HOMEDIR) + " needs " + OPTION
+            + "\nHint: name the repository to publish to with " + OPTION + " DIR");
+      }
+      return request;
+    }
+    BuildRequest publishing = request.withOstreeRepo(absolute().toString());
+    if (gpgSign == null) {
+      if (gpgHomedir != null) {
+        throw new UserError(HOMEDIR + " needs " + SIGN
+            + "\nHint: name the key to sign with, e.g. " + SIGN + " FINGERPRINT");
+      }
+      return publishing;
+    }
+    try {
+      SigningKey.checkId(SIGN, gpgSign);
+    } catch (BadInputException e) {
+      throw new UserError(e.getMessage());
+    }
+    return publishing.withOstreeGpgSign(
+        gpgSign, gpgHomedir == null ? null : absolute(HOMEDIR, gpgHomedir).toString());
   }
 
   /**
@@ -51,17 +107,33 @@ final class OstreeRepoOptions {
       throw new UserError(OPTION + " " + path + ": cannot be read: " + e.getMessage());
     }
     Requests.checkOutputDirectory(OPTION, path);
+    if (gpgSign != null) {
+      String homedir = gpgHomedir == null ? null : absolute(HOMEDIR, gpgHomedir).toString();
+      try {
+        SigningKey.check(ProcessRunner.logging(line -> {}), SIGN, gpgSign, homedir);
+      } catch (BadInputException e) {
+        throw new UserError(e.getMessage());
+      } catch (ToolException e) {
+        throw new UserError(SIGN + ": gpg cannot be run to find the key: " + e.getMessage()
+            + "\nHint: install gpg (apt-get install gpg)");
+      }
+    }
   }
 
   private Path absolute() {
-    if (repo.isBlank()) {
-      throw new UserError(OPTION + " is empty\nHint: name a directory, e.g. " + OPTION
-          + " /srv/ostree");
+    return absolute(OPTION, repo);
+  }
+
+  private static Path absolute(String option, String value) {
+    if (value.isBlank()) {
+      throw new UserError(option + " is empty\nHint: name a directory, e.g. " + option
+          + (option.equals(OPTION) ? " /srv/ostree" : " ~/.gnupg"));
     }
     try {
-      return Path.of(repo).toAbsolutePath().normalize();
+      return Path.of(value).toAbsolutePath().normalize();
     } catch (InvalidPathException e) {
-      throw new UserError(OPTION + " " + UserText.quote(repo) + " is not a path: " + e.getReason());
+      throw new UserError(option + " " + UserText.quote(value) + " is not a path: "
+          + e.getReason());
     }
   }
 }

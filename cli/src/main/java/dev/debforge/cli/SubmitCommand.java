@@ -75,7 +75,7 @@ final class SubmitCommand implements Callable<Integer> {
       }
       request = ostreeRepo.applyTo(request);
     } else {
-      if (ostreeRepo.repo != null) {
+      if (ostreeRepo.given()) {
         throw new UserError(OstreeRepoOptions.OPTION + " publishes a composed commit, and a build"
             + " from an image composes none\nHint: submit the recipe instead of the image");
       }

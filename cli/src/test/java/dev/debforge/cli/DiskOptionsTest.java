@@ -65,6 +65,44 @@ class DiskOptionsTest {
         e.getMessage());
   }
 
+  @Test
+  void originGpgKeyCarriesTheKeyFilesBytes(@TempDir Path dir) throws Exception {
+    String armored = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ\n-----END PGP PUBLIC KEY"
+        + " BLOCK-----\n";
+    Path key = Files.writeString(dir.resolve("key.asc"), armored);
+    DeployOptions.Origin origin =
+        disks("--origin", "file:///srv/repo", "--origin-gpg-key", key.toString())
+            .applyOrigin(REQUEST).origin();
+    assertEquals("file:///srv/repo", origin.url());
+    assertEquals(armored, new String(java.util.Base64.getDecoder().decode(origin.gpgKey()),
+        java.nio.charset.StandardCharsets.US_ASCII));
+    assertNull(disks("--origin", "file:///srv/repo").applyOrigin(REQUEST).origin().gpgKey());
+  }
+
+  @Test
+  void originGpgKeyRefusesWhatIsNoPublicKey(@TempDir Path dir) throws Exception {
+    Path empty = Files.createFile(dir.resolve("empty.asc"));
+    Path ssh = Files.writeString(dir.resolve("id.pub"), "ssh-ed25519 AAAA me\n");
+    Path secret = Files.writeString(dir.resolve("secret.asc"),
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----\n");
+    assertEquals("--origin-gpg-key " + empty + " is empty", firstLine(keyError(empty)));
+    assertTrue(keyError(ssh).startsWith("--origin-gpg-key " + ssh + " is not an OpenPGP public"
+        + " key"), keyError(ssh));
+    assertTrue(keyError(secret).contains("holds a secret key"), keyError(secret));
+    assertTrue(keyError(dir).startsWith("--origin-gpg-key " + dir + " is not a file"));
+    assertTrue(keyError(dir.resolve("none")).contains("does not exist\nHint: "));
+  }
+
+  private static String keyError(Path key) {
+    return assertThrows(UserError.class,
+        () -> disks("--origin", "file:///r", "--origin-gpg-key", key.toString())
+            .applyOrigin(REQUEST)).getMessage();
+  }
+
+  private static String firstLine(String message) {
+    return message.lines().findFirst().orElse("");
+  }
+
   private static DiskOptions disks(String... args) {
     BuildCommand command = new BuildCommand();
     String[] all = new String[args.length + 1];

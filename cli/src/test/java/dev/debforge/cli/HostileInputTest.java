@@ -155,6 +155,17 @@ class HostileInputTest {
         "run", recipe.toString(), "-o", o, "--origin", "file:///r", "--origin-ref", "debforge:x"));
     cases.add(c("--origin-ref alone", List.of("--origin-ref needs --origin"),
         "build", "oci:/nonexistent", "-o", o, "--origin-ref", "debian/x"));
+    cases.add(c("--origin-gpg-key missing",
+        List.of("--origin-gpg-key " + p("nokey.asc") + " does not exist"),
+        "build", "oci:/nonexistent", "-o", o, "--origin", "file:///r", "--origin-gpg-key",
+        p("nokey.asc")));
+    cases.add(c("--origin-gpg-key alone", List.of("--origin-gpg-key needs --origin"),
+        "build", "oci:/nonexistent", "-o", o, "--origin-gpg-key", p("nokey.asc")));
+    cases.add(c("--ostree-gpg-sign not hex", List.of("--ostree-gpg-sign '--homedir=/x'",
+        "is not a GPG key ID"),
+        "compose", recipe.toString(), "--ostree-repo", p("repo"), "--ostree-gpg-sign=--homedir=/x"));
+    cases.add(c("--ostree-gpg-sign alone", List.of("--ostree-gpg-sign needs --ostree-repo"),
+        "compose", recipe.toString(), "--ostree-gpg-sign", "5FC54DA6"));
     // One validator for recipes and config files.
     cases.add(c("config karg with NUL", List.of(p("nul-karg.toml"), "control character"),
         "build", "oci:/nonexistent", "-o", o, "--config", p("nul-karg.toml")));

@@ -71,6 +71,58 @@ class OstreeRepoOptionsTest {
   }
 
   @Test
+  void signingOptionsGoIntoTheRequest() {
+    ComposeCommand command = new ComposeCommand();
+    new CommandLine(command).parseArgs("test.yaml", "--ostree-repo", "/srv/ostree",
+        "--ostree-gpg-sign", "185C3ACE1CCC9BB3BB2208EB685F4D3F5FC54DA6",
+        "--ostree-gpg-homedir", "keys/../gnupg");
+    BuildRequest request = command.ostreeRepo.applyTo(COMPOSE);
+    assertEquals("185C3ACE1CCC9BB3BB2208EB685F4D3F5FC54DA6", request.ostreeGpgSign());
+    assertEquals(Path.of("gnupg").toAbsolutePath().toString(), request.ostreeGpgHomedir());
+  }
+
+  @Test
+  void withoutSigningOptionsTheRequestIsUnsigned() {
+    ComposeCommand command = new ComposeCommand();
+    new CommandLine(command).parseArgs("test.yaml", "--ostree-repo", "/srv/ostree");
+    BuildRequest request = command.ostreeRepo.applyTo(COMPOSE);
+    assertNull(request.ostreeGpgSign());
+    assertNull(request.ostreeGpgHomedir());
+  }
+
+  @Test
+  void signingNeedsARepositoryAndAHomeDirectoryNeedsAKey() {
+    assertEquals("--ostree-gpg-sign needs --ostree-repo",
+        firstLine(refusal("test.yaml", "--ostree-gpg-sign", "5FC54DA6")));
+    assertEquals("--ostree-gpg-homedir needs --ostree-gpg-sign",
+        firstLine(refusal("test.yaml", "--ostree-repo", "/srv/o", "--ostree-gpg-homedir", "/h")));
+    assertEquals("--ostree-gpg-sign 'me@example.org' is not a GPG key ID",
+        firstLine(refusal("test.yaml", "--ostree-repo", "/srv/o", "--ostree-gpg-sign",
+            "me@example.org")));
+  }
+
+  @Test
+  void aLocalBuildRefusesAGpgHomeDirectoryThatDoesNotExist() {
+    ComposeCommand command = new ComposeCommand();
+    Path missing = dir.resolve("no-gnupg");
+    new CommandLine(command).parseArgs("test.yaml", "--ostree-repo", dir.resolve("repo").toString(),
+        "--ostree-gpg-sign", "5FC54DA6", "--ostree-gpg-homedir", missing.toString());
+    UserError e = assertThrows(UserError.class, () -> command.ostreeRepo.checkHere(command.global));
+    assertTrue(e.getMessage().startsWith("--ostree-gpg-sign: the GPG home directory " + missing
+        + " does not exist\nHint: "), e.getMessage());
+  }
+
+  private static String refusal(String... args) {
+    ComposeCommand command = new ComposeCommand();
+    new CommandLine(command).parseArgs(args);
+    return assertThrows(UserError.class, () -> command.ostreeRepo.applyTo(COMPOSE)).getMessage();
+  }
+
+  private static String firstLine(String message) {
+    return message.lines().findFirst().orElse("");
+  }
+
+  @Test
   void composeExitsWithTwoNamingTheRepository() throws Exception {
     Path recipe =
         Files.writeString(dir.resolve("test.yaml"), "name: test\nbase:\n  suite: bookworm\n");

@@ -5,6 +5,8 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.recipe.UserText;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -74,8 +76,18 @@ public record DeployOptions(
    * @param ref the branch to follow, or null for the ref the commit was made on (the {@code ref}
    *     fact of the {@code ostree-commit} step: {@code debian/SUITE/ARCH} for a composed image,
    *     {@code debforge/ARCH} for one built from an image)
+   * @param gpgKey the public GPG key the repository is signed with, the bytes of the key file
+   *     (ASCII-armored or binary) in base64, or null for a remote without GPG verification; left
+   *     out of the options' JSON when null, so that plans without it keep their keys
    */
-  public record Origin(String url, @JsonInclude(JsonInclude.Include.NON_NULL) String ref) {
+  public record Origin(
+      String url,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String ref,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String gpgKey) {
+
+    public Origin(String url, String ref) {
+      this(url, ref, null);
+    }
 
     /** The remote's name, which the disk's updater relies on. */
     public static final String REMOTE = "debforge";
@@ -101,6 +113,79 @@ public record DeployOptions(
       if (ref != null) {
         checkRef("deploy: origin.ref", ref);
       }
+      if (gpgKey != null) {
+        gpgKeyBytes();
+      }
+    }
+
+    /**
+     * The key file's bytes, to import into the remote's keyring.
+     *
+     * @throws BadInputException when they are no base64 or no public key
+     */
+    public byte[] gpgKeyBytes() throws BadInputException {
+      byte[] key;
+      try {
+        key = Base64.getDecoder().decode(gpgKey);
+      } catch (IllegalArgumentException e) {
+        throw new BadInputException(
+            "deploy: origin.gpgKey is not base64: " + e.getMessage(),
+            "give the public key file's bytes in base64; debforge's CLI reads --origin-gpg-key"
+                + " FILE so");
+      }
+      checkGpgKey("deploy: origin.gpgKey", key);
+      return key;
+    }
+
+    /**
+     * Checks that a key file holds an OpenPGP public key: ASCII-armored ({@code -----BEGIN PGP
+     * PUBLIC KEY BLOCK-----}) or binary, starting with a public-key packet, as {@code gpg
+     * --export} writes them.
+     *
+     * @param what how the message names the file, such as {@code --origin-gpg-key FILE}
+     * @throws BadInputException naming it and what it holds instead
+     */
+    public static void checkGpgKey(String what, byte[] key) throws BadInputException {
+      String hint =
+          "export the public key of the key the repository is signed with: gpg --export --armor"
+              + " KEYID > key.asc";
+      if (key.length == 0) {
+        throw new BadInputException(what + " is empty", hint);
+      }
+      String text = new String(key, 0, Math.min(key.length, 200), StandardCharsets.US_ASCII)
+          .stripLeading();
+      if (text.startsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
+        return;
+      }
+      if (text.startsWith("-----BEGIN PGP PRIVATE KEY BLOCK-----")) {
+        throw new BadInputException(
+            what + " holds a secret key; the disk needs only the public one, and must not have"
+                + " the secret one",
+            hint);
+      }
+      int tag = packetTag(key[0]);
+      if (tag == PUBLIC_KEY_PACKET) {
+        return;
+      }
+      throw new BadInputException(
+          what + (tag == SECRET_KEY_PACKET
+              ? " holds a secret key; the disk needs only the public one, and must not have the"
+                  + " secret one"
+              : " is not an OpenPGP public key (no -----BEGIN PGP PUBLIC KEY BLOCK----- line,"
+                  + " nor a public-key packet)"),
+          hint);
+    }
+
+    private static final int SECRET_KEY_PACKET = 5;
+    private static final int PUBLIC_KEY_PACKET = 6;
+
+    /** The tag of an OpenPGP packet from its first byte (RFC 4880 4.2), or -1 for none. */
+    private static int packetTag(byte first) {
+      int b = first & 0xff;
+      if ((b & 0x80) == 0) {
+        return -1;
+      }
+      return (b & 0x40) != 0 ? b & 0x3f : (b >> 2) & 0x0f;
     }
 
     /**

@@ -51,6 +51,10 @@ import java.util.regex.Pattern;
  * with an origin file saying {@code refspec=debforge:REF} instead of the commit's checksum. REF
  * defaults to the ref the commit was made on (the commit step's {@code ref} fact). Without an
  * origin the output is what it was before origins existed, so the stage's version is unchanged.
+ * When the origin has a public GPG key ({@code --origin-gpg-key FILE}), the remote is added with
+ * {@code --gpg-import=FILE --set=gpg-verify=true --set=gpg-verify-summary=true} instead of
+ * {@code --no-gpg-verify}: the key lands in {@code ostree/repo/debforge.trustedkeys.gpg}, and
+ * the disk's system then pulls only commits and summaries signed with it.
  *
  * <p>Facts: {@code deployment} (relative to the sysroot, {@code
  * ostree/deploy/OS/deploy/CSUM.0}), {@code commit}, {@code bootcsum}, {@code blsEntry} (the
@@ -119,7 +123,13 @@ public final class DeployStage implements Stage<DeployOptions> {
           Architecture.fromDebianName(context.architecture()));
       refspec = DeployOptions.Origin.refspec(ref);
       context.progress("the disk updates from " + options.origin().url() + " (" + refspec + ")");
-      context.tools().run(OstreeAdmin.remoteAdd(sysroot, options.origin().url(), ref));
+      if (options.origin().gpgKey() == null) {
+        context.tools().run(OstreeAdmin.remoteAdd(sysroot, options.origin().url(), ref));
+      } else {
+        Path keyFile = context.scratch().resolve("origin-key.gpg");
+        Files.write(keyFile, options.origin().gpgKeyBytes());
+        context.tools().run(OstreeAdmin.remoteAdd(sysroot, options.origin().url(), ref, keyFile));
+      }
       context.tools().run(OstreeAdmin.createRef(sysroot, refspec, commit));
       originFile = context.scratch().resolve("deployment.origin");
       Files.writeString(originFile, originText(refspec), StandardCharsets.UTF_8);

@@ -43,12 +43,24 @@ final class OstreeAdmin {
   }
 
   /**
-   * Adds the remote the disk's system updates from. GPG verification is off: debforge does not
-   * sign its repositories yet.
+   * Adds the remote the disk's system updates from, without GPG verification: the repository
+   * is unsigned.
    */
   static ToolCall remoteAdd(Path sysroot, String url, String ref) {
     return call(
         "ostree", "--repo=" + repo(sysroot), "remote", "add", "--no-gpg-verify",
+        DeployOptions.Origin.REMOTE, url, ref);
+  }
+
+  /**
+   * Adds the remote the disk's system updates from, signed: the public key in {@code keyFile}
+   * goes into the remote's keyring ({@code ostree/repo/debforge.trustedkeys.gpg}), and every
+   * pull checks the commit's and the summary's signatures against it.
+   */
+  static ToolCall remoteAdd(Path sysroot, String url, String ref, Path keyFile) {
+    return call(
+        "ostree", "--repo=" + repo(sysroot), "remote", "add", "--gpg-import=" + keyFile,
+        "--set=gpg-verify=true", "--set=gpg-verify-summary=true",
         DeployOptions.Origin.REMOTE, url, ref);
   }
 

@@ -48,6 +48,36 @@ final class OstreeArchive {
     return call(repo, "summary", "--update");
   }
 
+  /**
+   * Rewrites the summary file and signs it ({@code summary.sig}), which clients verifying the
+   * summary read with it.
+   *
+   * @param homedir gpg's home directory, or null for gpg's default one
+   */
+  static ToolCall updateSummary(Path repo, String keyId, String homedir) {
+    List<String> args = new ArrayList<>(List.of("summary", "-u", "--gpg-sign=" + keyId));
+    if (homedir != null) {
+      args.add("--gpg-homedir=" + homedir);
+    }
+    return call(repo, args.toArray(String[]::new));
+  }
+
+  /**
+   * Signs a commit of the repository: the signature is the commit's detached metadata, which
+   * clients with gpg-verify fetch with it.
+   *
+   * @param homedir gpg's home directory, or null for gpg's default one
+   */
+  static ToolCall gpgSign(Path repo, String commit, String keyId, String homedir) {
+    List<String> args = new ArrayList<>(List.of("gpg-sign"));
+    if (homedir != null) {
+      args.add("--gpg-homedir=" + homedir);
+    }
+    args.add(commit);
+    args.add(keyId);
+    return call(repo, args.toArray(String[]::new));
+  }
+
   private static ToolCall call(Path repo, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add("ostree");

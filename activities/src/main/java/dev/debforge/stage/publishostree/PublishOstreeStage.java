@@ -27,11 +27,20 @@ import java.util.TreeMap;
  * leaves the summary naming the previous commit. Two builds must not publish to one repository
  * at the same time. This step is never cached: the repository may have changed.
  *
+ * <p>With a GPG key ({@code --ostree-gpg-sign KEYID}, and {@code --ostree-gpg-homedir DIR} when
+ * the key is not in gpg's default home directory of the worker's user), the commit is signed
+ * ({@code ostree gpg-sign}) right after it is copied in, before the delta is generated and the
+ * ref moves, and the summary is rewritten signed ({@code summary -u --gpg-sign}, which writes
+ * {@code summary.sig}): clients that add the repository with the public key and gpg-verify on
+ * accept nothing else. A key whose secret part gpg does not have is refused before anything is
+ * written. Without a key, the repository is unsigned, as before signing existed, and a
+ * {@code summary.sig} left from a signed publication is removed by ostree with the old summary.
+ *
  * <p>Input: {@code commit} (the {@code ostree-commit} step). Facts: {@code repo} (the directory),
  * {@code ref}, {@code commit}, {@code previous} (the commit the ref pointed at before, or empty),
  * {@code delta} ({@code PREVIOUS-COMMIT}, or empty when none was generated), and
  * {@code artifact} and {@code type} ({@code ostree}), as every publishing step names what it
- * wrote.
+ * wrote; when signed, {@code signedBy} (the key ID as given).
  */
 public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
 
@@ -55,11 +64,15 @@ public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
   @Override
   public StageOutput run(StageContext context, PublishOstreeOptions options) throws Exception {
     Path repo = repository(options);
+    ToolRunner tools = context.tools();
+    String key = options.gpgSign();
+    if (key != null) {
+      SigningKey.check(tools, ID + ": gpgSign", key, homedir(options));
+    }
     Map<String, String> committed = context.facts("commit");
     String ref = committed.get("ref");
     String commit = committed.get("commit");
     Path source = context.input("commit").resolve("repo");
-    ToolRunner tools = context.tools();
     if (ArchiveRepository.needsInit(repo)) {
       context.progress("creating the archive repository " + repo);
       Files.createDirectories(repo);
@@ -68,6 +81,10 @@ public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
     String previous = current(tools, repo, ref);
     context.progress("copying commit " + commit + " into " + repo);
     tools.run(OstreeArchive.pullLocal(repo, source, commit));
+    if (key != null) {
+      context.progress("signing commit " + commit + " with GPG key " + key);
+      tools.run(OstreeArchive.gpgSign(repo, commit, key, homedir(options)));
+    }
     String delta = "";
     if (!previous.isEmpty() && !previous.equals(commit)) {
       context.progress("generating the static delta from " + previous);
@@ -83,7 +100,9 @@ public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
               + "; did another build publish to this repository at the same time?");
     }
     context.progress("updating the summary");
-    tools.run(OstreeArchive.updateSummary(repo));
+    tools.run(key == null
+        ? OstreeArchive.updateSummary(repo)
+        : OstreeArchive.updateSummary(repo, key, homedir(options)));
     Map<String, String> facts = new TreeMap<>();
     facts.put("repo", repo.toString());
     facts.put("ref", ref);
@@ -92,6 +111,9 @@ public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
     facts.put("delta", delta);
     facts.put("artifact", repo.toString());
     facts.put("type", "ostree");
+    if (key != null) {
+      facts.put("signedBy", key);
+    }
     return new StageOutput(facts);
   }
 
@@ -110,6 +132,23 @@ public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
           "give the path from /; debforge's CLI makes --ostree-repo absolute itself");
     }
     return repo.normalize();
+  }
+
+  /**
+   * gpg's home directory for the signing key, or null for gpg's default one. Like the
+   * repository, it is absolute: the worker has no working directory of the user's.
+   */
+  static String homedir(PublishOstreeOptions options) throws BadInputException {
+    String homedir = options.gpgHomedir();
+    if (homedir == null) {
+      return null;
+    }
+    if (homedir.isBlank() || !Path.of(homedir).isAbsolute()) {
+      throw new BadInputException(
+          ID + ": the GPG home directory " + homedir + " is not an absolute path",
+          "give the path from /; debforge's CLI makes --ostree-gpg-homedir absolute itself");
+    }
+    return Path.of(homedir).normalize().toString();
   }
 
   /** The commit {@code ref} points at in {@code repo}, or empty when the repository lacks it. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.stage.TestGpgKey;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Trees;
 import java.io.IOException;
@@ -183,6 +184,68 @@ class UpdaterScriptTest {
     assertTrue(ostree("--repo=" + repo(), "remote", "show-url", "debforge")
         .contains("file://" + published), "the old source is put back");
     assertEquals(2, deployments().size());
+  }
+
+  /**
+   * switch --gpg-key: a repository signed with the key is switched to, and the remote keeps
+   * verifying with it; one that is not signed is refused with the reason on one line, and the
+   * remote the system had, with its key and its verification, still works.
+   */
+  @Test
+  void switchWithAKeyPullsOnlyWhatItSigned() throws Exception {
+    try (TestGpgKey key = TestGpgKey.generate("debforge publisher")) {
+      String second = commit(2, "second");
+      sign(key, second);
+      Result switched = update("switch", "--gpg-key", key.publicKey().toString(),
+          "file://" + published);
+      assertEquals(0, switched.status, switched.text());
+      assertEquals(second, deployments().get(0).get("commit").asText());
+      assertEquals("true", ostree("--repo=" + repo(), "config", "get",
+          "remote \"debforge\".gpg-verify").strip());
+      assertTrue(ostree("--repo=" + repo(), "remote", "gpg-list-keys", "debforge")
+          .contains(key.fingerprint()));
+      assertFalse(ostree("--repo=" + repo(), "remote", "list").contains("debforge-switch"));
+
+      Path unsigned = dir.resolve("unsigned");
+      ostree("init", "--repo=" + unsigned, "--mode=archive");
+      ostree("--repo=" + unsigned, "pull-local", published.toString(), REF);
+      ostree("--repo=" + unsigned, "summary", "-u");
+      Result refused = update("switch", "--gpg-key", key.publicKey().toString(),
+          "file://" + unsigned);
+      assertEquals(1, refused.status, refused.text());
+      assertTrue(refused.stderr.contains("debforge-update: file://" + unsigned
+          + " is not signed with the key in " + key.publicKey() + " ("), refused.text());
+
+      assertEquals("file://" + published,
+          ostree("--repo=" + repo(), "remote", "show-url", "debforge").strip());
+      String third = commit(3, "third");
+      sign(key, third);
+      Result upgraded = update("upgrade");
+      assertEquals(0, upgraded.status, upgraded.text());
+      assertEquals(third, deployments().get(0).get("commit").asText());
+
+      commit(4, "fourth, unsigned");
+      Result notSigned = update("upgrade");
+      assertEquals(1, notSigned.status, notSigned.text());
+      assertTrue(notSigned.stderr.contains("GPG"), notSigned.text());
+    }
+  }
+
+  @Test
+  void aKeyFileThatCannotBeReadIsRefused() throws Exception {
+    Result missing = update("switch", "--gpg-key", dir.resolve("nope.asc").toString(),
+        "file://" + published);
+    assertEquals(1, missing.status, missing.text());
+    assertTrue(missing.stderr.contains("cannot read the GPG key file " + dir.resolve("nope.asc")),
+        missing.text());
+  }
+
+  /** Signs a commit of the published repository and its summary, as publish-ostree does. */
+  private void sign(TestGpgKey key, String commit) throws Exception {
+    ostree("--repo=" + published, "gpg-sign", "--gpg-homedir=" + key.homedir(), commit,
+        key.fingerprint());
+    ostree("--repo=" + published, "summary", "-u", "--gpg-sign=" + key.fingerprint(),
+        "--gpg-homedir=" + key.homedir());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.process.ProcessRunner;
+import dev.debforge.stage.TestGpgKey;
 import dev.debforge.stage.TestStageContext;
 import dev.debforge.stage.ostreecommit.Ostree;
 import dev.debforge.stage.ostreecommit.OstreeCommitOptions;
@@ -234,6 +235,41 @@ class DeployStageIT {
                 java.time.Duration.ofMinutes(1)))
             .stdout()
             .strip());
+  }
+
+  /** With the origin's public key, the remote verifies signatures and has the key imported. */
+  @Test
+  void anOriginKeyIsImportedAndVerificationIsOn() throws Exception {
+    try (TestGpgKey key = TestGpgKey.generate("debforge publisher")) {
+      Path repo = commitFakeImage();
+      ProcessRunner tools = ProcessRunner.logging(line -> {});
+      String commit = tools.run(Ostree.revParse(repo, "debian/test/x86_64")).stdout().strip();
+      TestStageContext context =
+          new TestStageContext(work.resolve("step"), "amd64")
+              .withInput("commit", repo.getParent(),
+                  Map.of("commit", commit, "ref", "debian/test/x86_64"))
+              .withInput("tree", repo.getParent(), Map.of("kargs", ""));
+      String armored = java.util.Base64.getEncoder()
+          .encodeToString(Files.readAllBytes(key.publicKey()));
+      DeployOptions options =
+          new DeployOptions(
+              "debian", List.of(), ROOT_UUID, BOOT_UUID, "1234-ABCD", "ext4", List.of(),
+              new DeployOptions.Origin("file:///mnt/updates/repo", null, armored));
+
+      new DeployStage().run(context, options);
+
+      String sysrootRepo = "--repo=" + context.output().resolve("sysroot/ostree/repo");
+      for (String setting : List.of("gpg-verify", "gpg-verify-summary")) {
+        assertEquals("true", tools.run(dev.debforge.plugin.ToolCall.of(
+                List.of("ostree", sysrootRepo, "config", "get",
+                    "remote \"debforge\"." + setting),
+                java.time.Duration.ofMinutes(1))).stdout().strip(), setting);
+      }
+      String keys = tools.run(dev.debforge.plugin.ToolCall.of(
+              List.of("ostree", sysrootRepo, "remote", "gpg-list-keys", "debforge"),
+              java.time.Duration.ofMinutes(1))).stdout();
+      assertTrue(keys.contains("Key: " + key.fingerprint()), keys);
+    }
   }
 
   /** Without an origin the deployment's origin names the commit, as ostree writes it. */

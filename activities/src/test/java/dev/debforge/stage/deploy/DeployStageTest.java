@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.BadInputException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -142,5 +144,40 @@ class DeployStageTest {
   private static String message(DeployOptions options) {
     return assertThrows(BadInputException.class, () -> DeployStage.validate(options))
         .getMessage();
+  }
+
+  @Test
+  void anOriginKeyIsAnArmoredOrBinaryPublicKey() throws Exception {
+    String armored = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmDMEZ...\n";
+    DeployStage.validate(withKey(base64(armored.getBytes(StandardCharsets.US_ASCII))));
+    // A binary export starts with a public-key packet: old format (0x99) or new (0xC6).
+    DeployStage.validate(withKey(base64(new byte[] {(byte) 0x99, 0x00, 0x33, 0x04})));
+    DeployStage.validate(withKey(base64(new byte[] {(byte) 0xC6, 0x33, 0x04})));
+    assertEquals(
+        "deploy: origin.gpgKey holds a secret key; the disk needs only the public one, and must"
+            + " not have the secret one",
+        firstLine(message(withKey(base64(
+            "-----BEGIN PGP PRIVATE KEY BLOCK-----\n".getBytes(StandardCharsets.US_ASCII))))));
+    assertTrue(
+        message(withKey(base64(new byte[] {(byte) 0x95, 0x00}))).contains("holds a secret key"));
+    assertEquals(
+        "deploy: origin.gpgKey is not an OpenPGP public key (no -----BEGIN PGP PUBLIC KEY"
+            + " BLOCK----- line, nor a public-key packet)",
+        firstLine(message(withKey(base64("ssh-ed25519 AAAA".getBytes(StandardCharsets.UTF_8))))));
+    assertEquals("deploy: origin.gpgKey is empty", firstLine(message(withKey(""))));
+    assertTrue(message(withKey("not base64!")).startsWith("deploy: origin.gpgKey is not base64"));
+  }
+
+  private static DeployOptions withKey(String gpgKey) {
+    return new DeployOptions("debian", List.of(), ROOT, BOOT, "1234-ABCD", "ext4", List.of(),
+        new DeployOptions.Origin("https://example.org/repo", null, gpgKey));
+  }
+
+  private static String base64(byte[] bytes) {
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private static String firstLine(String message) {
+    return message.lines().findFirst().orElse("");
   }
 }

@@ -70,6 +70,19 @@ class OstreeAdminTest {
   }
 
   @Test
+  void aRemoteWithAKeyImportsItAndVerifiesCommitsAndSummary() {
+    assertEquals(
+        List.of(
+            "ostree", "--repo=/out/sysroot/ostree/repo", "remote", "add",
+            "--gpg-import=/scratch/origin-key.gpg", "--set=gpg-verify=true",
+            "--set=gpg-verify-summary=true", "debforge", "https://updates.example.org/repo",
+            "debian/trixie/x86_64"),
+        OstreeAdmin.remoteAdd(SYSROOT, "https://updates.example.org/repo",
+                "debian/trixie/x86_64", Path.of("/scratch/origin-key.gpg"))
+            .argv());
+  }
+
+  @Test
   void pointsTheRemotesRefAtTheDeployedCommit() {
     assertEquals(
         List.of(

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
+import dev.debforge.plugin.ToolException;
 import dev.debforge.process.ProcessRunner;
+import dev.debforge.stage.TestGpgKey;
 import dev.debforge.stage.TestStageContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,6 +114,88 @@ class PublishOstreeStageIT {
     assertFalse(ostree(bare, "refs").contains(REF), "nothing was pulled");
   }
 
+  /**
+   * With a key, the commit and the summary are signed: a client that has the public key and
+   * verifies both pulls the commit, with one signature, and its summary.sig; a client trusting
+   * another key cannot pull it; the delta to the next commit is signed with it too.
+   */
+  @Test
+  void aKeySignsTheCommitAndTheSummary() throws Exception {
+    try (TestGpgKey key = TestGpgKey.generate("debforge publisher");
+        TestGpgKey other = TestGpgKey.generate("someone else")) {
+      Path published = work.resolve("signed");
+      String first = commit("one\n");
+      Map<String, String> facts = publish(published, first, signedWith(key)).facts();
+      assertEquals(key.fingerprint(), facts.get("signedBy"));
+      assertTrue(Files.isRegularFile(published.resolve("summary.sig")), "the summary is signed");
+
+      Path client = client("client", published, key);
+      ostree(client, "pull", "debforge", REF);
+      assertEquals(first, ostree(client, "rev-parse", "debforge:" + REF).strip());
+      String shown = ostree(published, "show", first);
+      assertTrue(shown.contains("Found 1 signature")
+          && shown.contains(key.fingerprint().substring(24)), shown);
+
+      String second = commit("two\n");
+      publish(published, second, signedWith(key));
+      ostree(client, "pull", "debforge", REF);
+      assertEquals(second, ostree(client, "rev-parse", "debforge:" + REF).strip());
+
+      Path stranger = client("stranger", published, other);
+      ToolException e = assertThrows(ToolException.class,
+          () -> ostree(stranger, "pull", "debforge", REF));
+      assertTrue(e.getMessage().contains("public key not found"), e.getMessage());
+    }
+  }
+
+  /** Without a key a repository that was signed is unsigned again: no stale summary.sig. */
+  @Test
+  void withoutAKeyTheRepositoryIsUnsigned() throws Exception {
+    try (TestGpgKey key = TestGpgKey.generate("debforge publisher")) {
+      Path published = work.resolve("signed");
+      publish(published, commit("one\n"), signedWith(key));
+      Map<String, String> facts = publish(published, commit("two\n")).facts();
+      assertFalse(facts.containsKey("signedBy"), facts.toString());
+      assertFalse(Files.exists(published.resolve("summary.sig")), "no stale summary signature");
+      Path client = client("client", published, key);
+      ToolException e = assertThrows(ToolException.class,
+          () -> ostree(client, "pull", "debforge", REF));
+      assertTrue(e.getMessage().contains("summary.sig"), e.getMessage());
+    }
+  }
+
+  /** A key gpg does not have is refused before the repository is even created. */
+  @Test
+  void anUnknownKeyIsRefusedBeforeAnythingIsWritten() throws Exception {
+    try (TestGpgKey key = TestGpgKey.generate("debforge publisher")) {
+      Path published = work.resolve("never");
+      String commit = commit("x\n");
+      PublishOstreeOptions unknown = new PublishOstreeOptions(
+          published.toString(), "0123456789ABCDEF0123456789ABCDEF01234567",
+          key.homedir().toString());
+      BadInputException e =
+          assertThrows(BadInputException.class, () -> publish(published, commit, unknown));
+      assertTrue(e.getMessage().contains(
+          "gpg has no secret key 0123456789ABCDEF0123456789ABCDEF01234567 in " + key.homedir()),
+          e.getMessage());
+      assertTrue(e.getMessage().contains("\nHint: "), e.getMessage());
+      assertFalse(Files.exists(published), "nothing was written");
+    }
+  }
+
+  private static PublishOstreeOptions signedWith(TestGpgKey key) {
+    return new PublishOstreeOptions(null, key.fingerprint(), key.homedir().toString());
+  }
+
+  /** A repository that pulls from {@code published} verifying signatures with the key. */
+  private Path client(String name, Path published, TestGpgKey key) throws Exception {
+    Path client = Files.createDirectories(work.resolve(name));
+    ostree(client, "init", "--mode=bare-user");
+    ostree(client, "remote", "add", "--gpg-import=" + key.publicKey(), "--set=gpg-verify=true",
+        "--set=gpg-verify-summary=true", "debforge", "file://" + published);
+    return client;
+  }
+
   /** Commits a tree with one file under usr/ to the source repository's ref. */
   private String commit(String content) throws Exception {
     Path tree = work.resolve("tree-" + content.strip());
@@ -124,12 +208,19 @@ class PublishOstreeStageIT {
 
   /** Runs the stage as the workflow would after the commit step made {@code commit}. */
   private StageOutput publish(Path repo, String commit) throws Exception {
+    return publish(repo, commit, new PublishOstreeOptions(null));
+  }
+
+  /** Publishes with the signing options of {@code signing} to {@code repo}. */
+  private StageOutput publish(Path repo, String commit, PublishOstreeOptions signing)
+      throws Exception {
     TestStageContext context =
         new TestStageContext(work.resolve("step-" + steps++), "amd64")
             .withInput("commit", source.getParent(),
                 Map.of("commit", commit, "ref", REF, "version", "1"));
-    StageOutput output =
-        new PublishOstreeStage().run(context, new PublishOstreeOptions(repo.toString()));
+    PublishOstreeOptions options = new PublishOstreeOptions(
+        repo.toString(), signing.gpgSign(), signing.gpgHomedir());
+    StageOutput output = new PublishOstreeStage().run(context, options);
     assertEquals("updating the summary", context.progress.get(context.progress.size() - 1));
     return output;
   }

@@ -29,6 +29,16 @@ class PublishOstreeStageTest {
   }
 
   @Test
+  void aRelativeGpgHomeDirectoryIsRefused() throws Exception {
+    assertEquals(null, PublishOstreeStage.homedir(new PublishOstreeOptions("/srv/ostree")));
+    assertEquals("/root/.gnupg", PublishOstreeStage.homedir(
+        new PublishOstreeOptions("/srv/ostree", "5FC54DA6", "/root/./.gnupg")));
+    BadInputException e = assertThrows(BadInputException.class, () -> PublishOstreeStage.homedir(
+        new PublishOstreeOptions("/srv/ostree", "5FC54DA6", ".gnupg")));
+    assertTrue(e.getMessage().contains("--ostree-gpg-homedir"), e.getMessage());
+  }
+
+  @Test
   void noRepositoryIsRefused() {
     assertThrows(
         BadInputException.class,

@@ -30,6 +30,7 @@ public final class Trees {
     if (!Files.exists(tree, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
+    detachMounts(tree);
     try {
       walkDelete(tree);
     } catch (IOException first) {
@@ -66,6 +67,42 @@ public final class Trees {
             return FileVisitResult.CONTINUE;
           }
         });
+  }
+
+  /**
+   * Detaches what is mounted below the tree, deepest first ({@code umount -l}): a tool killed in
+   * the middle of its work (mmdebstrap, with /proc, /sys and /dev of its chroot mounted) leaves
+   * its mounts behind, and a delete must neither walk into the host's /sys nor remove files of a
+   * bind-mounted /dev.
+   */
+  static void detachMounts(Path tree) throws IOException {
+    Path mountinfo = Path.of("/proc/self/mountinfo");
+    if (!Files.isReadable(mountinfo)) {
+      return;
+    }
+    String below = tree.toAbsolutePath().normalize() + "/";
+    List<String> mounts = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(mountinfo)) {
+      String[] fields = line.split(" ");
+      if (fields.length > 4) {
+        // The mount point, with blanks and such written as octal escapes (\040).
+        String point = fields[4].replace("\\040", " ").replace("\\011", "\t")
+            .replace("\\012", "\n").replace("\\134", "\\");
+        if (point.startsWith(below)) {
+          mounts.add(point);
+        }
+      }
+    }
+    mounts.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    for (String point : mounts) {
+      try {
+        ProcessRunner.logging(line -> {})
+            .run(ToolCall.of(List.of("umount", "-l", point), CHATTR_TIMEOUT));
+      } catch (ToolException e) {
+        throw new IOException("cannot detach " + point + ", mounted inside " + tree + ": "
+            + e.getMessage(), e);
+      }
+    }
   }
 
   private static void clearImmutable(Path tree) {

@@ -1,5 +1,6 @@
 package dev.debforge.plan;
 
+import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.Anchor;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.User;
@@ -59,13 +60,9 @@ public final class ComposePlan {
     };
   }
 
-  /** OSTree's names for Debian's architectures, used in refs. */
+  /** OSTree's name for a Debian architecture, used in refs. */
   static String ostreeArch(String arch) {
-    return switch (arch) {
-      case "amd64" -> "x86_64";
-      case "arm64" -> "aarch64";
-      default -> arch;
-    };
+    return Architecture.fromDebianName(arch).ostreeName();
   }
 
   /** The dracut modules the initramfs needs to boot an OSTree deployment. */
@@ -166,14 +163,6 @@ public final class ComposePlan {
         PublishStage.ID,
         new PublishOptions(destination, recipe.image().name(), tlsVerify),
         Map.of("image", imageStep));
-  }
-
-  /**
-   * Adds the step that copies the commit into the archive repository {@code repo} (an absolute
-   * path on the worker's host) and moves its ref there.
-   */
-  public static String publishOstree(PlanBuilder plan, String commitStep, String repo) {
-    return publishOstree(plan, commitStep, new PublishOstreeOptions(repo));
   }
 
   /**

@@ -81,20 +81,6 @@ public final class DiskPlan {
         Long sizeBytes,
         List<String> kernelArgs,
         String directory,
-        Long sourceDateEpoch,
-        Long minRootBytes,
-        List<ConfigUser> users,
-        List<String> verifyFirmwares) {
-      this(types, rootFsType, sizeBytes, kernelArgs, directory, sourceDateEpoch, minRootBytes,
-          users, verifyFirmwares, null);
-    }
-
-    public Disks(
-        List<String> types,
-        String rootFsType,
-        Long sizeBytes,
-        List<String> kernelArgs,
-        String directory,
         Long sourceDateEpoch) {
       this(types, rootFsType, sizeBytes, kernelArgs, directory, sourceDateEpoch, null, List.of(),
           List.of(), null);

@@ -50,7 +50,7 @@ class BuildRequestTest {
         plan, image[0], image[1], "amd64", "debian",
         new DiskPlan.Disks(
             applied.types(), "ext4", null, List.of(), "/out", 0L, applied.minRootBytes(),
-            applied.users(), applied.verifyFirmwares()),
+            applied.users(), applied.verifyFirmwares(), null),
         DiskPlanTest.HOST);
     Map<String, String> options = new java.util.HashMap<>();
     plan.build("x").steps().forEach(step -> options.put(step.name(), step.options()));

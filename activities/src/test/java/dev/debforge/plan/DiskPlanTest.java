@@ -30,7 +30,7 @@ class DiskPlanTest {
     DiskPlan.addDisks(
         builder, image[0], image[1], "amd64", "debian",
         new DiskPlan.Disks(List.of("qcow2"), rootFs, null, List.of(), "/out", null, null,
-            List.of(), verify),
+            List.of(), verify, null),
         HOST);
     return builder.build("test");
   }
@@ -76,7 +76,7 @@ class DiskPlanTest {
     DiskPlan.addDisks(
         builder, image[0], image[1], "amd64", "debian",
         new DiskPlan.Disks(List.of("shelf"), "ext4", null, List.of(), "/out", null, null,
-            List.of(), List.of()),
+            List.of(), List.of(), null),
         HOST, SHARED, image[0]);
     return builder.build("test", step -> step.name().startsWith("publish"));
   }

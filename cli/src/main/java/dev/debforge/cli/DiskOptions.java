@@ -91,9 +91,9 @@ final class DiskOptions {
   @Option(
       names = "--origin-ref",
       paramLabel = "REF",
-      description = "The branch of --origin to follow (default: the ref the image was "
-          + "committed on: debian/SUITE/ARCH for run, debforge/ARCH for build, ARCH as OSTree "
-          + "names it: x86_64, aarch64).")
+      description = "The branch of --origin to follow (default: the ref compose --ostree-repo "
+          + "publishes the image on, debian/SUITE/ARCH with ARCH as OSTree names it: x86_64, "
+          + "aarch64; for build, from the image's os-release ID and VERSION_CODENAME).")
   String originRef;
 
   /** The request with the repository its disks update from, as {@code --origin} asks. */

@@ -55,17 +55,6 @@ public record DeployOptions(
     this(osName, kargs, rootUuid, bootUuid, espUuid, rootFsType, List.of(), null);
   }
 
-  public DeployOptions(
-      String osName,
-      List<String> kargs,
-      String rootUuid,
-      String bootUuid,
-      String espUuid,
-      String rootFsType,
-      List<User> users) {
-    this(osName, kargs, rootUuid, bootUuid, espUuid, rootFsType, users, null);
-  }
-
   /**
    * The OSTree repository a disk's system updates from: the sysroot's repository gets it as the
    * remote {@value #REMOTE}, and the deployment's origin names {@code debforge:REF}, so that
@@ -73,9 +62,8 @@ public record DeployOptions(
    * it.
    *
    * @param url the repository: {@code http://}, {@code https://} or {@code file://}
-   * @param ref the branch to follow, or null for the ref the commit was made on (the {@code ref}
-   *     fact of the {@code ostree-commit} step: {@code debian/SUITE/ARCH} for a composed image,
-   *     {@code debforge/ARCH} for one built from an image)
+   * @param ref the branch to follow, or null for the ref {@code compose --ostree-repo}
+   *     publishes the image on, {@code debian/SUITE/ARCH} (see {@code DeployStage.originRef})
    * @param gpgKey the public GPG key the repository is signed with, the bytes of the key file
    *     (ASCII-armored or binary) in base64, or null for a remote without GPG verification; left
    *     out of the options' JSON when null, so that plans without it keep their keys

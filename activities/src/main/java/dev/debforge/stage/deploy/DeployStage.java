@@ -49,7 +49,8 @@ import java.util.regex.Pattern;
  * debforge} ({@code ostree remote add --no-gpg-verify debforge URL REF}) and the local ref
  * {@code debforge:REF} on the commit ({@code ostree refs --create}), and the deployment is made
  * with an origin file saying {@code refspec=debforge:REF} instead of the commit's checksum. REF
- * defaults to the ref the commit was made on (the commit step's {@code ref} fact). Without an
+ * defaults to the ref {@code compose --ostree-repo} publishes the image on ({@link #originRef}).
+ * Without an
  * origin the output is what it was before origins existed, so the stage's version is unchanged.
  * When the origin has a public GPG key ({@code --origin-gpg-key FILE}), the remote is added with
  * {@code --gpg-import=FILE --set=gpg-verify=true --set=gpg-verify-summary=true} instead of
@@ -201,7 +202,7 @@ public final class DeployStage implements Stage<DeployOptions> {
       throw new IllegalStateException(
           "the commit step reported no ref (facts: " + commitFacts + ")");
     }
-    DeployOptions.Origin.checkRef("deploy: the commit step's ref", ref);
+    DeployOptions.Origin.checkRef("deploy: the origin's ref", ref);
     return ref;
   }
 

@@ -66,8 +66,9 @@ public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
     Path repo = repository(options);
     ToolRunner tools = context.tools();
     String key = options.gpgSign();
+    String homedir = key == null ? null : homedir(options);
     if (key != null) {
-      SigningKey.check(tools, ID + ": gpgSign", key, homedir(options));
+      SigningKey.check(tools, ID + ": gpgSign", key, homedir);
     }
     Map<String, String> committed = context.facts("commit");
     String ref = committed.get("ref");
@@ -83,7 +84,7 @@ public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
     tools.run(OstreeArchive.pullLocal(repo, source, commit));
     if (key != null) {
       context.progress("signing commit " + commit + " with GPG key " + key);
-      tools.run(OstreeArchive.gpgSign(repo, commit, key, homedir(options)));
+      tools.run(OstreeArchive.gpgSign(repo, commit, key, homedir));
     }
     String delta = "";
     if (!previous.isEmpty() && !previous.equals(commit)) {
@@ -102,7 +103,7 @@ public final class PublishOstreeStage implements Stage<PublishOstreeOptions> {
     context.progress("updating the summary");
     tools.run(key == null
         ? OstreeArchive.updateSummary(repo)
-        : OstreeArchive.updateSummary(repo, key, homedir(options)));
+        : OstreeArchive.updateSummary(repo, key, homedir));
     Map<String, String> facts = new TreeMap<>();
     facts.put("repo", repo.toString());
     facts.put("ref", ref);

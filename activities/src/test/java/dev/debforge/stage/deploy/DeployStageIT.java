@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.plugin.StageOutput;
+import dev.debforge.plugin.ToolCall;
 import dev.debforge.process.ProcessRunner;
 import dev.debforge.stage.TestGpgKey;
 import dev.debforge.stage.TestStageContext;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -153,7 +155,8 @@ class DeployStageIT {
     DeployOptions options =
         new DeployOptions(
             "debian", List.of(), ROOT_UUID, BOOT_UUID, "1234-ABCD", "ext4",
-            List.of(new DeployOptions.User("alice", hash, List.of(key), List.of("sudo"))));
+            List.of(new DeployOptions.User("alice", hash, List.of(key), List.of("sudo"))),
+            null);
 
     new DeployStage().run(context, options);
 
@@ -192,13 +195,8 @@ class DeployStageIT {
   @Test
   void anOriginMakesTheDeploymentFollowTheRemotesRef() throws Exception {
     Path repo = commitFakeImage();
-    ProcessRunner tools = ProcessRunner.logging(line -> {});
-    String commit = tools.run(Ostree.revParse(repo, "debian/test/x86_64")).stdout().strip();
-    TestStageContext context =
-        new TestStageContext(work.resolve("step"), "amd64")
-            .withInput("commit", repo.getParent(),
-                Map.of("commit", commit, "ref", "debian/test/x86_64"))
-            .withInput("tree", repo.getParent(), Map.of("kargs", ""));
+    String commit = commitOf(repo);
+    TestStageContext context = originContext(repo, commit, "debian/test/x86_64");
     DeployOptions options =
         new DeployOptions(
             "debian", List.of(), ROOT_UUID, BOOT_UUID, "1234-ABCD", "ext4", List.of(),
@@ -211,30 +209,11 @@ class DeployStageIT {
     assertEquals(
         "[origin]\nrefspec=debforge:debian/test/x86_64\n",
         Files.readString(sysroot.resolve("ostree/deploy/debian/deploy/" + commit + ".0.origin")));
-    String sysrootRepo = "--repo=" + sysroot.resolve("ostree/repo");
     assertEquals(
         List.of("debforge", "file:///mnt/updates/repo"),
-        List.of(
-            tools.run(dev.debforge.plugin.ToolCall.of(
-                    List.of("ostree", sysrootRepo, "remote", "list", "-u"),
-                    java.time.Duration.ofMinutes(1)))
-                .stdout()
-                .strip()
-                .split("\\s+")));
-    assertEquals(
-        commit,
-        tools.run(dev.debforge.plugin.ToolCall.of(
-                List.of("ostree", sysrootRepo, "rev-parse", "debforge:debian/test/x86_64"),
-                java.time.Duration.ofMinutes(1)))
-            .stdout()
-            .strip());
-    assertEquals(
-        "false",
-        tools.run(dev.debforge.plugin.ToolCall.of(
-                List.of("ostree", sysrootRepo, "config", "get", "remote \"debforge\".gpg-verify"),
-                java.time.Duration.ofMinutes(1)))
-            .stdout()
-            .strip());
+        List.of(ostree(sysroot, "remote", "list", "-u").split("\\s+")));
+    assertEquals(commit, ostree(sysroot, "rev-parse", "debforge:debian/test/x86_64"));
+    assertEquals("false", ostree(sysroot, "config", "get", "remote \"debforge\".gpg-verify"));
   }
 
   /** With the origin's public key, the remote verifies signatures and has the key imported. */
@@ -242,13 +221,7 @@ class DeployStageIT {
   void anOriginKeyIsImportedAndVerificationIsOn() throws Exception {
     try (TestGpgKey key = TestGpgKey.generate("debforge publisher")) {
       Path repo = commitFakeImage();
-      ProcessRunner tools = ProcessRunner.logging(line -> {});
-      String commit = tools.run(Ostree.revParse(repo, "debian/test/x86_64")).stdout().strip();
-      TestStageContext context =
-          new TestStageContext(work.resolve("step"), "amd64")
-              .withInput("commit", repo.getParent(),
-                  Map.of("commit", commit, "ref", "debian/test/x86_64"))
-              .withInput("tree", repo.getParent(), Map.of("kargs", ""));
+      TestStageContext context = originContext(repo, commitOf(repo), "debian/test/x86_64");
       String armored = java.util.Base64.getEncoder()
           .encodeToString(Files.readAllBytes(key.publicKey()));
       DeployOptions options =
@@ -258,16 +231,12 @@ class DeployStageIT {
 
       new DeployStage().run(context, options);
 
-      String sysrootRepo = "--repo=" + context.output().resolve("sysroot/ostree/repo");
+      Path sysroot = context.output().resolve("sysroot");
       for (String setting : List.of("gpg-verify", "gpg-verify-summary")) {
-        assertEquals("true", tools.run(dev.debforge.plugin.ToolCall.of(
-                List.of("ostree", sysrootRepo, "config", "get",
-                    "remote \"debforge\"." + setting),
-                java.time.Duration.ofMinutes(1))).stdout().strip(), setting);
+        assertEquals("true",
+            ostree(sysroot, "config", "get", "remote \"debforge\"." + setting), setting);
       }
-      String keys = tools.run(dev.debforge.plugin.ToolCall.of(
-              List.of("ostree", sysrootRepo, "remote", "gpg-list-keys", "debforge"),
-              java.time.Duration.ofMinutes(1))).stdout();
+      String keys = ostree(sysroot, "remote", "gpg-list-keys", "debforge");
       assertTrue(keys.contains("Key: " + key.fingerprint()), keys);
     }
   }
@@ -276,13 +245,8 @@ class DeployStageIT {
   @Test
   void withoutAnOriginTheDeploymentNamesTheCommit() throws Exception {
     Path repo = commitFakeImage();
-    String commit =
-        ProcessRunner.logging(line -> {}).run(Ostree.revParse(repo, "debian/test/x86_64"))
-            .stdout().strip();
-    TestStageContext context =
-        new TestStageContext(work.resolve("step"), "amd64")
-            .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "x"))
-            .withInput("tree", repo.getParent(), Map.of("kargs", ""));
+    String commit = commitOf(repo);
+    TestStageContext context = originContext(repo, commit, "x");
 
     StageOutput out =
         new DeployStage()
@@ -294,15 +258,30 @@ class DeployStageIT {
         Files.readString(context.output().resolve("sysroot/ostree/deploy/debian/deploy/"
             + commit + ".0.origin"));
     assertTrue(origin.contains("\nrefspec=" + commit + "\n"), origin);
-    assertTrue(
-        ProcessRunner.logging(line -> {})
-            .run(dev.debforge.plugin.ToolCall.of(
-                List.of("ostree", "--repo=" + context.output().resolve("sysroot/ostree/repo"),
-                    "remote", "list"),
-                java.time.Duration.ofMinutes(1)))
-            .stdout()
-            .isBlank(),
+    assertTrue(ostree(context.output().resolve("sysroot"), "remote", "list").isBlank(),
         "no remote");
+  }
+
+  private static String commitOf(Path repo) throws Exception {
+    return ProcessRunner.logging(line -> {}).run(Ostree.revParse(repo, "debian/test/x86_64"))
+        .stdout().strip();
+  }
+
+  /** The deploy step's inputs for the origin tests: the commit made on {@code ref}. */
+  private TestStageContext originContext(Path repo, String commit, String ref)
+      throws Exception {
+    return new TestStageContext(work.resolve("step"), "amd64")
+        .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", ref))
+        .withInput("tree", repo.getParent(), Map.of("kargs", ""));
+  }
+
+  /** What an ostree command on the sysroot's repository prints, stripped. */
+  private static String ostree(Path sysroot, String... args) throws Exception {
+    List<String> argv = new java.util.ArrayList<>(
+        List.of("ostree", "--repo=" + sysroot.resolve("ostree/repo")));
+    argv.addAll(List.of(args));
+    return ProcessRunner.logging(line -> {})
+        .run(ToolCall.of(argv, Duration.ofMinutes(1))).stdout().strip();
   }
 
   /** A bootable root in OSTree's layout, committed to a bare repository. */

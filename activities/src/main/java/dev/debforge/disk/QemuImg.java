@@ -1,6 +1,10 @@
 package dev.debforge.disk;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.plugin.ToolCall;
+import dev.debforge.store.Sha256;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +18,8 @@ import java.util.Objects;
 public final class QemuImg {
 
   public static final Duration TIMEOUT = Duration.ofMinutes(30);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The output formats, with the creation options each needs to be accepted by its cloud. */
   public enum Format {
@@ -87,6 +93,39 @@ public final class QemuImg {
   /** Describes an image as JSON on standard output (format, virtual size, allocation). */
   public static ToolCall info(Path image) {
     return ToolCall.of(List.of("qemu-img", "info", "--output=json", image.toString()), TIMEOUT);
+  }
+
+  /**
+   * Lists a file's extents as JSON, read as a raw image: which hold data and which are holes
+   * ({@code qemu-img map}, from SEEK_DATA and SEEK_HOLE; nothing is read).
+   */
+  public static ToolCall map(Path file) {
+    return ToolCall.of(
+        List.of("qemu-img", "map", "-f", "raw", "--output=json", file.toString()), TIMEOUT);
+  }
+
+  /**
+   * The ranges that hold data, from {@link #map}'s output: every extent but those qemu-img
+   * reports as reading zeros with no data behind them (holes), neighbours merged.
+   */
+  public static List<Sha256.Range> dataRanges(String mapJson) throws IOException {
+    List<Sha256.Range> ranges = new ArrayList<>();
+    for (JsonNode extent : JSON.readTree(mapJson)) {
+      boolean hole = extent.path("zero").asBoolean(false) && !extent.path("data").asBoolean(true);
+      if (hole) {
+        continue;
+      }
+      long start = extent.get("start").asLong();
+      long length = extent.get("length").asLong();
+      int last = ranges.size() - 1;
+      if (last >= 0 && ranges.get(last).start() + ranges.get(last).length() == start) {
+        Sha256.Range merged = ranges.remove(last);
+        ranges.add(new Sha256.Range(merged.start(), merged.length() + length));
+      } else {
+        ranges.add(new Sha256.Range(start, length));
+      }
+    }
+    return ranges;
   }
 
   /** Checks an image's metadata (qcow2, vhdx, vdi); exit code 0 means consistent. */

@@ -1,6 +1,7 @@
 package dev.debforge.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,5 +53,32 @@ class Sha256Test {
     } finally {
       Thread.interrupted();
     }
+  }
+
+  @Test
+  void holesBetweenTheDataRangesHashAsZeros() throws IOException {
+    byte[] whole = new byte[5 * (1 << 20) + 17];
+    whole[3] = 9;
+    whole[(1 << 20) + 1] = 8;
+    whole[whole.length - 1] = 7;
+    Path file = Files.write(dir.resolve("file"), whole);
+    // Ranges narrower than the data would give another hash: these cover every non-zero byte.
+    List<Sha256.Range> data = List.of(new Sha256.Range(0, 4), new Sha256.Range(1 << 20, 2),
+        new Sha256.Range(whole.length - 1, 1));
+    assertEquals(Sha256.hex(whole), Sha256.ofSparseFile(file, data));
+    assertEquals(Sha256.hex(whole), Sha256.ofSparseFile(file, List.of(
+        new Sha256.Range(0, whole.length))));
+    String allHoles = Sha256.ofSparseFile(file, List.of());
+    assertEquals(Sha256.hex(new byte[whole.length]), allHoles, "holes hash as zeros, unread");
+    assertNotEquals(Sha256.hex(whole), allHoles);
+  }
+
+  @Test
+  void rangesOutOfOrderOrBeyondTheEndAreRefused() throws IOException {
+    Path file = Files.write(dir.resolve("small"), new byte[100]);
+    assertThrows(IllegalArgumentException.class, () -> Sha256.ofSparseFile(file,
+        List.of(new Sha256.Range(50, 10), new Sha256.Range(10, 10))));
+    assertThrows(IllegalArgumentException.class, () -> Sha256.ofSparseFile(file,
+        List.of(new Sha256.Range(90, 20))));
   }
 }

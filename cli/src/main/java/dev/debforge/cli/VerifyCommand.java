@@ -86,6 +86,14 @@ final class VerifyCommand implements Callable<Integer> {
       + "(.qcow2, …, else raw).")
   List<Path> drives = new ArrayList<>();
 
+  @Option(names = "--cpus", paramLabel = "N", description = "The guest's processors (default: "
+      + QemuOptions.DEFAULT_CPUS + ").")
+  Integer cpus;
+
+  @Option(names = "--memory", paramLabel = "MIB", description = "The guest's memory in MiB "
+      + "(default: " + QemuOptions.DEFAULT_MEMORY_MIB + ").")
+  Integer memoryMiB;
+
   @Option(names = "--json", description = "Print one result object on standard output.")
   boolean json;
 
@@ -120,6 +128,14 @@ final class VerifyCommand implements Callable<Integer> {
     }
     if (timeout < 1) {
       throw new UserError("--timeout " + timeout + " is not a time\nHint: give seconds, like 300");
+    }
+    if (cpus != null && (cpus < 1 || cpus > 64)) {
+      throw new UserError("--cpus " + cpus + " is not a number of processors"
+          + "\nHint: give 1 to 64, like 2");
+    }
+    if (memoryMiB != null && memoryMiB < 256) {
+      throw new UserError("--memory " + memoryMiB + " MiB is too little for a Debian guest"
+          + "\nHint: give MiB, 256 or more, like 2048");
     }
     if ((user == null) != (password == null) || (!commands.isEmpty() && user == null)) {
       throw new UserError("--user and --password go together, and --command needs them");
@@ -157,6 +173,10 @@ final class VerifyCommand implements Callable<Integer> {
             + ") after the boot disk");
       }
       qemu = qemu.withExtraDrives(extra);
+      if (cpus != null || memoryMiB != null) {
+        qemu = qemu.withMachine(memoryMiB != null ? memoryMiB : qemu.memoryMiB(),
+            cpus != null ? cpus : qemu.cpus());
+      }
       BootVerifier verifier =
           new BootVerifier(ProcessLauncher.host(line -> {}), line -> progress(err, line), () -> {});
       Path log = consoleLog != null ? consoleLog : scratch.resolve("console.log");

@@ -143,6 +143,10 @@ class HostileInputTest {
         "build", "oci:/nonexistent", "-o", o, "--karg", "x=\"y"));
     cases.add(c("verify --format bogus", List.of("'bogus'", "not a disk format"),
         "verify", p("disk.raw"), "--format", "bogus"));
+    cases.add(c("verify --cpus 0", List.of("--cpus 0", "1 to 64"),
+        "verify", p("disk.raw"), "--cpus", "0"));
+    cases.add(c("verify --memory 16", List.of("--memory 16 MiB", "256 or more"),
+        "verify", p("disk.raw"), "--memory", "16"));
     cases.add(c("verify a directory", List.of(dir.toString(), "is a directory"),
         "verify", dir.toString()));
     cases.add(c("verify --drive missing", List.of("--drive " + p("v2.raw"), "no disk image there"),

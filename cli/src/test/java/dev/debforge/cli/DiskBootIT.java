@@ -308,9 +308,8 @@ class DiskBootIT {
         + " boot-complete.target"), "v3 booted, failed its health check, its trial used up: "
         + v3Booted);
     String fellBack = commands.get(UPDATE[37]).asText();
-    assertEquals("running\nautomatic rollback: " + v3Commit + " did not reach"
-        + " boot-complete.target", fellBack.lines().limit(2).reduce((a, b) -> a + "\n" + b)
-        .orElse(""), "GRUB fell back to v1: " + fellBack);
+    assertTrue(fellBack.startsWith("running\nautomatic rollback: " + v3Commit + " did not reach"
+        + " boot-complete.target;"), "GRUB fell back to v1: " + fellBack);
     assertTrue(fellBack.contains("\n* debian " + v1 + ".0 (booted)\n  debian " + v3Commit
         + ".0 (rollback)\n") && fellBack.endsWith("\nv1") && !fellBack.contains("on trial"),
         "v1 stays the default: " + fellBack);

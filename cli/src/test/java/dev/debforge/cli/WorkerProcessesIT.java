@@ -176,7 +176,9 @@ class WorkerProcessesIT {
   @Order(2)
   void aCancelledBuildLeavesNoProcessAndNoFile() throws Exception {
     Path out = work.resolve("out-cancelled");
-    String id = submit("--type", "raw", "-o", out.toString());
+    // A disk of 100 GiB: publishing hashes every byte of it, holes included (about a minute),
+    // so the cancel surely comes while the raw disk is being written.
+    String id = submit("--type", "raw", "--disk-size", "100G", "-o", out.toString());
     awaitStatus(
         id,
         s -> stepsIn(s, "running").stream().anyMatch(step -> step.startsWith("publish-disk")),

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -34,21 +35,7 @@ public final class Sha256 {
    * reading with an {@link InterruptedIOException}, even for a file of many gigabytes.
    */
   public static String ofFile(Path file) throws IOException {
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
-      while (in.read(buffer) >= 0) {
-        stopIfInterrupted(file);
-        buffer.flip();
-        digest.update(buffer);
-        buffer.clear();
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (ClosedByInterruptException e) {
-      throw stopped(file);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ofSparseFile(file, List.of(new Range(0, Files.size(file))));
   }
 
   /** A range of a file that holds data: {@code length} bytes from {@code start}. */

@@ -30,6 +30,20 @@ public final class Skopeo {
    */
   public static ToolCall copy(
       ImageReference from, ImageReference to, boolean tlsVerify, OciPlatform platform) {
+    return copy(from, to, tlsVerify, platform, false);
+  }
+
+  /**
+   * Copies an image index with every image it lists, digests unchanged: a multi-architecture
+   * image stays one.
+   */
+  public static ToolCall copyAll(ImageReference from, ImageReference to, boolean tlsVerify) {
+    return copy(from, to, tlsVerify, null, true);
+  }
+
+  private static ToolCall copy(
+      ImageReference from, ImageReference to, boolean tlsVerify, OciPlatform platform,
+      boolean all) {
     List<String> argv = new ArrayList<>(List.of("skopeo"));
     if (platform != null) {
       argv.add("--override-os=" + platform.os());
@@ -40,6 +54,10 @@ public final class Skopeo {
     }
     argv.add("copy");
     argv.add("--quiet");
+    if (all) {
+      argv.add("--all");
+      argv.add("--preserve-digests");
+    }
     if (!tlsVerify) {
       if (from.transport() == ImageReference.Transport.DOCKER) {
         argv.add("--src-tls-verify=false");

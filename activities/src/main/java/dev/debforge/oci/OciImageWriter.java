@@ -237,7 +237,7 @@ public final class OciImageWriter {
     writeSmallFile(indexFile, JSON.writeValueAsBytes(index));
   }
 
-  private static String writeBlob(Path blobs, byte[] content) throws IOException {
+  static String writeBlob(Path blobs, byte[] content) throws IOException {
     MessageDigest md = Digest.newSha256();
     md.update(content);
     Digest digest = Digest.sha256(md);
@@ -249,7 +249,7 @@ public final class OciImageWriter {
   }
 
   /** Writes through a temporary file and a rename, so a reader never sees half a file. */
-  private static void writeSmallFile(Path target, byte[] content) throws IOException {
+  static void writeSmallFile(Path target, byte[] content) throws IOException {
     Path temp = Files.createTempFile(target.getParent(), ".write-", ".tmp");
     try {
       Files.write(temp, content);

@@ -68,6 +68,11 @@ public final class StageRuntime {
     this.budget = budget;
   }
 
+  /** Where the steps report what they do. */
+  public BuildEvents events() {
+    return events;
+  }
+
   public Store store() {
     return store;
   }

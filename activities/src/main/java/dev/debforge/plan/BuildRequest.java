@@ -145,6 +145,17 @@ public record BuildRequest(
         plugins, installer, origin, ostreeRepo, keyId, homedir);
   }
 
+  /**
+   * The build of one architecture of a multi-architecture request, writing to {@code
+   * output}.
+   */
+  public BuildRequest forArchitecture(String arch, String output) {
+    return new BuildRequest(
+        kind, recipePath, recipeText, image, output, types, arch, sourceDateEpoch, tlsVerify,
+        rootFsType, diskSizeBytes, kernelArgs, minRootBytes, users, verifyFirmwares, plugins,
+        installer, origin, ostreeRepo, ostreeGpgSign, ostreeGpgHomedir);
+  }
+
   /** The same request naming the plugins the build uses. */
   public BuildRequest withPlugins(List<String> pluginIds) {
     return new BuildRequest(

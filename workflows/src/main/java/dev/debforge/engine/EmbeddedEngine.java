@@ -22,6 +22,12 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   public static EmbeddedEngine start(
       String architecture, StageRuntime runtime, PlanActivities planner) {
+    return start(List.of(architecture), runtime, planner);
+  }
+
+  /** An engine whose worker builds for these architectures. */
+  public static EmbeddedEngine start(
+      List<String> architectures, StageRuntime runtime, PlanActivities planner) {
     TestWorkflowEnvironment environment =
         TestWorkflowEnvironment.newInstance(
             TestEnvironmentOptions.newBuilder()
@@ -29,7 +35,7 @@ public final class EmbeddedEngine implements AutoCloseable {
                 .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().build())
                 .build());
     Workers.register(
-        environment.getWorkerFactory(), List.of(architecture), runtime, planner, 2);
+        environment.getWorkerFactory(), architectures, runtime, planner, 2);
     environment.start();
     return new EmbeddedEngine(environment);
   }

@@ -1,10 +1,14 @@
 package dev.debforge.engine;
 
+import dev.debforge.activity.BuildEvents;
+import dev.debforge.activity.IndexActivities;
+import dev.debforge.activity.IndexActivitiesImpl;
 import dev.debforge.activity.PlanActivities;
 import dev.debforge.activity.StageActivity;
 import dev.debforge.activity.StageRuntime;
 import dev.debforge.process.HostTools;
 import dev.debforge.workflow.ImageBuildWorkflowImpl;
+import dev.debforge.workflow.MultiArchBuildWorkflowImpl;
 import io.temporal.activity.DynamicActivity;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
@@ -99,7 +103,8 @@ public final class Workers {
       PlanActivities planner,
       int maxBuilds) {
     return register(
-        factory, architectures, new StageActivity(runtime), planner, maxBuilds, SWEEP_EVERY,
+        factory, architectures, new StageActivity(runtime), planner,
+        new IndexActivitiesImpl(runtime.events()), maxBuilds, SWEEP_EVERY,
         runtime.registry().capabilities());
   }
 
@@ -118,7 +123,8 @@ public final class Workers {
       PlanActivities planner,
       int maxBuilds,
       Duration sweepEvery) {
-    return register(factory, architectures, stages, planner, maxBuilds, sweepEvery, List.of());
+    return register(factory, architectures, stages, planner,
+        new IndexActivitiesImpl(BuildEvents.NONE), maxBuilds, sweepEvery, List.of());
   }
 
   /**
@@ -130,6 +136,7 @@ public final class Workers {
       Collection<String> architectures,
       DynamicActivity stages,
       PlanActivities planner,
+      IndexActivities index,
       int maxBuilds,
       Duration sweepEvery,
       List<String> offered) {
@@ -141,7 +148,8 @@ public final class Workers {
     HostActivities host = new HostActivitiesImpl(lease, slots, offered);
 
     Worker workflows = factory.newWorker(TaskQueues.WORKFLOWS, options(1));
-    workflows.registerWorkflowImplementationTypes(ImageBuildWorkflowImpl.class);
+    workflows.registerWorkflowImplementationTypes(
+        ImageBuildWorkflowImpl.class, MultiArchBuildWorkflowImpl.class);
 
     List<Worker> claimWorkers = new ArrayList<>();
     for (String architecture : architectures) {
@@ -153,7 +161,7 @@ public final class Workers {
     // Each build runs one step at a time, so its own steps never wait for a slot here; the two
     // extra slots are for releases and plans.
     Worker own = factory.newWorker(lease.taskQueue(), options(maxBuilds + 2));
-    own.registerActivitiesImplementations(planner, host, stages);
+    own.registerActivitiesImplementations(planner, host, stages, index);
 
     Workers workers =
         new Workers(

@@ -1,5 +1,7 @@
 package dev.debforge.workflow;
 
+import dev.debforge.activity.BuildEvents;
+import dev.debforge.activity.IndexActivitiesImpl;
 import dev.debforge.activity.Failures;
 import dev.debforge.activity.PlanActivities;
 import dev.debforge.engine.TaskQueues;
@@ -153,7 +155,8 @@ public final class HistoryRecorder {
   private void worker(String name, List<String> offered) {
     WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
     PlanActivities planner = request -> PLAN;
-    Workers.register(factory, List.of("amd64"), stages(name), planner, 2, Duration.ZERO, offered);
+    Workers.register(factory, List.of("amd64"), stages(name), planner,
+        new IndexActivitiesImpl(BuildEvents.NONE), 2, Duration.ZERO, offered);
     factory.start();
     factories.add(factory);
   }

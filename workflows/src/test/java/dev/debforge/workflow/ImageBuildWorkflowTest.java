@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.debforge.activity.BuildEvents;
+import dev.debforge.activity.IndexActivitiesImpl;
 import dev.debforge.activity.Failures;
 import dev.debforge.activity.PlanActivities;
 import dev.debforge.engine.TaskQueues;
@@ -111,7 +113,8 @@ class ImageBuildWorkflowTest {
     WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
     Workers workers =
         Workers.register(
-            factory, List.of("amd64"), stages(name), planner, maxBuilds, Duration.ZERO, offered);
+            factory, List.of("amd64"), stages(name), planner,
+            new IndexActivitiesImpl(BuildEvents.NONE), maxBuilds, Duration.ZERO, offered);
     factory.start();
     factories.add(factory);
     return workers;

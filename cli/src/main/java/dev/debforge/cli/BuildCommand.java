@@ -37,8 +37,10 @@ final class BuildCommand implements Callable<Integer> {
           + "containers-storage:REF or docker://REF.")
   String image;
 
-  @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: this "
-      + "machine's).")
+  @Option(names = "--arch", paramLabel = "ARCH[,ARCH]", description = {
+      "amd64, arm64, or both as amd64,arm64 (default: this machine's). From a",
+      "multi-architecture image, the image of that architecture is taken; with more than one,",
+      "each architecture's disks go to DIR/ARCH."})
   String arch;
 
   @Mixin DiskOptions disks = new DiskOptions();
@@ -49,14 +51,22 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String architecture = arch != null ? Requests.checkedArch(arch) : HostTools.architecture();
-    BuildRequest request = Requests.build(image, architecture, disks, buildTime, registry);
+    List<String> archs = Requests.checkedArchs(arch);
+    if (archs == null) {
+      archs = List.of(HostTools.architecture());
+    }
+    List<BuildRequest> requests = new ArrayList<>();
+    for (String architecture : archs) {
+      requests.add(Requests.build(image, architecture, disks, buildTime, registry));
+    }
     checkLocalOutput(global, disks);
     requireTools(global, TOOLS);
-    requireRequestTools(global, request, architecture);
-    Requests.checkLocally(global, request, null, spec.commandLine().getErr());
+    for (int i = 0; i < archs.size(); i++) {
+      requireRequestTools(global, requests.get(i), archs.get(i));
+      Requests.checkLocally(global, requests.get(i), null, spec.commandLine().getErr());
+    }
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run(request, architecture, "build");
+        .run(requests, "build");
   }
 
   /** The tools the request's options add: qemu for --verify, mmdebstrap for an XFS root. */

@@ -11,6 +11,8 @@ import dev.debforge.workflow.BuildResult;
 import dev.debforge.workflow.BuildStatus;
 import dev.debforge.workflow.BuildStatus.StepStatus;
 import dev.debforge.workflow.ImageBuildWorkflow;
+import dev.debforge.workflow.MultiArchBuildWorkflow;
+import dev.debforge.workflow.MultiArchRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowException;
 import io.temporal.client.WorkflowOptions;
@@ -53,14 +55,23 @@ final class BuildRunner {
 
   /** Runs the build to its end and returns the exit code. */
   int run(BuildRequest request, String architecture, String idPrefix) throws Exception {
+    return run(List.of(request), idPrefix);
+  }
+
+  /**
+   * Runs the build to its end and returns the exit code: one request per architecture, more
+   * than one making a multi-architecture build.
+   */
+  int run(List<BuildRequest> requests, String idPrefix) throws Exception {
     Thread killTools = new Thread(BuildRunner::killChildren, "debforge-stop-tools");
     Runtime.getRuntime().addShutdownHook(killTools);
-    try (BuildSession session = BuildSession.open(options, architecture, err)) {
+    List<String> architectures = requests.stream().map(BuildRequest::architecture).toList();
+    try (BuildSession session = BuildSession.open(options, architectures, err)) {
       events = session.events();
       if (events != null) {
         events.holdUntilAnnounced();
       }
-      String buildId = start(session.client(), request, idPrefix, Builds.DEFAULT_PRIORITY);
+      String buildId = start(session.client(), requests, idPrefix, Builds.DEFAULT_PRIORITY);
       progress("build " + buildId + " started");
       try {
         return await(session.client(), buildId);
@@ -85,17 +96,31 @@ final class BuildRunner {
    * @param priority 1 (first) to 5 (last); waiting builds get workers in this order
    */
   static String start(WorkflowClient client, BuildRequest request, String idPrefix, int priority) {
+    return start(client, List.of(request), idPrefix, priority);
+  }
+
+  /**
+   * Starts the build of one architecture, or the multi-architecture build of several, and
+   * returns its id at once.
+   */
+  static String start(
+      WorkflowClient client, List<BuildRequest> requests, String idPrefix, int priority) {
     String buildId = idPrefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    ImageBuildWorkflow workflow =
-        client.newWorkflowStub(
-            ImageBuildWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(buildId)
-                .setTaskQueue(TaskQueues.WORKFLOWS)
-                .setPriority(Priority.newBuilder().setPriorityKey(priority).build())
-                .setMemo(Builds.memo(request, priority))
-                .build());
-    WorkflowClient.start(workflow::build, request);
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(buildId)
+            .setTaskQueue(TaskQueues.WORKFLOWS)
+            .setPriority(Priority.newBuilder().setPriorityKey(priority).build())
+            .setMemo(Builds.memo(requests, priority))
+            .build();
+    if (requests.size() == 1) {
+      ImageBuildWorkflow workflow = client.newWorkflowStub(ImageBuildWorkflow.class, options);
+      WorkflowClient.start(workflow::build, requests.get(0));
+    } else {
+      MultiArchBuildWorkflow workflow =
+          client.newWorkflowStub(MultiArchBuildWorkflow.class, options);
+      WorkflowClient.start(workflow::build, new MultiArchRequest(requests));
+    }
     return buildId;
   }
 
@@ -113,7 +138,7 @@ final class BuildRunner {
     ImageBuildWorkflow workflow = client.newWorkflowStub(ImageBuildWorkflow.class, buildId);
     WorkflowStub stub = WorkflowStub.fromTyped(workflow);
     CompletableFuture<BuildResult> result = stub.getResultAsync(BuildResult.class);
-    follow(buildId, workflow, result);
+    follow(client, buildId, workflow, result);
     try {
       BuildResult done = result.get();
       double seconds = (System.nanoTime() - started) / 1e9;
@@ -124,31 +149,70 @@ final class BuildRunner {
     }
   }
 
-  /** Prints each step as it starts and ends, until the build is over. */
+  /**
+   * Prints each step as it starts and ends, until the build is over. A multi-architecture
+   * build's children are followed too, their lines starting with their architecture.
+   */
   private void follow(
-      String buildId, ImageBuildWorkflow workflow, CompletableFuture<BuildResult> result)
-      throws InterruptedException {
-    Map<String, String> shown = new HashMap<>();
-    String title = null;
-    int notesShown = 0;
+      WorkflowClient client, String buildId, ImageBuildWorkflow workflow,
+      CompletableFuture<BuildResult> result) throws InterruptedException {
+    Watch parent = new Watch(buildId, "", workflow);
+    List<Watch> children = new ArrayList<>();
     while (true) {
       boolean over = waitFor(result, 500);
+      // The children first, so that a child's last step shows before the parent's line saying
+      // that child is done.
+      for (Watch child : children) {
+        child.look();
+      }
+      BuildStatus status = parent.look();
+      if (status != null && children.isEmpty() && !status.children().isEmpty()) {
+        for (String child : status.children()) {
+          String arch = child.substring(child.lastIndexOf('-') + 1);
+          children.add(new Watch(child, arch + ": ",
+              client.newWorkflowStub(ImageBuildWorkflow.class, child)));
+        }
+      }
+      if (over) {
+        for (Watch child : children) {
+          child.look();
+        }
+        return;
+      }
+    }
+  }
+
+  /** What has been printed of one build's progress. */
+  private final class Watch {
+    private final String buildId;
+    private final String prefix;
+    private final ImageBuildWorkflow workflow;
+    private final Map<String, String> shown = new HashMap<>();
+    private String title;
+    private int notesShown;
+
+    Watch(String buildId, String prefix, ImageBuildWorkflow workflow) {
+      this.buildId = buildId;
+      this.prefix = prefix;
+      this.workflow = workflow;
+    }
+
+    /** Prints what changed since the last look; returns the status, or null if none came. */
+    BuildStatus look() {
       BuildStatus status;
       try {
         status = workflow.status();
       } catch (RuntimeException e) {
-        if (over) {
-          return;
-        }
-        continue;
+        // Not started yet, or over and gone from a test server.
+        return null;
       }
       for (int i = notesShown; i < status.notes().size(); i++) {
-        progress(status.notes().get(i));
+        progress(prefix + status.notes().get(i));
       }
       notesShown = status.notes().size();
       if (title == null && status.title() != null) {
         title = status.title();
-        progress("plan: " + title + ", " + status.steps().size() + " steps");
+        progress(prefix + "plan: " + title + ", " + status.steps().size() + " steps");
       }
       List<StepStatus> steps = status.steps();
       for (int i = 0; i < steps.size(); i++) {
@@ -162,7 +226,7 @@ final class BuildRunner {
           continue;
         }
         String previous = shown.put(step.name(), step.state());
-        String counter = "[" + (i + 1) + "/" + steps.size() + "] ";
+        String counter = prefix + "[" + (i + 1) + "/" + steps.size() + "] ";
         boolean running = step.state().equals("running");
         boolean ended = List.of("done", "failed", "cancelled").contains(step.state());
         // The step's own lines go under its running line, and before the line that ends it; a
@@ -186,9 +250,7 @@ final class BuildRunner {
           default -> {}
         }
       }
-      if (over) {
-        return;
-      }
+      return status;
     }
   }
 

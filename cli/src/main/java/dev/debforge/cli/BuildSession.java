@@ -9,6 +9,7 @@ import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The engine a command talks to: a Temporal service given with {@code --temporal}, or an
@@ -27,6 +28,11 @@ final class BuildSession implements AutoCloseable {
   }
 
   static BuildSession open(GlobalOptions options, String architecture, PrintWriter err) {
+    return open(options, List.of(architecture), err);
+  }
+
+  /** A session whose embedded worker, if any, builds for these architectures. */
+  static BuildSession open(GlobalOptions options, List<String> architectures, PrintWriter err) {
     if (options.temporal != null) {
       Builds.Connection connection = Builds.connect(options);
       return new BuildSession(connection.client(), connection, null);
@@ -35,7 +41,7 @@ final class BuildSession implements AutoCloseable {
     StageRuntime runtime = runtime(options, events);
     EmbeddedEngine engine =
         EmbeddedEngine.start(
-            architecture, runtime, new PlanActivitiesImpl(runtime.registry(), runtime.store()));
+            architectures, runtime, new PlanActivitiesImpl(runtime.registry(), runtime.store()));
     return new BuildSession(engine.client(), engine, events);
   }
 

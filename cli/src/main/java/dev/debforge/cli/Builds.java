@@ -129,6 +129,13 @@ final class Builds {
   }
 
   /** What a build is, kept with its workflow for {@code list}. */
+  static Map<String, Object> memo(List<BuildRequest> requests, int priority) {
+    Map<String, Object> memo = memo(requests.get(0), priority);
+    memo.put("architecture", String.join(",",
+        requests.stream().map(BuildRequest::architecture).toList()));
+    return memo;
+  }
+
   static Map<String, Object> memo(BuildRequest request, int priority) {
     Map<String, Object> memo = new LinkedHashMap<>();
     memo.put("kind", request.kind());

@@ -39,8 +39,10 @@ final class ComposeCommand implements Callable<Integer> {
       })
   String output;
 
-  @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: the "
-      + "recipe's first architecture; for a scripted recipe, this machine's).")
+  @Option(names = "--arch", paramLabel = "ARCH[,ARCH]", description = {
+      "amd64, arm64, or both as amd64,arm64 (default: every architecture the recipe lists;",
+      "for a scripted recipe, this machine's). More than one makes one image index with an",
+      "image per architecture."})
   String arch;
 
   @Mixin OstreeRepoOptions ostreeRepo = new OstreeRepoOptions();
@@ -52,9 +54,15 @@ final class ComposeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RecipeInput input = RecipeInput.load(recipe, arch, spec.commandLine().getErr());
-    BuildRequest request =
-        ostreeRepo.applyTo(Requests.compose(input, output, buildTime, registry));
+    List<RecipeInput> inputs = RecipeInput.loadAll(recipe, arch, spec.commandLine().getErr());
+    List<BuildRequest> requests = new ArrayList<>();
+    for (RecipeInput input : inputs) {
+      requests.add(ostreeRepo.applyTo(Requests.compose(input, output, buildTime, registry)));
+    }
+    BuildRequest request = requests.get(0);
+    if (requests.size() > 1) {
+      Requests.checkIndexDestination(request.destination());
+    }
     if (global.temporal == null) {
       Requests.checkImageDestination(request.destination());
       ostreeRepo.checkHere(global);
@@ -67,8 +75,10 @@ final class ComposeCommand implements Callable<Integer> {
         throw new UserError(e.getMessage());
       }
     }
-    Requests.checkLocally(global, request, input, spec.commandLine().getErr());
+    for (int i = 0; i < inputs.size(); i++) {
+      Requests.checkLocally(global, requests.get(i), inputs.get(i), spec.commandLine().getErr());
+    }
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run(request, input.architecture(), "compose-" + input.recipe().name());
+        .run(requests, "compose-" + inputs.get(0).recipe().name());
   }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -44,15 +45,21 @@ final class LogsCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Store store = global.openStore();
     Path dir = store.logDir(Builds.checkedId(buildId));
+    // A multi-architecture build's steps are its children's, BUILD-ARCH, in the same store.
+    Map<String, Path> dirs = new LinkedHashMap<>();
+    dirs.put("", dir);
+    for (String arch : Requests.ARCHITECTURES) {
+      dirs.put(arch + "/", store.logDir(buildId + "-" + arch));
+    }
     PrintWriter out = spec.commandLine().getOut();
     Map<Path, Long> printed = new HashMap<>();
     if (!follow) {
-      if (!Files.isDirectory(dir)) {
+      if (dirs.values().stream().noneMatch(Files::isDirectory)) {
         throw new UserError("no logs of build " + buildId + " in the store " + store.root()
             + "\nHint: the logs are in the store of the worker that ran the build ('debforge"
             + " status " + buildId + "' names it); pass that store with --store");
       }
-      printNew(dir, printed, out);
+      printAll(dirs, printed, out);
       return ExitCodes.DONE;
     }
     try (Builds.Connection connection = Builds.connect(global)) {
@@ -60,7 +67,7 @@ final class LogsCommand implements Callable<Integer> {
       while (true) {
         boolean running =
             Builds.find(connection, buildId).map(e -> e.state().equals("running")).orElse(false);
-        printNew(dir, printed, out);
+        printAll(dirs, printed, out);
         if (!running) {
           return ExitCodes.DONE;
         }
@@ -69,8 +76,18 @@ final class LogsCommand implements Callable<Integer> {
     }
   }
 
-  /** Prints what each step log gained since the last call, each line with its step's name. */
-  private static void printNew(Path dir, Map<Path, Long> printed, PrintWriter out)
+  private static void printAll(Map<String, Path> dirs, Map<Path, Long> printed, PrintWriter out)
+      throws IOException {
+    for (Map.Entry<String, Path> dir : dirs.entrySet()) {
+      printNew(dir.getKey(), dir.getValue(), printed, out);
+    }
+  }
+
+  /**
+   * Prints what each step log gained since the last call, each line with its step's name after
+   * the prefix (a multi-architecture build's child's architecture).
+   */
+  private static void printNew(String prefix, Path dir, Map<Path, Long> printed, PrintWriter out)
       throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
@@ -100,7 +117,7 @@ final class LogsCommand implements Callable<Integer> {
           continue;
         }
         for (String line : text.substring(0, end).split("\n", -1)) {
-          out.println(step + " | " + line);
+          out.println(prefix + step + " | " + line);
         }
         printed.put(log, from + text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length);
       }

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A recipe as a command reads it on the client: its text (sent to the worker, so the plan sees
@@ -55,6 +57,30 @@ record RecipeInput(Path path, String text, Recipe recipe, String architecture) {
       throw new UserError(e.getMessage());
     }
     return checked(path, text, recipe, arch != null ? arch : recipe.architectures().get(0));
+  }
+
+  /**
+   * Reads the recipe once per architecture to build: those given with {@code --arch} (a
+   * comma-separated list), else every architecture a YAML recipe lists, else (a script) this
+   * machine's. A script runs once per architecture.
+   *
+   * @param archs the {@code --arch} value, or null
+   */
+  static List<RecipeInput> loadAll(Path path, String archs, PrintWriter err)
+      throws IOException, ToolException {
+    List<String> wanted = Requests.checkedArchs(archs);
+    if (wanted == null) {
+      RecipeInput first = load(path, null, err);
+      if (RecipeScript.isScript(path)) {
+        return List.of(first);
+      }
+      wanted = first.recipe().architectures();
+    }
+    List<RecipeInput> inputs = new ArrayList<>();
+    for (String arch : wanted) {
+      inputs.add(load(path, arch, err));
+    }
+    return List.copyOf(inputs);
   }
 
   private static RecipeInput script(Path path, String arch, PrintWriter err)

@@ -131,6 +131,54 @@ final class Requests {
   }
 
   /**
+   * The architectures given with {@code --arch}, a comma-separated list, each checked and named
+   * once; null when the option was not given.
+   *
+   * @throws UserError naming an architecture debforge does not build for, or one named twice
+   */
+  static List<String> checkedArchs(String option) {
+    if (option == null) {
+      return null;
+    }
+    List<String> archs = new ArrayList<>();
+    for (String part : option.split(",", -1)) {
+      String arch = part.strip();
+      if (arch.isEmpty()) {
+        throw new UserError("--arch " + UserText.quote(option) + " has an empty entry"
+            + "\nHint: write --arch amd64,arm64");
+      }
+      checkedArch(arch);
+      if (archs.contains(arch)) {
+        throw new UserError("--arch names " + arch + " twice\nHint: name each architecture once");
+      }
+      archs.add(arch);
+    }
+    return archs;
+  }
+
+  /**
+   * Checks, before a multi-architecture image is built, that its destination can hold an image
+   * index.
+   */
+  static void checkIndexDestination(String destination) {
+    try {
+      if (ImageReference.parse(destination).transport()
+          == ImageReference.Transport.DOCKER_ARCHIVE) {
+        throw new UserError("--output " + destination + ": a docker archive holds one"
+            + " architecture's image, not a multi-architecture one"
+            + "\nHint: write to oci:DIR, oci-archive:FILE or docker://REGISTRY/NAME:TAG, or build"
+            + " one architecture with --arch");
+      }
+      if (destination.startsWith("docker://") && destination.contains("@")) {
+        throw new UserError("--output " + destination + ": a multi-architecture image is pushed"
+            + " to a tag, not a digest\nHint: write docker://REGISTRY/NAME:TAG");
+      }
+    } catch (BadInputException e) {
+      throw new UserError("--output: " + e.getMessage());
+    }
+  }
+
+  /**
    * The {@code --karg} arguments, each checked as recipes and config files check theirs.
    *
    * @throws UserError naming the argument and what is wrong with it

@@ -33,8 +33,10 @@ final class RunCommand implements Callable<Integer> {
           + " run here for --arch.")
   Path recipe;
 
-  @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: the "
-      + "recipe's first architecture; for a scripted recipe, this machine's).")
+  @Option(names = "--arch", paramLabel = "ARCH[,ARCH]", description = {
+      "amd64, arm64, or both as amd64,arm64 (default: every architecture the recipe lists;",
+      "for a scripted recipe, this machine's). With more than one, each architecture's disks",
+      "go to DIR/ARCH."})
   String arch;
 
   @Mixin DiskOptions disks = new DiskOptions();
@@ -45,16 +47,20 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RecipeInput input = RecipeInput.load(recipe, arch, spec.commandLine().getErr());
-    String architecture = input.architecture();
+    List<RecipeInput> inputs = RecipeInput.loadAll(recipe, arch, spec.commandLine().getErr());
     BuildCommand.requireTools(global, TOOLS);
-    BuildRequest request = ostreeRepo.applyTo(Requests.run(input, disks, buildTime));
+    List<BuildRequest> requests = new ArrayList<>();
+    for (RecipeInput input : inputs) {
+      requests.add(ostreeRepo.applyTo(Requests.run(input, disks, buildTime)));
+    }
     BuildCommand.checkLocalOutput(global, disks);
     ostreeRepo.checkHere(global);
-    BuildCommand.requireRequestTools(global, request, architecture);
-    Requests.checkLocally(global, request, input, spec.commandLine().getErr());
+    for (int i = 0; i < inputs.size(); i++) {
+      BuildCommand.requireRequestTools(global, requests.get(i), inputs.get(i).architecture());
+      Requests.checkLocally(global, requests.get(i), inputs.get(i), spec.commandLine().getErr());
+    }
     return new BuildRunner(global, spec.commandLine().getOut(), spec.commandLine().getErr())
-        .run(request, architecture, "run-" + input.recipe().name());
+        .run(requests, "run-" + inputs.get(0).recipe().name());
   }
 
   private static List<String> tools() {

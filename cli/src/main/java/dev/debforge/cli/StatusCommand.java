@@ -69,6 +69,9 @@ final class StatusCommand implements Callable<Integer> {
         json.put("worker", status.worker());
         json.put("notes", status.notes());
         json.put("plugins", status.plugins());
+        if (!status.children().isEmpty()) {
+          json.put("children", status.children());
+        }
         List<Map<String, Object>> steps = new ArrayList<>();
         long hits = 0;
         for (BuildStatus.StepStatus step : status.steps()) {
@@ -107,7 +110,13 @@ final class StatusCommand implements Callable<Integer> {
     if (json.get("title") != null) {
       out.println("  " + json.get("title"));
     }
-    out.println("  worker: " + Optional.ofNullable(json.get("worker")).orElse("(waiting for one)"));
+    List<String> children = (List<String>) json.getOrDefault("children", List.of());
+    if (children.isEmpty()) {
+      out.println("  worker: "
+          + Optional.ofNullable(json.get("worker")).orElse("(waiting for one)"));
+    } else {
+      out.println("  one build per architecture: " + String.join(", ", children));
+    }
     List<String> plugins = (List<String>) json.getOrDefault("plugins", List.of());
     if (!plugins.isEmpty()) {
       out.println("  plugins: " + String.join(", ", plugins));

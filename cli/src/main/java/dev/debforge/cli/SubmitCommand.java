@@ -6,7 +6,9 @@ import dev.debforge.plan.BuildRequest;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.process.HostTools;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,8 +37,10 @@ final class SubmitCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RECIPE|IMAGE", description = "A recipe file or an image reference.")
   String source;
 
-  @Option(names = "--arch", paramLabel = "ARCH", description = "amd64 or arm64 (default: the "
-      + "recipe's first architecture, or this machine's for an image).")
+  @Option(names = "--arch", paramLabel = "ARCH[,ARCH]", description = {
+      "amd64, arm64, or both as amd64,arm64 (default: every architecture a YAML recipe",
+      "lists, else this machine's). More than one makes one build with a child build per",
+      "architecture: an image index for a compose, disks under DIR/ARCH otherwise."})
   String arch;
 
   @Option(
@@ -59,21 +63,23 @@ final class SubmitCommand implements Callable<Integer> {
     if (priority < 1 || priority > 5) {
       throw new UserError("--priority " + priority + " is out of range\nHint: use 1 (first) to 5");
     }
-    Requests.checkedArch(arch);
+    List<String> archs = Requests.checkedArchs(arch);
     boolean typesGiven = spec.commandLine().getParseResult().hasMatchedOption("--type");
     boolean outputGiven = spec.commandLine().getParseResult().hasMatchedOption("--output");
-    BuildRequest request;
+    List<BuildRequest> requests = new ArrayList<>();
     String idPrefix;
     if (isRecipe(source)) {
-      RecipeInput input = RecipeInput.load(Path.of(source), arch, spec.commandLine().getErr());
-      if (typesGiven) {
-        request = Requests.run(input, disks, buildTime);
-        idPrefix = "run-" + input.recipe().name();
-      } else {
-        request = Requests.compose(input, outputGiven ? disks.output : null, buildTime, registry);
-        idPrefix = "compose-" + input.recipe().name();
+      List<RecipeInput> inputs =
+          RecipeInput.loadAll(Path.of(source), arch, spec.commandLine().getErr());
+      idPrefix = (typesGiven ? "run-" : "compose-") + inputs.get(0).recipe().name();
+      for (RecipeInput input : inputs) {
+        requests.add(ostreeRepo.applyTo(typesGiven
+            ? Requests.run(input, disks, buildTime)
+            : Requests.compose(input, outputGiven ? disks.output : null, buildTime, registry)));
       }
-      request = ostreeRepo.applyTo(request);
+      if (!typesGiven && requests.size() > 1) {
+        Requests.checkIndexDestination(requests.get(0).destination());
+      }
     } else {
       if (ostreeRepo.given()) {
         throw new UserError(OstreeRepoOptions.OPTION + " publishes a composed commit, and a build"
@@ -85,18 +91,20 @@ final class SubmitCommand implements Callable<Integer> {
         throw new UserError(
             e.getMessage() + "\n(" + source + " is neither a recipe file nor an image reference)");
       }
-      request =
-          Requests.build(
-              source, arch != null ? arch : HostTools.architecture(), disks, buildTime, registry);
+      for (String architecture : archs != null ? archs : List.of(HostTools.architecture())) {
+        requests.add(Requests.build(source, architecture, disks, buildTime, registry));
+      }
       idPrefix = "build";
     }
+    BuildRequest request = requests.get(0);
     try (Builds.Connection connection = Builds.connect(global)) {
-      String buildId = BuildRunner.start(connection.client(), request, idPrefix, priority);
+      String buildId = BuildRunner.start(connection.client(), requests, idPrefix, priority);
       if (global.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("buildId", buildId);
         json.put("kind", request.kind());
         json.put("architecture", request.architecture());
+        json.put("architectures", requests.stream().map(BuildRequest::architecture).toList());
         json.put("priority", priority);
         json.put("temporal", connection.target());
         spec.commandLine().getOut().println(JSON.writeValueAsString(json));

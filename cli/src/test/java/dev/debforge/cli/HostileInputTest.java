@@ -46,6 +46,7 @@ class HostileInputTest {
   @BeforeAll
   static void makeFiles() throws Exception {
     recipe = Files.writeString(dir.resolve("ok.yaml"), HEAD);
+    Files.writeString(dir.resolve("both.yaml"), HEAD + "architectures: [amd64, arm64]\n");
     out = Files.createDirectories(dir.resolve("out"));
     mkfifo(dir.resolve("fifo.yaml"));
     mkfifo(dir.resolve("fifo.toml"));
@@ -131,6 +132,19 @@ class HostileInputTest {
         "build", "oci:/nonexistent", "-o", o, "--arch", "riscv64"));
     cases.add(c("compose --arch riscv64", List.of("'riscv64'", "amd64 or arm64"),
         "compose", recipe.toString(), "--arch", "riscv64"));
+    cases.add(c("compose --arch amd64,amd64", List.of("--arch names amd64 twice"),
+        "compose", recipe.toString(), "--arch", "amd64,amd64"));
+    cases.add(c("compose --arch amd64,", List.of("'amd64,'", "has an empty entry"),
+        "compose", recipe.toString(), "--arch", "amd64,"));
+    cases.add(c("compose --arch for an architecture the recipe lacks",
+        List.of("the recipe is for [amd64], not arm64"),
+        "compose", recipe.toString(), "--arch", "amd64,arm64"));
+    cases.add(c("multi-architecture compose to a docker archive",
+        List.of("docker-archive:", "holds one architecture's image", "--arch"),
+        "compose", p("both.yaml"), "-o", "docker-archive:" + p("x.tar")));
+    cases.add(c("multi-architecture push to a digest",
+        List.of("pushed to a tag, not a digest"),
+        "compose", p("both.yaml"), "-o", "docker://127.0.0.1:1/x@sha256:" + "0".repeat(64)));
     cases.add(c("verify --arch riscv64", List.of("'riscv64'", "amd64 or arm64"),
         "verify", p("disk.raw"), "--arch", "riscv64"));
     cases.add(c("empty --karg", List.of("--karg", "is empty"),

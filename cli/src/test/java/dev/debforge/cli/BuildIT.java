@@ -48,7 +48,8 @@ class BuildIT {
   void imageFromARegistryBecomesABootableDiskWithABtrfsRoot() throws Exception {
     Path archive = work.resolve("minimal.oci.tar");
     CliRun compose =
-        CliRun.of("compose", ComposeIT.RECIPE, "-o", "oci-archive:" + archive, "--store",
+        CliRun.of("compose", ComposeIT.RECIPE, "--arch", "amd64",
+            "-o", "oci-archive:" + archive, "--store",
             ComposeIT.STORE.toString());
     assertEquals(0, compose.exitCode(), compose.err());
     Path out = work.resolve("out");
@@ -78,7 +79,8 @@ class BuildIT {
   void anXfsRootIsFilledWithoutMountsKeepsItsHardLinksAndBoots() throws Exception {
     Path out = work.resolve("xfs");
     CliRun run =
-        CliRun.of("run", ComposeIT.RECIPE, "--type", "raw", "--rootfs", "xfs", "-o",
+        CliRun.of("run", ComposeIT.RECIPE, "--arch", "amd64",
+            "--type", "raw", "--rootfs", "xfs", "-o",
             out.toString(), "--store", ComposeIT.STORE.toString(), "--json");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode steps = JSON.readTree(run.out()).get("steps");
@@ -109,7 +111,8 @@ class BuildIT {
   void anImageWithUncompressedLayersBuildsAndBoots() throws Exception {
     Path archive = work.resolve("plain-source.oci.tar");
     CliRun compose =
-        CliRun.of("compose", ComposeIT.RECIPE, "-o", "oci-archive:" + archive, "--store",
+        CliRun.of("compose", ComposeIT.RECIPE, "--arch", "amd64",
+            "-o", "oci-archive:" + archive, "--store",
             ComposeIT.STORE.toString());
     assertEquals(0, compose.exitCode(), compose.err());
     Path layout = uncompressedCopy(archive, work.resolve("plain-layout"));

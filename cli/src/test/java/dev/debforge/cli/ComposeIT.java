@@ -38,7 +38,8 @@ class ComposeIT {
     archive = work.resolve("minimal.oci.tar");
     CliRun run =
         CliRun.of(
-            "compose", RECIPE, "-o", "oci-archive:" + archive, "--store", STORE.toString(),
+            "compose", RECIPE, "--arch", "amd64",
+            "-o", "oci-archive:" + archive, "--store", STORE.toString(),
             "--json");
     assertEquals(0, run.exitCode(), run.err());
     first = JSON.readTree(run.out());
@@ -113,7 +114,8 @@ class ComposeIT {
     Path again = work.resolve("again.oci.tar");
     CliRun run =
         CliRun.of(
-            "compose", RECIPE, "-o", "oci-archive:" + again, "--store", STORE.toString(), "--json");
+            "compose", RECIPE, "--arch", "amd64",
+            "-o", "oci-archive:" + again, "--store", STORE.toString(), "--json");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode result = JSON.readTree(run.out());
     // Served from the store: only publish runs. A step whose output the store's size limit
@@ -176,7 +178,8 @@ class ComposeIT {
     try (Registry registry = Registry.start(work.resolve("registry"))) {
       String ref = registry.reference("debforge/minimal-bookworm:latest");
       CliRun run =
-          CliRun.of("compose", RECIPE, "-o", ref, "--no-tls-verify", "--store", STORE.toString());
+          CliRun.of("compose", RECIPE, "--arch", "amd64",
+              "-o", ref, "--no-tls-verify", "--store", STORE.toString());
       assertEquals(0, run.exitCode(), run.err());
       JsonNode inspect =
           JSON.readTree(Tools.run("skopeo", "inspect", "--tls-verify=false", ref));

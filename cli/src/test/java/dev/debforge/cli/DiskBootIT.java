@@ -118,7 +118,8 @@ class DiskBootIT {
         CONFIG.replace("$6$debforge$HASH", hash));
     CliRun run =
         CliRun.of(
-            "run", ComposeIT.RECIPE, "--type", "qcow2,raw,vmdk,vhd,vhdx,vdi,ova,gce", "-o",
+            "run", ComposeIT.RECIPE, "--arch", "amd64",
+            "--type", "qcow2,raw,vmdk,vhd,vhdx,vdi,ova,gce", "-o",
             out.toString(), "--config", config.toString(), "--store", ComposeIT.STORE.toString(),
             "--json");
     assertEquals(0, run.exitCode(), run.err());
@@ -182,7 +183,8 @@ class DiskBootIT {
     Path file = Files.writeString(out.resolve("minimal-bookworm-" + name + ".yaml"), recipe);
     CliRun compose =
         CliRun.of(
-            "compose", file.toString(), "-o", "oci-archive:" + out.resolve(name + ".oci.tar"),
+            "compose", file.toString(), "--arch", "amd64",
+            "-o", "oci-archive:" + out.resolve(name + ".oci.tar"),
             "--ostree-repo", repo.toString(), "--store", ComposeIT.STORE.toString(), "--json");
     assertEquals(0, compose.exitCode(), compose.err());
     return JSON.readTree(compose.out());

@@ -51,14 +51,16 @@ class HooksIT {
     work = Files.createTempDirectory("debforge-hooks-it");
     layout = work.resolve("layout");
     CliRun compose =
-        CliRun.of("compose", "../recipes/hooks-example.yaml", "-o", "oci:" + layout + ":latest",
+        CliRun.of("compose", "../recipes/hooks-example.yaml", "--arch", "amd64",
+            "-o", "oci:" + layout + ":latest",
             "--store", ComposeIT.STORE.toString(), "--json");
     assertEquals(0, compose.exitCode(), compose.err());
     result = JSON.readTree(compose.out());
 
     Path config = Files.writeString(work.resolve("config.toml"), CONFIG);
     CliRun run =
-        CliRun.of("run", "../recipes/hooks-example.yaml", "--type", "qcow2", "-o",
+        CliRun.of("run", "../recipes/hooks-example.yaml", "--arch", "amd64",
+            "--type", "qcow2", "-o",
             work.resolve("disks").toString(), "--config", config.toString(), "--store",
             ComposeIT.STORE.toString(), "--json");
     assertEquals(0, run.exitCode(), run.err());

@@ -49,7 +49,8 @@ class IsoIT {
   @BeforeAll
   static void build() throws Exception {
     out = Files.createTempDirectory("debforge-iso-it");
-    CliRun run = CliRun.of("run", ComposeIT.RECIPE, "--type", "iso", "-o", out.toString(),
+    CliRun run = CliRun.of("run", ComposeIT.RECIPE, "--arch", "amd64",
+        "--type", "iso", "-o", out.toString(),
         "--store", ComposeIT.STORE.toString(), "--json");
     assertEquals(0, run.exitCode(), run.err());
     result = JSON.readTree(run.out());
@@ -144,7 +145,8 @@ class IsoIT {
         + "    timezone: Europe/Berlin\n    keyboard: de\n    users:\n      - name: ann\n"
         + "        groups: [sudo]\n        password: '" + ANN_HASH + "'\n");
     Path unattended = out.resolve("unattended");
-    CliRun run = CliRun.of("run", recipe.toString(), "--type", "iso", "-o", unattended.toString(),
+    CliRun run = CliRun.of("run", recipe.toString(), "--arch", "amd64",
+        "--type", "iso", "-o", unattended.toString(),
         "--store", ComposeIT.STORE.toString(), "--json");
     assertEquals(0, run.exitCode(), run.err());
     JsonNode steps = JSON.readTree(run.out()).get("steps");

@@ -124,7 +124,8 @@ class PluginsIT {
     Files.writeString(recipe, Files.readString(Path.of(ComposeIT.RECIPE))
         + "plugins:\n  hello:\n    message: " + MESSAGE + "\n");
     CliRun compose =
-        CliRun.of("compose", recipe.toString(), "-o", "oci:" + layout + ":latest",
+        CliRun.of("compose", recipe.toString(), "--arch", "amd64",
+            "-o", "oci:" + layout + ":latest",
             "--plugins", plugins.toString(), "--plugins", broken.toString(),
             "--store", ComposeIT.STORE.toString(), "--json");
     assertEquals(0, compose.exitCode(), compose.err());

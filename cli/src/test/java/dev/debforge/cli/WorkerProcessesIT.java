@@ -51,7 +51,8 @@ class WorkerProcessesIT {
     store = work.resolve("store");
     image = work.resolve("minimal.oci.tar");
     CliRun compose =
-        CliRun.of("compose", ComposeIT.RECIPE, "-o", "oci-archive:" + image, "--store",
+        CliRun.of("compose", ComposeIT.RECIPE, "--arch", "amd64",
+            "-o", "oci-archive:" + image, "--store",
             ComposeIT.STORE.toString());
     assertEquals(0, compose.exitCode(), compose.err());
     int port;

@@ -7,11 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.store.Trees;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The shipped recipe composed for amd64 and arm64 in one build, on this amd64 machine (the arm64
@@ -21,7 +28,12 @@ import org.junit.jupiter.api.Test;
  * qemu-system-aarch64 with software emulation. The slowest test here, some 15 minutes, most of it
  * mmdebstrap and dracut under emulation; the amd64 half is the other tests' compose, from the
  * store.
+ *
+ * <p>Then, on a build service with one amd64 and one arm64 worker, a multi-architecture build of
+ * disks runs each architecture on its own worker, and the amd64 worker, killed in the middle of
+ * a step, loses only that step: its child moves to a new amd64 worker while the build waits.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Arm64DiskIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -29,6 +41,7 @@ class Arm64DiskIT {
   private static final String BIOS_BOOT = "21686148-6449-6E6F-744E-656564454649";
 
   @Test
+  @Order(1)
   void aMultiArchitectureImageGivesAnArm64DiskThatHasNoBiosBootPartitionAndBootsWithUefi()
       throws Exception {
     Path work = Files.createTempDirectory("debforge-arm64-it");
@@ -109,6 +122,133 @@ class Arm64DiskIT {
       assertTrue(commands.get("ostree admin status").asText().startsWith("* debian "));
     } finally {
       Trees.delete(work);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void eachArchitectureRunsOnItsOwnWorkerAndALostWorkerCostsOnlyItsStep() throws Exception {
+    Path work = Files.createTempDirectory("debforge-multiarch-workers-it");
+    List<DebforgeProcess> processes = new ArrayList<>();
+    try {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0)) {
+        port = socket.getLocalPort();
+      }
+      String temporal = "localhost:" + port;
+      processes.add(DebforgeProcess.start(work.resolve("server.log"), "server", "--port",
+              Integer.toString(port))
+          .awaitLog("Temporal service on port", Duration.ofSeconds(60)));
+      DebforgeProcess amd64 = worker(work, temporal, "amd64", "amd64-first");
+      processes.add(amd64);
+      DebforgeProcess arm64 = worker(work, temporal, "arm64", "arm64");
+      processes.add(arm64);
+
+      // Disks of 100 GiB: writing the raw disk hashes its holes too, about a minute, so the
+      // kill surely lands in that step. The composes come from the store (the test before).
+      Path out = work.resolve("disks");
+      CliRun submit =
+          CliRun.of("submit", ComposeIT.RECIPE, "--arch", "amd64,arm64", "--type", "raw",
+              "--disk-size", "100G", "-o", out.toString(), "--temporal", temporal);
+      assertEquals(0, submit.exitCode(), submit.err());
+      String id = submit.out().strip();
+      String amd64Id = id + "-amd64";
+
+      JsonNode before = awaitRunning(temporal, amd64Id, "publish-disk");
+      String killedIn = stepsIn(before, "running").get(0);
+      List<String> finished = new ArrayList<>(stepsIn(before, "done"));
+      amd64.kill();
+      DebforgeProcess replacement = worker(work, temporal, "amd64", "amd64-second");
+      processes.add(replacement);
+
+      CliRun wait = CliRun.of("wait", id, "--temporal", temporal, "--json");
+      assertEquals(0, wait.exitCode(), wait.err());
+      JsonNode result = JSON.readTree(wait.out());
+      assertEquals("succeeded", result.get("status").asText());
+      assertEquals("amd64,arm64", result.get("architecture").asText());
+      assertTrue(Files.isRegularFile(out.resolve("amd64/image/disk.raw")));
+      assertTrue(Files.isRegularFile(out.resolve("arm64/image/disk.raw")));
+
+      JsonNode parent = status(temporal, id);
+      assertEquals(List.of(amd64Id, id + "-arm64"),
+          JSON.convertValue(parent.get("children"), List.class));
+      JsonNode amd64Status = status(temporal, amd64Id);
+      assertTrue(amd64Status.get("worker").asText().endsWith("pid " + replacement.pid()),
+          amd64Status.toString());
+      assertTrue(amd64Status.get("notes").get(0).asText().contains("was lost"),
+          amd64Status.toString());
+      JsonNode arm64Status = status(temporal, id + "-arm64");
+      assertTrue(arm64Status.get("worker").asText().endsWith("pid " + arm64.pid()),
+          "the arm64 child stayed on the arm64 worker: " + arm64Status);
+      for (String step : finished) {
+        assertEquals(1, runsOf(amd64Id, step), step + " finished before the kill and ran once");
+      }
+      assertEquals(2, runsOf(amd64Id, killedIn), killedIn + " was cut off and ran again");
+    } finally {
+      for (DebforgeProcess process : processes) {
+        process.close();
+      }
+      Trees.delete(work);
+    }
+  }
+
+  private static DebforgeProcess worker(Path work, String temporal, String arch, String name)
+      throws Exception {
+    return DebforgeProcess.start(work.resolve("worker-" + name + ".log"), "worker",
+            "--temporal", temporal, "--arch", arch, "--store", ComposeIT.STORE.toString(),
+            "--max-concurrent-builds", "1")
+        .awaitLog("debforge worker", Duration.ofSeconds(60));
+  }
+
+  private static JsonNode status(String temporal, String id) throws IOException {
+    CliRun status = CliRun.of("status", id, "--temporal", temporal, "--json");
+    assertEquals(0, status.exitCode(), status.err());
+    return JSON.readTree(status.out());
+  }
+
+  /** Waits until the build runs a step whose name starts with {@code step}. */
+  private static JsonNode awaitRunning(String temporal, String id, String step)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
+    while (true) {
+      JsonNode status;
+      try {
+        status = status(temporal, id);
+      } catch (AssertionError notYetStarted) {
+        status = null;
+      }
+      if (status != null) {
+        assertEquals("running", status.get("state").asText(),
+            "the build ended before its " + step + " step: " + status.toPrettyString());
+        if (stepsIn(status, "running").stream().anyMatch(s -> s.startsWith(step))) {
+          return status;
+        }
+      }
+      assertTrue(System.nanoTime() < deadline, "no " + step + " step in time: " + status);
+      Thread.sleep(500);
+    }
+  }
+
+  private static List<String> stepsIn(JsonNode status, String state) {
+    List<String> names = new ArrayList<>();
+    if (status.has("steps")) {
+      for (JsonNode step : status.get("steps")) {
+        if (step.get("state").asText().equals(state)) {
+          names.add(step.get("name").asText());
+        }
+      }
+    }
+    return names;
+  }
+
+  private static long runsOf(String id, String step) throws IOException {
+    Path log = ComposeIT.STORE.resolve("logs").resolve(id).resolve(step + ".log");
+    if (!Files.exists(log)) {
+      return 0;
+    }
+    try (Stream<String> lines = Files.lines(log)) {
+      return lines.filter(line -> line.startsWith("# " + dev.debforge.activity.StageRuntime
+          .STARTED)).count();
     }
   }
 }

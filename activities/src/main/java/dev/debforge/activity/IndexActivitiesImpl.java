@@ -8,6 +8,7 @@ import dev.debforge.oci.OciIndexWriter.WrittenIndex;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.process.ProcessRunner;
 import dev.debforge.stage.publish.ImagePublisher;
+import dev.debforge.store.OwnedDir;
 import dev.debforge.store.Trees;
 import io.temporal.activity.Activity;
 import java.io.IOException;
@@ -25,16 +26,23 @@ public final class IndexActivitiesImpl implements IndexActivities {
   public static final String STEP = "index";
 
   private final BuildEvents events;
+  private final Path scratch;
 
-  public IndexActivitiesImpl(BuildEvents events) {
+  /**
+   * @param scratch where the merged layout of a registry destination is made, in a directory
+   *     owned by this process (the store's {@code tmp/}, whose stale directories the next worker
+   *     or {@code store gc} removes)
+   */
+  public IndexActivitiesImpl(BuildEvents events, Path scratch) {
     this.events = events;
+    this.scratch = scratch;
   }
 
   @Override
   public Map<String, String> publishIndex(IndexRequest request) {
     Heartbeater heartbeater =
         Heartbeater.start(Activity.getExecutionContext(), Heartbeater.INTERVAL);
-    Path merge = null;
+    OwnedDir owned = null;
     try {
       ImageReference destination = ImageReference.parse(request.destination()).absolute();
       if (!ImagePublisher.holdsIndexes(destination)) {
@@ -48,13 +56,16 @@ public final class IndexActivitiesImpl implements IndexActivities {
       ProcessRunner tools =
           new ProcessRunner(
               line -> events.toolOutput(request.buildId(), STEP, line), heartbeater::check);
-      merge =
-          request.workDirectory() != null
-              ? Path.of(request.workDirectory()).resolve("index")
-              : Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")),
-                  "debforge-index-");
-      Trees.delete(merge);
-      Files.createDirectories(merge);
+      Path merge;
+      if (request.workDirectory() != null) {
+        // Beside the destination, where the architectures' images are: a retry starts afresh.
+        merge = Path.of(request.workDirectory()).resolve("index");
+        Trees.delete(merge);
+        Files.createDirectories(merge);
+      } else {
+        owned = OwnedDir.create(scratch, "index.");
+        merge = owned.path();
+      }
       for (int i = 0; i < request.images().size(); i++) {
         String arch = request.architectures().get(i);
         progress(heartbeater, request, "copying the " + arch + " image");
@@ -79,8 +90,13 @@ public final class IndexActivitiesImpl implements IndexActivities {
                       destination, request.tag(), request.tlsVerify(), true));
       facts.put("digest", index.digest());
       facts.put("platforms", platforms);
+      // Published: what is left beside the destination goes as far as it can, and a directory
+      // that cannot be removed does not fail the build.
+      if (request.workDirectory() != null) {
+        deleteQuietly(merge);
+      }
       for (String directory : request.staging()) {
-        Trees.delete(Path.of(directory));
+        deleteQuietly(Path.of(directory));
       }
       return facts;
     } catch (Exception e) {
@@ -88,8 +104,15 @@ public final class IndexActivitiesImpl implements IndexActivities {
       throw Failures.toFailure("index", e);
     } finally {
       heartbeater.close();
-      deleteQuietly(merge);
+      if (owned != null) {
+        try {
+          owned.delete();
+        } catch (IOException e) {
+          // Stale now: the next worker on the store, or store gc, removes it.
+        }
+      }
       if (request.workDirectory() != null) {
+        deleteQuietly(Path.of(request.workDirectory()).resolve("index"));
         removeIfEmpty(Path.of(request.workDirectory()));
       }
     }
@@ -117,13 +140,10 @@ public final class IndexActivitiesImpl implements IndexActivities {
   }
 
   private static void deleteQuietly(Path path) {
-    if (path == null) {
-      return;
-    }
     try {
       Trees.delete(path);
     } catch (IOException e) {
-      // A temporary directory left behind is removed with the next one of its parent.
+      // Hidden beside the destination; the next multi-architecture build there may remove it.
     }
   }
 

@@ -87,6 +87,10 @@ public final class OciIndexWriter {
               config.path("os").asText("linux"),
               config.path("architecture").asText(),
               config.path("variant").asText(null));
+      if (platform.architecture().isEmpty()) {
+        throw new OciException("the image tagged " + ref + " names no architecture in its config",
+            indexFile, "build the image again");
+      }
       for (Entry other : entries) {
         if (other.platform().equals(platform)) {
           throw new OciException("two images are for " + describe(platform), indexFile,

@@ -330,7 +330,8 @@ final class BuildRunner {
       // The message already says it is debforge's defect and how to report it.
       err.println("(build " + buildId + " stopped on a defect in debforge, not on its input)");
     } else if (!badInput && !cancelled) {
-      err.println("Hint: the step logs are under the store's logs/" + buildId + "/");
+      err.println("Hint: the step logs are under the store's logs/" + buildId + "/ (debforge logs "
+          + buildId + " shows them, a multi-architecture build's too)");
     }
     err.flush();
     return badInput ? ExitCodes.BAD_INPUT : ExitCodes.FAILED;

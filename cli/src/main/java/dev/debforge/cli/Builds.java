@@ -146,7 +146,10 @@ final class Builds {
     return memo;
   }
 
-  /** One build in a listing. */
+  /** The workflow types that are builds: one architecture's, and a multi-architecture one. */
+  static final List<String> BUILD_TYPES = List.of("ImageBuild", "MultiArchBuild");
+
+  /** One build in a listing; a multi-architecture build's child names its parent. */
   record Entry(
       String id,
       String state,
@@ -156,7 +159,8 @@ final class Builds {
       String destination,
       int priority,
       Instant started,
-      Instant closed) {
+      Instant closed,
+      String parent) {
 
     double seconds(Instant now) {
       Instant end = closed != null ? closed : now;
@@ -175,6 +179,9 @@ final class Builds {
       json.put("priority", priority);
       json.put("started", started.toString());
       json.put("seconds", seconds(now));
+      if (parent != null) {
+        json.put("parent", parent);
+      }
       return json;
     }
   }
@@ -201,7 +208,7 @@ final class Builds {
                     .build())
             .getExecutionsList());
     return infos.stream()
-        .filter(info -> info.getType().getName().equals("ImageBuild"))
+        .filter(info -> BUILD_TYPES.contains(info.getType().getName()))
         .map(info -> withMemo(connection, info))
         .map(Builds::entry)
         .sorted(Comparator.comparing(Entry::started).reversed())
@@ -281,7 +288,8 @@ final class Builds {
         instant(info.getStartTime()),
         info.hasCloseTime() && info.getCloseTime().getSeconds() > 0
             ? instant(info.getCloseTime())
-            : null);
+            : null,
+        memoText(memo, "parent"));
   }
 
   private static Instant instant(com.google.protobuf.Timestamp time) {

@@ -60,9 +60,8 @@ final class ComposeCommand implements Callable<Integer> {
       requests.add(ostreeRepo.applyTo(Requests.compose(input, output, buildTime, registry)));
     }
     BuildRequest request = requests.get(0);
-    if (requests.size() > 1) {
-      Requests.checkIndexDestination(request.destination());
-    }
+    Requests.checkMultiArch(requests);
+    Requests.checkRunnable(global, requests.stream().map(BuildRequest::architecture).toList());
     if (global.temporal == null) {
       Requests.checkImageDestination(request.destination());
       ostreeRepo.checkHere(global);

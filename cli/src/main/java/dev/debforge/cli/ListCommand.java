@@ -65,7 +65,7 @@ final class ListCommand implements Callable<Integer> {
       for (Builds.Entry e : entries) {
         out.println(String.format(Locale.ROOT, "%-36s %-10s %-6s %-19s %9.1f  %s %s", e.id(),
             e.state(), e.architecture(), TIME.format(e.started()), e.seconds(now), e.kind(),
-            e.source()));
+            e.source() + (e.parent() == null ? "" : " (part of " + e.parent() + ")")));
       }
     }
     out.flush();

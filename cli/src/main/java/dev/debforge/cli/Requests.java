@@ -4,7 +4,9 @@ import dev.debforge.extension.Extensions;
 import dev.debforge.extension.PluginOptions;
 import dev.debforge.image.ImageReference;
 import dev.debforge.plan.BuildRequest;
+import dev.debforge.plan.MultiArch;
 import dev.debforge.plugin.BadInputException;
+import dev.debforge.process.HostTools;
 import dev.debforge.recipe.KernelArgument;
 import dev.debforge.recipe.RecipeException;
 import dev.debforge.recipe.UserText;
@@ -157,24 +159,59 @@ final class Requests {
   }
 
   /**
-   * Checks, before a multi-architecture image is built, that its destination can hold an image
-   * index.
+   * Checks, before a multi-architecture build starts, what its requests ask of it: a compose's
+   * destination must hold an image index, and only one architecture's commit can be published
+   * to an OSTree repository at a time.
    */
-  static void checkIndexDestination(String destination) {
-    try {
-      if (ImageReference.parse(destination).transport()
-          == ImageReference.Transport.DOCKER_ARCHIVE) {
-        throw new UserError("--output " + destination + ": a docker archive holds one"
-            + " architecture's image, not a multi-architecture one"
-            + "\nHint: write to oci:DIR, oci-archive:FILE or docker://REGISTRY/NAME:TAG, or build"
-            + " one architecture with --arch");
+  static void checkMultiArch(List<BuildRequest> requests) {
+    if (requests.size() < 2) {
+      return;
+    }
+    BuildRequest first = requests.get(0);
+    if (first.ostreeRepo() != null) {
+      throw new UserError(OstreeRepoOptions.OPTION + " publishes one architecture's commit; "
+          + requests.size() + " architectures cannot publish to one repository at once"
+          + "\nHint: compose each architecture with --arch and " + OstreeRepoOptions.OPTION
+          + ", one after the other");
+    }
+    if (first.kind().equals("compose")) {
+      try {
+        MultiArch.workDirectory(first.destination(), "check");
+      } catch (BadInputException e) {
+        throw new UserError("--output " + first.destination() + ": " + e.getMessage()
+            + (e.hint() == null ? "" : "\nHint: " + e.hint()));
       }
-      if (destination.startsWith("docker://") && destination.contains("@")) {
-        throw new UserError("--output " + destination + ": a multi-architecture image is pushed"
-            + " to a tag, not a digest\nHint: write docker://REGISTRY/NAME:TAG");
+    }
+  }
+
+  /**
+   * For a compose that runs in this process: checks that this machine can run the programs of
+   * each architecture, natively or through qemu-user and binfmt_misc.
+   */
+  static void checkRunnable(GlobalOptions global, List<String> architectures) {
+    if (global.temporal != null) {
+      return;
+    }
+    String host = HostTools.architecture();
+    for (String arch : architectures) {
+      if (arch.equals(host)) {
+        continue;
       }
-    } catch (BadInputException e) {
-      throw new UserError("--output: " + e.getMessage());
+      String emulator = arch.equals("arm64") ? "qemu-aarch64" : "qemu-x86_64";
+      Path handler = Path.of("/proc/sys/fs/binfmt_misc", emulator);
+      boolean enabled;
+      try {
+        enabled = Files.isRegularFile(handler)
+            && Files.readAllLines(handler).stream().anyMatch(line -> line.equals("enabled"));
+      } catch (IOException e) {
+        enabled = false;
+      }
+      if (!enabled) {
+        throw new UserError("--arch " + arch + ": this " + host + " machine cannot run " + arch
+            + " programs (binfmt_misc has no enabled " + emulator + ")"
+            + "\nHint: install qemu-user-static and binfmt-support and enable " + emulator
+            + " (scripts/install-deps does, as root), or build --arch " + host);
+      }
     }
   }
 

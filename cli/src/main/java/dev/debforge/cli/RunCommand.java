@@ -53,6 +53,8 @@ final class RunCommand implements Callable<Integer> {
     for (RecipeInput input : inputs) {
       requests.add(ostreeRepo.applyTo(Requests.run(input, disks, buildTime)));
     }
+    Requests.checkMultiArch(requests);
+    Requests.checkRunnable(global, requests.stream().map(BuildRequest::architecture).toList());
     BuildCommand.checkLocalOutput(global, disks);
     ostreeRepo.checkHere(global);
     for (int i = 0; i < inputs.size(); i++) {

@@ -77,9 +77,7 @@ final class SubmitCommand implements Callable<Integer> {
             ? Requests.run(input, disks, buildTime)
             : Requests.compose(input, outputGiven ? disks.output : null, buildTime, registry)));
       }
-      if (!typesGiven && requests.size() > 1) {
-        Requests.checkIndexDestination(requests.get(0).destination());
-      }
+      Requests.checkMultiArch(requests);
     } else {
       if (ostreeRepo.given()) {
         throw new UserError(OstreeRepoOptions.OPTION + " publishes a composed commit, and a build"

@@ -157,6 +157,13 @@ class Arm64DiskIT {
       JsonNode before = awaitRunning(temporal, amd64Id, "publish-disk");
       String killedIn = stepsIn(before, "running").get(0);
       List<String> finished = new ArrayList<>(stepsIn(before, "done"));
+      // The workflow says "running" when it schedules the step; kill once the worker has begun.
+      long started = System.nanoTime();
+      while (runsOf(amd64Id, killedIn) == 0) {
+        assertTrue(System.nanoTime() - started < Duration.ofMinutes(2).toNanos(),
+            killedIn + " never started on the amd64 worker");
+        Thread.sleep(200);
+      }
       amd64.kill();
       DebforgeProcess replacement = worker(work, temporal, "amd64", "amd64-second");
       processes.add(replacement);
@@ -168,6 +175,17 @@ class Arm64DiskIT {
       assertEquals("amd64,arm64", result.get("architecture").asText());
       assertTrue(Files.isRegularFile(out.resolve("amd64/image/disk.raw")));
       assertTrue(Files.isRegularFile(out.resolve("arm64/image/disk.raw")));
+
+      CliRun list = CliRun.of("list", "--temporal", temporal, "--json");
+      assertEquals(0, list.exitCode(), list.err());
+      List<String> listed = new ArrayList<>();
+      for (JsonNode build : JSON.readTree(list.out()).get("builds")) {
+        listed.add(build.get("buildId").asText() + " " + build.get("architecture").asText() + " "
+            + build.path("parent").asText("-"));
+      }
+      assertTrue(listed.contains(id + " amd64,arm64 -"), listed.toString());
+      assertTrue(listed.contains(amd64Id + " amd64 " + id), listed.toString());
+      assertTrue(listed.contains(id + "-arm64 arm64 " + id), listed.toString());
 
       JsonNode parent = status(temporal, id);
       assertEquals(List.of(amd64Id, id + "-arm64"),

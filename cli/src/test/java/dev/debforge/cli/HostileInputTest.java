@@ -140,10 +140,16 @@ class HostileInputTest {
         List.of("the recipe is for [amd64], not arm64"),
         "compose", recipe.toString(), "--arch", "amd64,arm64"));
     cases.add(c("multi-architecture compose to a docker archive",
-        List.of("docker-archive:", "holds one architecture's image", "--arch"),
+        List.of("docker-archive:", "holds one image, not a multi-architecture one", "--arch"),
         "compose", p("both.yaml"), "-o", "docker-archive:" + p("x.tar")));
+    cases.add(c("multi-architecture compose to containers-storage",
+        List.of("containers-storage:", "holds one image"),
+        "compose", p("both.yaml"), "-o", "containers-storage:x"));
+    cases.add(c("multi-architecture compose to one OSTree repository",
+        List.of("--ostree-repo publishes one architecture's commit", "one after the other"),
+        "compose", p("both.yaml"), "--ostree-repo", p("repo")));
     cases.add(c("multi-architecture push to a digest",
-        List.of("pushed to a tag, not a digest"),
+        List.of("cannot be pushed to a digest"),
         "compose", p("both.yaml"), "-o", "docker://127.0.0.1:1/x@sha256:" + "0".repeat(64)));
     cases.add(c("verify --arch riscv64", List.of("'riscv64'", "amd64 or arm64"),
         "verify", p("disk.raw"), "--arch", "riscv64"));

@@ -16,6 +16,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -104,7 +105,8 @@ public final class Workers {
       int maxBuilds) {
     return register(
         factory, architectures, new StageActivity(runtime), planner,
-        new IndexActivitiesImpl(runtime.events()), maxBuilds, SWEEP_EVERY,
+        new IndexActivitiesImpl(runtime.events(), runtime.store().root().resolve("tmp")),
+        maxBuilds, SWEEP_EVERY,
         runtime.registry().capabilities());
   }
 
@@ -124,7 +126,8 @@ public final class Workers {
       int maxBuilds,
       Duration sweepEvery) {
     return register(factory, architectures, stages, planner,
-        new IndexActivitiesImpl(BuildEvents.NONE), maxBuilds, sweepEvery, List.of());
+        new IndexActivitiesImpl(BuildEvents.NONE, Path.of(System.getProperty("java.io.tmpdir"))),
+        maxBuilds, sweepEvery, List.of());
   }
 
   /**

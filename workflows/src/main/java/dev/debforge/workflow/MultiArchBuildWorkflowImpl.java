@@ -14,10 +14,10 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.workflow.BuildStatus.StepStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowCancellationType;
@@ -47,22 +47,24 @@ import java.util.function.Function;
  */
 public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
 
+  /**
+   * As for stages, the server retries nothing: {@link #publishIndex} does, claiming another
+   * worker when the one it had is gone.
+   */
   static final ActivityOptions INDEX_OPTIONS =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofHours(2))
           .setScheduleToStartTimeout(ImageBuildWorkflowImpl.WORKER_GONE_AFTER)
           .setHeartbeatTimeout(Duration.ofSeconds(30))
           .setCancellationType(ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(2))
-                  .setMaximumAttempts(ImageBuildWorkflowImpl.MAX_ATTEMPTS)
-                  .setDoNotRetry(Failures.NON_RETRYABLE.toArray(String[]::new))
-                  .build())
+          .setRetryOptions(ImageBuildWorkflowImpl.NO_SERVER_RETRY)
           .build();
 
   /** How long the cleanup after a failure waits for a worker before it gives up. */
-  static final Duration CLEANUP_CLAIM = Duration.ofMinutes(5);
+  static final Duration CLEANUP_CLAIM = Duration.ofMinutes(1);
+
+  /** The stage of the index step: its activity's type, as status matches running steps. */
+  static final String INDEX_STAGE = "PublishIndex";
 
   /** The step of the index in the build's status. */
   static final String INDEX_STEP = "index";
@@ -99,7 +101,7 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
       children.add(buildId + "-" + arch);
     }
     if (compose) {
-      states.put(INDEX_STEP, new StepStatus(INDEX_STEP, "publish-index", "pending", 0));
+      states.put(INDEX_STEP, new StepStatus(INDEX_STEP, INDEX_STAGE, "pending", 0));
     }
 
     List<Promise<BuildResult>> promises = new ArrayList<>();
@@ -130,7 +132,6 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
     List<BuildResult> results = new ArrayList<>();
     builds.forEach(b -> results.add(null));
     RuntimeException failure = null;
-    String failedArch = null;
     CanceledFailure cancelled = null;
     List<Integer> open = new ArrayList<>();
     for (int i = 0; i < builds.size(); i++) {
@@ -161,11 +162,18 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
         CanceledFailure childCancelled = cancellation(childFailure);
         states.put(arch, new StepStatus(arch, "build",
             childCancelled != null ? "cancelled" : "failed", seconds));
-        if (childCancelled != null) {
+        if (childCancelled != null && !CancellationScope.current().isCancelRequested()
+            && failure == null) {
+          // The child alone was cancelled (debforge cancel BUILD-ARCH): the build cannot be
+          // whole without it.
+          failure = ApplicationFailure.newNonRetryableFailure(
+              "the " + arch + " build (" + children.get(i) + ") was cancelled",
+              Failures.TOOL_FAILED);
+          scope.cancel();
+        } else if (childCancelled != null) {
           cancelled = cancelled == null ? childCancelled : cancelled;
         } else if (failure == null) {
-          failure = childFailure;
-          failedArch = arch;
+          failure = childFailed(arch, children.get(i), childFailure);
           if (!open.isEmpty()) {
             notes.add("the " + arch + " build failed; the builds of the other architectures"
                 + " are cancelled");
@@ -179,7 +187,7 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
         discard(archs.get(0), buildId, stagingDirectories(outputs, workDirectory));
       }
       if (failure != null) {
-        throw childFailed(failedArch, children.get(archs.indexOf(failedArch)), failure);
+        throw failure;
       }
       throw cancelled;
     }
@@ -199,7 +207,7 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
     String name = baseTitle(results.get(0).title(), archs.get(0));
     title = name + " for " + String.join(", ", archs);
     if (compose) {
-      states.put(INDEX_STEP, new StepStatus(INDEX_STEP, "publish-index", "running", 0));
+      states.put(INDEX_STEP, new StepStatus(INDEX_STEP, INDEX_STAGE, "running", 0));
       long indexStarted = Workflow.currentTimeMillis();
       String tag = tag(first.destination(), results);
       IndexRequest index =
@@ -207,21 +215,47 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
               workDirectory, stagingDirectories(outputs, workDirectory));
       Map<String, String> facts;
       try {
-        facts = onWorker(archs.get(0), buildId, INDEX_OPTIONS, null,
-            activities -> activities.publishIndex(index));
+        facts = publishIndex(archs.get(0), buildId, index);
       } catch (ActivityFailure indexFailure) {
         boolean stopped = indexFailure.getCause() instanceof CanceledFailure;
-        states.put(INDEX_STEP, new StepStatus(INDEX_STEP, "publish-index",
+        states.put(INDEX_STEP, new StepStatus(INDEX_STEP, INDEX_STAGE,
             stopped ? "cancelled" : "failed", 0));
         discard(archs.get(0), buildId, stagingDirectories(outputs, workDirectory));
         throw stopped ? (CanceledFailure) indexFailure.getCause() : indexFailure;
       }
       double seconds = (Workflow.currentTimeMillis() - indexStarted) / 1000.0;
-      states.put(INDEX_STEP, new StepStatus(INDEX_STEP, "publish-index", "done", seconds));
-      steps.add(new StepResult(INDEX_STEP, "publish-index", null, false, seconds, facts, false));
+      states.put(INDEX_STEP, new StepStatus(INDEX_STEP, INDEX_STAGE, "done", seconds));
+      steps.add(new StepResult(INDEX_STEP, INDEX_STAGE, null, false, seconds, facts, false));
       artifacts.add(facts);
     }
     return new BuildResult(title, String.join(",", archs), steps, artifacts);
+  }
+
+  /**
+   * Runs the index step on a claimed worker of the first architecture, up to {@link
+   * ImageBuildWorkflowImpl#MAX_ATTEMPTS} times for failures worth trying again, and on another
+   * worker when the one it had is gone (up to {@link ImageBuildWorkflowImpl#MAX_MOVES} times).
+   */
+  private Map<String, String> publishIndex(String arch, String buildId, IndexRequest index) {
+    int attempts = 0;
+    int moves = 0;
+    while (true) {
+      try {
+        return onWorker(arch, buildId, INDEX_OPTIONS, null,
+            activities -> activities.publishIndex(index));
+      } catch (ActivityFailure failure) {
+        if (ImageBuildWorkflowImpl.workerLost(failure)
+            && ++moves <= ImageBuildWorkflowImpl.MAX_MOVES) {
+          notes.add("the worker making the index was lost; another one makes it");
+          continue;
+        }
+        if (!ImageBuildWorkflowImpl.retryable(failure)
+            || ++attempts >= ImageBuildWorkflowImpl.MAX_ATTEMPTS) {
+          throw failure;
+        }
+        Workflow.sleep(Duration.ofSeconds(2L << (attempts - 1)));
+      }
+    }
   }
 
   private static void checkShape(List<BuildRequest> builds, List<String> archs) {
@@ -233,6 +267,10 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
     } else if (builds.stream().map(BuildRequest::kind).distinct().count() != 1
         || builds.stream().map(BuildRequest::destination).distinct().count() != 1) {
       problem = "the architectures' builds differ in kind or destination";
+    } else if (builds.size() > 1 && builds.get(0).ostreeRepo() != null) {
+      problem = "--ostree-repo publishes one architecture's commit; a multi-architecture build"
+          + " cannot publish several to one repository at once\nHint: compose each"
+          + " architecture with --arch and --ostree-repo, one after the other";
     }
     if (problem != null) {
       throw ApplicationFailure.newNonRetryableFailure(problem, Failures.BAD_INPUT);
@@ -250,10 +288,21 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
         root = app;
       }
     }
-    String message = root != null ? root.getOriginalMessage() : String.valueOf(failure);
+    String message = root != null ? root.getOriginalMessage() : innermostMessage(failure);
     String type = root != null ? root.getType() : Failures.TOOL_FAILED;
     return ApplicationFailure.newNonRetryableFailure(
         "the " + arch + " build (" + childId + ") failed: " + message, type);
+  }
+
+  private static String innermostMessage(Throwable failure) {
+    String message = failure.getMessage();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof TemporalFailure temporal
+          && temporal.getOriginalMessage() != null && !temporal.getOriginalMessage().isBlank()) {
+        message = temporal.getOriginalMessage();
+      }
+    }
+    return message;
   }
 
   private static CanceledFailure cancellation(Throwable failure) {

@@ -156,7 +156,7 @@ public final class HistoryRecorder {
     WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
     PlanActivities planner = request -> PLAN;
     Workers.register(factory, List.of("amd64"), stages(name), planner,
-        new IndexActivitiesImpl(BuildEvents.NONE), 2, Duration.ZERO, offered);
+        new IndexActivitiesImpl(BuildEvents.NONE, Path.of("/nonexistent")), 2, Duration.ZERO, offered);
     factory.start();
     factories.add(factory);
   }

@@ -29,6 +29,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,7 +115,7 @@ class ImageBuildWorkflowTest {
     Workers workers =
         Workers.register(
             factory, List.of("amd64"), stages(name), planner,
-            new IndexActivitiesImpl(BuildEvents.NONE), maxBuilds, Duration.ZERO, offered);
+            new IndexActivitiesImpl(BuildEvents.NONE, Path.of("/nonexistent")), maxBuilds, Duration.ZERO, offered);
     factory.start();
     factories.add(factory);
     return workers;

@@ -230,6 +230,39 @@ class MultiArchBuildWorkflowTest {
     assertTrue(indexed.isEmpty());
   }
 
+  @Test
+  void cancellingOneArchitectureAloneFailsTheBuildAndCancelsTheOthers() throws Exception {
+    blockConfigure = new CountDownLatch(1);
+    MultiArchBuildWorkflow workflow = workflow("ma-6");
+    io.temporal.client.WorkflowClient.start(workflow::build, compose("oci:/out/layout"));
+    assertTrue(configuring.await(60, TimeUnit.SECONDS), "both architectures reach configure");
+
+    env.getWorkflowClient().newUntypedWorkflowStub("ma-6-arm64").cancel();
+    WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub("ma-6");
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> stub.getResult(BuildResult.class));
+
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals("the arm64 build (ma-6-arm64) was cancelled", cause.getOriginalMessage());
+    assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, status("ma-6"));
+    assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, status("ma-6-amd64"));
+    assertTrue(indexed.isEmpty());
+  }
+
+  @Test
+  void oneOstreeRepositoryForSeveralArchitecturesIsBadInput() {
+    MultiArchRequest request = new MultiArchRequest(List.of(
+        BuildRequest.compose("/r/x.yaml", "name: x", "oci:/out/l", "amd64", null)
+            .withOstreeRepo("/srv/repo"),
+        BuildRequest.compose("/r/x.yaml", "name: x", "oci:/out/l", "arm64", null)
+            .withOstreeRepo("/srv/repo")));
+    WorkflowFailedException failed =
+        assertThrows(WorkflowFailedException.class, () -> workflow("ma-7").build(request));
+    ApplicationFailure cause = assertInstanceOf(ApplicationFailure.class, failed.getCause());
+    assertEquals(Failures.BAD_INPUT, cause.getType());
+    assertTrue(ran.isEmpty(), "nothing was built: " + ran);
+  }
+
   private WorkflowExecutionStatus status(String id) {
     return env.getWorkflowClient().newUntypedWorkflowStub(id).describe().getStatus();
   }

@@ -87,14 +87,14 @@ final class ConsoleEvents implements BuildEvents {
   @Override
   public void progress(String buildId, String step, String message) {
     if (progress) {
-      emit(buildId, step, "      " + step + ": " + message);
+      emit(buildId, step, "      " + architectureOf(buildId) + step + ": " + message);
     }
   }
 
   @Override
   public void toolOutput(String buildId, String step, String line) {
     if (tools) {
-      emit(buildId, step, "      " + step + " | " + line);
+      emit(buildId, step, "      " + architectureOf(buildId) + step + " | " + line);
     }
   }
 
@@ -117,6 +117,19 @@ final class ConsoleEvents implements BuildEvents {
     if (failures) {
       print("build " + buildId + ": step " + step + " failed: " + UserText.printable(message));
     }
+  }
+
+  /**
+   * {@code ARCH: } for a child of a multi-architecture build (its id is {@code BUILD-ARCH}), so
+   * that the lines of two architectures building at once can be told apart; else nothing.
+   */
+  static String architectureOf(String buildId) {
+    for (String arch : Requests.ARCHITECTURES) {
+      if (buildId.endsWith("-" + arch)) {
+        return arch + ": ";
+      }
+    }
+    return "";
   }
 
   private static String key(String buildId, String step) {

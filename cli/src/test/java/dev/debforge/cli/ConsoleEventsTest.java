@@ -66,4 +66,18 @@ class ConsoleEventsTest {
     events.progress("b1", "publish", "renamed");
     assertEquals(List.of("      publish: writing", "      publish: renamed"), lines());
   }
+
+  @Test
+  void theLinesOfAMultiArchitectureBuildsChildrenNameTheirArchitecture() {
+    ConsoleEvents events = new ConsoleEvents(err, true, true, false);
+    events.progress("compose-x-1a2b3c4d-arm64", "initramfs", "dracut");
+    events.toolOutput("compose-x-1a2b3c4d-amd64", "debootstrap", "I: unpacking");
+    events.progress("compose-x-1a2b3c4d", "index", "copying the amd64 image");
+    assertEquals(
+        List.of(
+            "      arm64: initramfs: dracut",
+            "      amd64: debootstrap | I: unpacking",
+            "      index: copying the amd64 image"),
+        lines());
+  }
 }

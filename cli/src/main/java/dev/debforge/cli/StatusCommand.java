@@ -71,6 +71,7 @@ final class StatusCommand implements Callable<Integer> {
         json.put("plugins", status.plugins());
         if (!status.children().isEmpty()) {
           json.put("children", status.children());
+          json.put("architectures", children(connection, status.children()));
         }
         List<Map<String, Object>> steps = new ArrayList<>();
         long hits = 0;
@@ -96,6 +97,47 @@ final class StatusCommand implements Callable<Integer> {
     return ExitCodes.DONE;
   }
 
+  /**
+   * Each child of a multi-architecture build: its id, state and worker, and the step it is at
+   * (the running one, else the last that ended) with that step's state.
+   */
+  private static List<Map<String, Object>> children(
+      Builds.Connection connection, List<String> ids) {
+    List<Map<String, Object>> children = new ArrayList<>();
+    for (String id : ids) {
+      Map<String, Object> child = new LinkedHashMap<>();
+      child.put("buildId", id);
+      child.put("architecture", id.substring(id.lastIndexOf('-') + 1));
+      Builds.find(connection, id).ifPresent(entry -> child.put("state", entry.state()));
+      try {
+        BuildStatus status =
+            connection.client().newWorkflowStub(ImageBuildWorkflow.class, id).status();
+        child.put("worker", status.worker());
+        int at = -1;
+        for (int i = 0; i < status.steps().size(); i++) {
+          String state = status.steps().get(i).state();
+          if (state.equals("running")) {
+            at = i;
+            break;
+          }
+          if (!state.equals("pending")) {
+            at = i;
+          }
+        }
+        if (at >= 0) {
+          child.put("step", status.steps().get(at).name());
+          child.put("stepState", status.steps().get(at).state());
+          child.put("stepNumber", at + 1);
+          child.put("steps", status.steps().size());
+        }
+      } catch (RuntimeException e) {
+        // Not started yet: its state says so.
+      }
+      children.add(child);
+    }
+    return children;
+  }
+
   @SuppressWarnings("unchecked")
   private void print(Map<String, Object> json) throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -115,7 +157,21 @@ final class StatusCommand implements Callable<Integer> {
       out.println("  worker: "
           + Optional.ofNullable(json.get("worker")).orElse("(waiting for one)"));
     } else {
-      out.println("  one build per architecture: " + String.join(", ", children));
+      out.println("  one build per architecture:");
+      for (Map<String, Object> child :
+          (List<Map<String, Object>>) json.getOrDefault("architectures", List.of())) {
+        StringBuilder line = new StringBuilder("    " + child.get("architecture") + "  "
+            + child.get("buildId") + "  " + child.getOrDefault("state", "not started"));
+        if (child.containsKey("step")) {
+          line.append("  [").append(child.get("stepNumber")).append('/')
+              .append(child.get("steps")).append("] ").append(child.get("step")).append(' ')
+              .append(child.get("stepState"));
+        }
+        if (child.get("worker") != null) {
+          line.append("  on ").append(child.get("worker"));
+        }
+        out.println(line);
+      }
     }
     List<String> plugins = (List<String>) json.getOrDefault("plugins", List.of());
     if (!plugins.isEmpty()) {

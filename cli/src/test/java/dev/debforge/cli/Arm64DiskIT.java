@@ -190,6 +190,10 @@ class Arm64DiskIT {
       JsonNode parent = status(temporal, id);
       assertEquals(List.of(amd64Id, id + "-arm64"),
           JSON.convertValue(parent.get("children"), List.class));
+      for (JsonNode child : parent.get("architectures")) {
+        assertEquals("succeeded", child.get("state").asText(), child.toString());
+        assertTrue(child.get("step").asText().startsWith("publish-disk"), child.toString());
+      }
       JsonNode amd64Status = status(temporal, amd64Id);
       assertTrue(amd64Status.get("worker").asText().endsWith("pid " + replacement.pid()),
           amd64Status.toString());

@@ -3,6 +3,7 @@ package dev.debforge.workflow;
 import dev.debforge.activity.BuildEvents;
 import dev.debforge.activity.IndexActivitiesImpl;
 import dev.debforge.activity.Failures;
+import dev.debforge.activity.IndexActivities;
 import dev.debforge.activity.PlanActivities;
 import dev.debforge.engine.TaskQueues;
 import dev.debforge.engine.Workers;
@@ -38,8 +39,10 @@ import java.util.concurrent.CountDownLatch;
  * mvn -q -pl workflows -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/test-classpath -Dmdep.includeScope=test
  * java -cp "workflows/target/test-classes:workflows/target/classes:$(cat workflows/target/test-classpath)" \
- *     dev.debforge.workflow.HistoryRecorder workflows/src/test/resources/histories RELEASE
+ *     dev.debforge.workflow.HistoryRecorder workflows/src/test/resources/histories RELEASE [multiarch]
  * </pre>
+ *
+ * <p>With {@code multiarch}, only the multi-architecture builds are recorded.
  */
 public final class HistoryRecorder {
 
@@ -64,7 +67,12 @@ public final class HistoryRecorder {
     String release = args[1];
     HistoryRecorder recorder = new HistoryRecorder();
     try {
-      recorder.record(dir, release);
+      if (args.length > 2 && args[2].equals("multiarch")) {
+        recorder.recordMultiArch(dir, release);
+      } else {
+        recorder.record(dir, release);
+        recorder.recordMultiArch(dir, release);
+      }
     } finally {
       recorder.factories.forEach(WorkerFactory::shutdownNow);
       recorder.env.close();
@@ -113,6 +121,63 @@ public final class HistoryRecorder {
     save(dir, release + "-moved-build", moved);
   }
 
+  /**
+   * A multi-architecture compose (amd64 and arm64 children, then the index), and one whose arm64
+   * child fails and cancels the amd64 one.
+   */
+  private void recordMultiArch(Path dir, String release) throws Exception {
+    factories.forEach(WorkerFactory::shutdownNow);
+    factories.clear();
+    WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
+    IndexActivities index =
+        new IndexActivities() {
+          @Override
+          public Map<String, String> publishIndex(IndexRequest request) {
+            return Map.of("artifact", "/out/x.tar", "digest", "sha256:1", "platforms",
+                "linux/amd64, linux/arm64/v8");
+          }
+
+          @Override
+          public void discard(List<String> directories) {}
+        };
+    PlanActivities planner =
+        request -> new BuildPlan("recorded for " + request.architecture(),
+            request.architecture(), PLAN.steps(), PLAN.plugins());
+    Workers.register(factory, List.of("amd64", "arm64"), stages("m"), planner, index, 2,
+        Duration.ZERO, List.of("plugin:hello@1.0.0"));
+    factory.start();
+    factories.add(factory);
+
+    // Named as their files: the children's ids derive from the build's, and replay checks them.
+    String composed = release + "-multiarch-compose";
+    runMulti(composed);
+    save(dir, composed, composed);
+
+    failOnce.put("configure",
+        ApplicationFailure.newNonRetryableFailure("no such package", Failures.BAD_INPUT));
+    String failed = release + "-multiarch-failed-child";
+    runMulti(failed);
+    save(dir, failed, failed);
+  }
+
+  private void runMulti(String id) {
+    MultiArchRequest request =
+        new MultiArchRequest(List.of(
+            request(), request().forArchitecture("arm64", "oci-archive:/out/x.tar")));
+    WorkflowClient.start(
+        env.getWorkflowClient()
+            .newWorkflowStub(
+                MultiArchBuildWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.WORKFLOWS)
+                    .build())::build,
+        request);
+    try {
+      result(id);
+    } catch (RuntimeException failedBuild) {
+      // A failed build's history is recorded as it is.
+    }
+  }
+
   private static BuildRequest request() {
     return BuildRequest.compose(
             "/r/test.yaml", "name: test", "oci-archive:/out/x.tar", "amd64", null)
@@ -156,7 +221,8 @@ public final class HistoryRecorder {
     WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
     PlanActivities planner = request -> PLAN;
     Workers.register(factory, List.of("amd64"), stages(name), planner,
-        new IndexActivitiesImpl(BuildEvents.NONE, Path.of("/nonexistent")), 2, Duration.ZERO, offered);
+        new IndexActivitiesImpl(BuildEvents.NONE, Path.of("/nonexistent")), 2, Duration.ZERO,
+        offered);
     factory.start();
     factories.add(factory);
   }

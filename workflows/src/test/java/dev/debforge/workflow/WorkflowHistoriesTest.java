@@ -2,6 +2,7 @@ package dev.debforge.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.WorkflowReplayer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,10 +24,15 @@ class WorkflowHistoriesTest {
   @Test
   void everyRecordedHistoryReplaysOnTodaysWorkflow() throws Exception {
     List<Path> histories = histories();
-    assertTrue(histories.size() >= 6, "the recorded histories are missing: " + histories);
+    assertTrue(histories.size() >= 8, "the recorded histories are missing: " + histories);
     for (Path history : histories) {
       try {
-        WorkflowReplayer.replayWorkflowExecution(history.toFile(), ImageBuildWorkflowImpl.class);
+        // Replayed under the id it was recorded with (its file's name, for the multi-architecture
+        // builds, whose children's ids derive from it).
+        String id = history.getFileName().toString().replaceFirst("\\.json$", "");
+        WorkflowReplayer.replayWorkflowExecution(
+            WorkflowExecutionHistory.fromJson(Files.readString(history), id),
+            ImageBuildWorkflowImpl.class, MultiArchBuildWorkflowImpl.class);
       } catch (Exception e) {
         throw new AssertionError("the history " + history.getFileName()
             + " no longer replays: " + e, e);
@@ -38,7 +44,7 @@ class WorkflowHistoriesTest {
   void theHistoriesCoverEveryPathOfTheWorkflow() throws Exception {
     List<String> names = histories().stream().map(p -> p.getFileName().toString()).toList();
     for (String kind : List.of("compose", "retried-step", "bad-input", "input-missing",
-        "waits-for-plugin", "moved-build")) {
+        "waits-for-plugin", "moved-build", "multiarch-compose", "multiarch-failed-child")) {
       assertTrue(names.stream().anyMatch(n -> n.endsWith("-" + kind + ".json")),
           "no recorded history of a " + kind + " build: " + names);
     }

@@ -155,8 +155,8 @@ class Arm64DiskIT {
       String amd64Id = id + "-amd64";
 
       JsonNode before = awaitRunning(temporal, amd64Id, "publish-disk");
-      String killedIn = stepsIn(before, "running").get(0);
-      List<String> finished = new ArrayList<>(stepsIn(before, "done"));
+      String killedIn = WorkerProcessesIT.stepsIn(before, "running").get(0);
+      List<String> finished = new ArrayList<>(WorkerProcessesIT.stepsIn(before, "done"));
       // The workflow says "running" when it schedules the step; kill once the worker has begun.
       long started = System.nanoTime();
       while (runsOf(amd64Id, killedIn) == 0) {
@@ -242,25 +242,13 @@ class Arm64DiskIT {
       if (status != null) {
         assertEquals("running", status.get("state").asText(),
             "the build ended before its " + step + " step: " + status.toPrettyString());
-        if (stepsIn(status, "running").stream().anyMatch(s -> s.startsWith(step))) {
+        if (WorkerProcessesIT.stepsIn(status, "running").stream().anyMatch(s -> s.startsWith(step))) {
           return status;
         }
       }
       assertTrue(System.nanoTime() < deadline, "no " + step + " step in time: " + status);
       Thread.sleep(500);
     }
-  }
-
-  private static List<String> stepsIn(JsonNode status, String state) {
-    List<String> names = new ArrayList<>();
-    if (status.has("steps")) {
-      for (JsonNode step : status.get("steps")) {
-        if (step.get("state").asText().equals(state)) {
-          names.add(step.get("name").asText());
-        }
-      }
-    }
-    return names;
   }
 
   private static long runsOf(String id, String step) throws IOException {

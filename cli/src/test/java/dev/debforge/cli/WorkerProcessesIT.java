@@ -112,7 +112,8 @@ class WorkerProcessesIT {
     return status;
   }
 
-  private static List<String> stepsIn(JsonNode status, String state) {
+  /** The names of the steps in this state, in a {@code status --json} answer. */
+  static List<String> stepsIn(JsonNode status, String state) {
     List<String> names = new ArrayList<>();
     if (status.has("steps")) {
       for (JsonNode step : status.get("steps")) {

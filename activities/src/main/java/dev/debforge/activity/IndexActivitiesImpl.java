@@ -106,7 +106,7 @@ public final class IndexActivitiesImpl implements IndexActivities {
       heartbeater.close();
       if (owned != null) {
         try {
-          owned.delete();
+          owned.close();
         } catch (IOException e) {
           // Stale now: the next worker on the store, or store gc, removes it.
         }

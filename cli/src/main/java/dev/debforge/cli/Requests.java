@@ -186,7 +186,9 @@ final class Requests {
 
   /**
    * For a compose that runs in this process: checks that this machine can run the programs of
-   * each architecture, natively or through qemu-user and binfmt_misc.
+   * each architecture, natively or through qemu-user and binfmt_misc. Where binfmt_misc is not
+   * mounted (in a container whose host may register qemu for it) nothing can be told, and the
+   * build goes ahead.
    */
   static void checkRunnable(GlobalOptions global, List<String> architectures) {
     if (global.temporal != null) {
@@ -198,7 +200,12 @@ final class Requests {
         continue;
       }
       String emulator = arch.equals("arm64") ? "qemu-aarch64" : "qemu-x86_64";
-      Path handler = Path.of("/proc/sys/fs/binfmt_misc", emulator);
+      Path binfmt = Path.of("/proc/sys/fs/binfmt_misc");
+      if (!Files.exists(binfmt.resolve("status"))) {
+        // Not mounted here (a container, say): the host may still run them; the build tells.
+        continue;
+      }
+      Path handler = binfmt.resolve(emulator);
       boolean enabled;
       try {
         enabled = Files.isRegularFile(handler)

@@ -108,8 +108,8 @@ final class StatusCommand implements Callable<Integer> {
       Map<String, Object> child = new LinkedHashMap<>();
       child.put("buildId", id);
       child.put("architecture", id.substring(id.lastIndexOf('-') + 1));
-      Builds.find(connection, id).ifPresent(entry -> child.put("state", entry.state()));
       try {
+        Builds.find(connection, id).ifPresent(entry -> child.put("state", entry.state()));
         BuildStatus status =
             connection.client().newWorkflowStub(ImageBuildWorkflow.class, id).status();
         child.put("worker", status.worker());
@@ -131,7 +131,7 @@ final class StatusCommand implements Callable<Integer> {
           child.put("steps", status.steps().size());
         }
       } catch (RuntimeException e) {
-        // Not started yet: its state says so.
+        // Not started yet, or the service did not answer for it: the line says what is known.
       }
       children.add(child);
     }

@@ -14,10 +14,12 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.workflow.BuildStatus.StepStatus;
 import io.temporal.activity.ActivityCancellationType;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.api.enums.v1.TimeoutType;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
+import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.ChildWorkflowCancellationType;
@@ -216,12 +218,14 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
       Map<String, String> facts;
       try {
         facts = publishIndex(archs.get(0), buildId, index);
-      } catch (ActivityFailure indexFailure) {
-        boolean stopped = indexFailure.getCause() instanceof CanceledFailure;
+      } catch (ActivityFailure | CanceledFailure indexFailure) {
+        // A cancel may also come while the step waits to be tried again.
+        CanceledFailure stopped = indexFailure instanceof CanceledFailure c ? c
+            : indexFailure.getCause() instanceof CanceledFailure c ? c : null;
         states.put(INDEX_STEP, new StepStatus(INDEX_STEP, INDEX_STAGE,
-            stopped ? "cancelled" : "failed", 0));
+            stopped != null ? "cancelled" : "failed", 0));
         discard(archs.get(0), buildId, stagingDirectories(outputs, workDirectory));
-        throw stopped ? (CanceledFailure) indexFailure.getCause() : indexFailure;
+        throw stopped != null ? stopped : indexFailure;
       }
       double seconds = (Workflow.currentTimeMillis() - indexStarted) / 1000.0;
       states.put(INDEX_STEP, new StepStatus(INDEX_STEP, INDEX_STAGE, "done", seconds));
@@ -244,8 +248,7 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
         return onWorker(arch, buildId, INDEX_OPTIONS, null,
             activities -> activities.publishIndex(index));
       } catch (ActivityFailure failure) {
-        if (ImageBuildWorkflowImpl.workerLost(failure)
-            && ++moves <= ImageBuildWorkflowImpl.MAX_MOVES) {
+        if (gone(failure) && ++moves <= ImageBuildWorkflowImpl.MAX_MOVES) {
           notes.add("the worker making the index was lost; another one makes it");
           continue;
         }
@@ -396,27 +399,44 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
     }
     HostActivities host = Workflow.newActivityStub(HostActivities.class, claim.build());
     HostLease lease = host.claim(buildId, List.of());
+    boolean lost = false;
     try {
       return call.apply(
           Workflow.newActivityStub(
               IndexActivities.class,
               ActivityOptions.newBuilder(options).setTaskQueue(lease.taskQueue()).build()));
+    } catch (ActivityFailure failure) {
+      // A worker that did not answer is gone with its slots: nothing to release there.
+      lost = gone(failure);
+      throw failure;
     } finally {
-      Workflow.newDetachedCancellationScope(
-              () -> {
-                try {
-                  Workflow.newActivityStub(
-                          HostActivities.class,
-                          ActivityOptions.newBuilder(ImageBuildWorkflowImpl.RELEASE_OPTIONS)
-                              .setTaskQueue(lease.taskQueue())
-                              .build())
-                      .release(buildId);
-                } catch (ActivityFailure gone) {
-                  // The worker is gone, and its slots with it.
-                }
-              })
-          .run();
+      if (!lost) {
+        Workflow.newDetachedCancellationScope(
+                () -> {
+                  try {
+                    Workflow.newActivityStub(
+                            HostActivities.class,
+                            ActivityOptions.newBuilder(ImageBuildWorkflowImpl.RELEASE_OPTIONS)
+                                .setTaskQueue(lease.taskQueue())
+                                .build())
+                        .release(buildId);
+                  } catch (ActivityFailure gone) {
+                    // The worker is gone, and its slots with it.
+                  }
+                })
+            .run();
+      }
     }
+  }
+
+  /**
+   * Whether the worker running the activity is gone: nothing took it from its queue, or it
+   * stopped heartbeating.
+   */
+  static boolean gone(ActivityFailure failure) {
+    return failure.getCause() instanceof TimeoutFailure timeout
+        && (timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START
+            || timeout.getTimeoutType() == TimeoutType.TIMEOUT_TYPE_HEARTBEAT);
   }
 
   /** The child's memo: the build's, for its architecture and where it writes. */

@@ -5,7 +5,7 @@ import dev.debforge.image.ImageReference.Transport;
 import dev.debforge.image.Skopeo;
 import dev.debforge.oci.OciIndexWriter;
 import dev.debforge.oci.OciIndexWriter.WrittenIndex;
-import dev.debforge.plugin.BadInputException;
+import dev.debforge.plan.MultiArch;
 import dev.debforge.process.ProcessRunner;
 import dev.debforge.stage.publish.ImagePublisher;
 import dev.debforge.store.OwnedDir;
@@ -44,12 +44,7 @@ public final class IndexActivitiesImpl implements IndexActivities {
         Heartbeater.start(Activity.getExecutionContext(), Heartbeater.INTERVAL);
     OwnedDir owned = null;
     try {
-      ImageReference destination = ImageReference.parse(request.destination()).absolute();
-      if (!ImagePublisher.holdsIndexes(destination)) {
-        throw new BadInputException(
-            destination.transport().prefix() + ": holds one image, not an image index",
-            "write a multi-architecture image to oci:, oci-archive: or docker://");
-      }
+      ImageReference destination = MultiArch.checked(request.destination()).absolute();
       if (request.architectures().size() != request.images().size()) {
         throw new IllegalArgumentException("one image per architecture");
       }

@@ -1,5 +1,6 @@
 package dev.debforge.plan;
 
+import dev.debforge.disk.Architecture;
 import dev.debforge.image.ImageReference;
 import dev.debforge.image.ImageReference.Transport;
 import dev.debforge.plugin.BadInputException;
@@ -51,12 +52,36 @@ public final class MultiArch {
     return "docker://" + repository + ":" + tag + "-" + architecture;
   }
 
+  /** The build id of a multi-architecture build's child for one architecture. */
+  public static String childId(String buildId, String architecture) {
+    return buildId + "-" + architecture;
+  }
+
+  /**
+   * The architecture of a multi-architecture build's child, read from its id ({@link
+   * #childId}); null for any other build (their ids end in a random hex suffix).
+   */
+  public static String architectureOfChild(String buildId) {
+    for (Architecture arch : Architecture.values()) {
+      if (buildId.endsWith("-" + arch.debianName())) {
+        return arch.debianName();
+      }
+    }
+    return null;
+  }
+
   /** Where the build of one architecture puts its disks: {@code DIR/ARCH}. */
   public static String disksOf(String directory, String architecture) {
     return Path.of(directory).resolve(architecture).toString();
   }
 
-  private static ImageReference checked(String destination) throws BadInputException {
+  /**
+   * The destination of an image index, checked: {@code oci:}, {@code oci-archive:} or a registry
+   * tag.
+   *
+   * @throws BadInputException for a transport that holds one image, or a registry digest
+   */
+  public static ImageReference checked(String destination) throws BadInputException {
     ImageReference reference = ImageReference.parse(destination);
     switch (reference.transport()) {
       case OCI, OCI_ARCHIVE -> {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.debforge.activity.Failures;
 import dev.debforge.engine.TaskQueues;
 import dev.debforge.plan.BuildRequest;
+import dev.debforge.plan.MultiArch;
 import dev.debforge.plan.StepResult;
 import dev.debforge.recipe.UserText;
 import dev.debforge.workflow.BuildResult;
@@ -53,11 +54,6 @@ final class BuildRunner {
     this.err = err;
   }
 
-  /** Runs the build to its end and returns the exit code. */
-  int run(BuildRequest request, String architecture, String idPrefix) throws Exception {
-    return run(List.of(request), idPrefix);
-  }
-
   /**
    * Runs the build to its end and returns the exit code: one request per architecture, more
    * than one making a multi-architecture build.
@@ -95,10 +91,6 @@ final class BuildRunner {
    *
    * @param priority 1 (first) to 5 (last); waiting builds get workers in this order
    */
-  static String start(WorkflowClient client, BuildRequest request, String idPrefix, int priority) {
-    return start(client, List.of(request), idPrefix, priority);
-  }
-
   /**
    * Starts the build of one architecture, or the multi-architecture build of several, and
    * returns its id at once.
@@ -168,8 +160,7 @@ final class BuildRunner {
       BuildStatus status = parent.look();
       if (status != null && children.isEmpty() && !status.children().isEmpty()) {
         for (String child : status.children()) {
-          String arch = child.substring(child.lastIndexOf('-') + 1);
-          children.add(new Watch(child, arch + ": ",
+          children.add(new Watch(child, MultiArch.architectureOfChild(child) + ": ",
               client.newWorkflowStub(ImageBuildWorkflow.class, child)));
         }
       }

@@ -27,10 +27,6 @@ final class BuildSession implements AutoCloseable {
     this.events = events;
   }
 
-  static BuildSession open(GlobalOptions options, String architecture, PrintWriter err) {
-    return open(options, List.of(architecture), err);
-  }
-
   /** A session whose embedded worker, if any, builds for these architectures. */
   static BuildSession open(GlobalOptions options, List<String> architectures, PrintWriter err) {
     if (options.temporal != null) {

@@ -128,20 +128,18 @@ final class Builds {
     return buildId;
   }
 
-  /** What a build is, kept with its workflow for {@code list}. */
+  /**
+   * What a build is, kept with its workflow for {@code list}: one request per architecture,
+   * whose architectures it names as {@code amd64,arm64}.
+   */
   static Map<String, Object> memo(List<BuildRequest> requests, int priority) {
-    Map<String, Object> memo = memo(requests.get(0), priority);
-    memo.put("architecture", String.join(",",
-        requests.stream().map(BuildRequest::architecture).toList()));
-    return memo;
-  }
-
-  static Map<String, Object> memo(BuildRequest request, int priority) {
+    BuildRequest request = requests.get(0);
     Map<String, Object> memo = new LinkedHashMap<>();
     memo.put("kind", request.kind());
     memo.put("source", request.kind().equals("build") ? request.image() : request.recipePath());
     memo.put("destination", request.destination());
-    memo.put("architecture", request.architecture());
+    memo.put("architecture",
+        String.join(",", requests.stream().map(BuildRequest::architecture).toList()));
     memo.put("priority", Integer.toString(priority));
     return memo;
   }

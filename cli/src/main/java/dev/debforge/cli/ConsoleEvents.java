@@ -1,6 +1,7 @@
 package dev.debforge.cli;
 
 import dev.debforge.activity.BuildEvents;
+import dev.debforge.plan.MultiArch;
 import dev.debforge.recipe.UserText;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -124,12 +125,8 @@ final class ConsoleEvents implements BuildEvents {
    * that the lines of two architectures building at once can be told apart; else nothing.
    */
   static String architectureOf(String buildId) {
-    for (String arch : Requests.ARCHITECTURES) {
-      if (buildId.endsWith("-" + arch)) {
-        return arch + ": ";
-      }
-    }
-    return "";
+    String arch = MultiArch.architectureOfChild(buildId);
+    return arch == null ? "" : arch + ": ";
   }
 
   private static String key(String buildId, String step) {

@@ -1,5 +1,6 @@
 package dev.debforge.cli;
 
+import dev.debforge.plan.MultiArch;
 import dev.debforge.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -49,7 +50,7 @@ final class LogsCommand implements Callable<Integer> {
     Map<String, Path> dirs = new LinkedHashMap<>();
     dirs.put("", dir);
     for (String arch : Requests.ARCHITECTURES) {
-      dirs.put(arch + "/", store.logDir(buildId + "-" + arch));
+      dirs.put(arch + "/", store.logDir(MultiArch.childId(buildId, arch)));
     }
     PrintWriter out = spec.commandLine().getOut();
     Map<Path, Long> printed = new HashMap<>();

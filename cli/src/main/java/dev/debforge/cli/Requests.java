@@ -176,7 +176,7 @@ final class Requests {
     }
     if (first.kind().equals("compose")) {
       try {
-        MultiArch.workDirectory(first.destination(), "check");
+        MultiArch.checked(first.destination());
       } catch (BadInputException e) {
         throw new UserError("--output " + first.destination() + ": " + e.getMessage()
             + (e.hint() == null ? "" : "\nHint: " + e.hint()));

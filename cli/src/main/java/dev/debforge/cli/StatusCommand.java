@@ -2,6 +2,7 @@ package dev.debforge.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.debforge.plan.MultiArch;
 import dev.debforge.workflow.BuildStatus;
 import dev.debforge.workflow.ImageBuildWorkflow;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
@@ -107,7 +108,7 @@ final class StatusCommand implements Callable<Integer> {
     for (String id : ids) {
       Map<String, Object> child = new LinkedHashMap<>();
       child.put("buildId", id);
-      child.put("architecture", id.substring(id.lastIndexOf('-') + 1));
+      child.put("architecture", MultiArch.architectureOfChild(id));
       try {
         Builds.find(connection, id).ifPresent(entry -> child.put("state", entry.state()));
         BuildStatus status =

@@ -20,11 +20,6 @@ public final class EmbeddedEngine implements AutoCloseable {
     this.environment = environment;
   }
 
-  public static EmbeddedEngine start(
-      String architecture, StageRuntime runtime, PlanActivities planner) {
-    return start(List.of(architecture), runtime, planner);
-  }
-
   /** An engine whose worker builds for these architectures. */
   public static EmbeddedEngine start(
       List<String> architectures, StageRuntime runtime, PlanActivities planner) {

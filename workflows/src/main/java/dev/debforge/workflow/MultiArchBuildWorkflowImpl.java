@@ -100,7 +100,7 @@ public class MultiArchBuildWorkflowImpl implements MultiArchBuildWorkflow {
     title = first.kind() + " for " + String.join(", ", archs);
     for (String arch : archs) {
       states.put(arch, new StepStatus(arch, "build", "pending", 0));
-      children.add(buildId + "-" + arch);
+      children.add(MultiArch.childId(buildId, arch));
     }
     if (compose) {
       states.put(INDEX_STEP, new StepStatus(INDEX_STEP, INDEX_STAGE, "pending", 0));

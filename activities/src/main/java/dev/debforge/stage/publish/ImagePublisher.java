@@ -1,7 +1,6 @@
 package dev.debforge.stage.publish;
 
 import dev.debforge.image.ImageReference;
-import dev.debforge.image.ImageReference.Transport;
 import dev.debforge.image.Skopeo;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.ToolCall;
@@ -101,10 +100,5 @@ public final class ImagePublisher {
     try (Stream<Path> entries = Files.list(path)) {
       return entries.findAny().isEmpty();
     }
-  }
-
-  /** Whether a destination can hold an image index: a docker archive holds single images. */
-  public static boolean holdsIndexes(ImageReference destination) {
-    return destination.transport() != Transport.DOCKER_ARCHIVE;
   }
 }

@@ -79,21 +79,28 @@ public final class PlanActivitiesImpl implements PlanActivities {
             throw new BadInputException(
                 "unknown build kind '" + request.kind() + "'", "use compose, build or run");
       };
-      return store == null ? plan : plan.withStored(stored(plan));
+      return store == null ? plan : withStored(plan);
     } catch (Exception e) {
       throw Failures.toFailure("plan", e);
     }
   }
 
-  /** The facts of each of the plan's step outputs that the store has, by key. */
-  private Map<String, Map<String, String>> stored(BuildPlan plan) {
+  /**
+   * The facts of each of the plan's step outputs that the store has, by key. The stored outputs
+   * that the build will read are marked as used now: the build counts on them from this moment,
+   * and a size limit that another build keeps to meanwhile takes the least recently used objects
+   * first. Stored outputs that only cached or skipped steps stand for are left as they were.
+   */
+  private BuildPlan withStored(BuildPlan plan) {
     Map<String, Map<String, String>> found = new LinkedHashMap<>();
     for (PlannedStep step : plan.steps()) {
       if (step.key() != null) {
         store.peek(step.key()).ifPresent(object -> found.put(step.key(), object.facts()));
       }
     }
-    return found;
+    BuildPlan stored = plan.withStored(found);
+    stored.readFromStore().forEach(store::lookup);
+    return stored;
   }
 
   private BuildPlan compose(BuildRequest request) throws BadInputException, IOException {

@@ -25,7 +25,6 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,33 +163,6 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
   }
 
   /**
-   * The steps not to run: stored when the build was planned, and read by no step that runs. A
-   * step runs when no step reads it (what the build is for: publishing, verifying, the final
-   * image) or when a step that runs and is not stored reads it. A stored step that runs is a
-   * cache hit and reads nothing. Should a stored output go before its step (a gc), that step runs
-   * after all, misses its skipped input and the build is planned again, as for any missing input.
-   */
-  static Set<String> unneeded(BuildPlan plan) {
-    Set<String> read = new HashSet<>();
-    plan.steps().forEach(step -> read.addAll(step.inputs().values()));
-    Set<String> needed = new HashSet<>();
-    Set<String> unneeded = new HashSet<>();
-    List<PlannedStep> steps = plan.steps();
-    for (int i = steps.size() - 1; i >= 0; i--) {
-      PlannedStep step = steps.get(i);
-      if (read.contains(step.name()) && !needed.contains(step.name())) {
-        unneeded.add(step.name());
-        continue;
-      }
-      boolean stored = step.key() != null && plan.stored().containsKey(step.key());
-      if (!stored) {
-        needed.addAll(step.inputs().values());
-      }
-    }
-    return unneeded;
-  }
-
-  /**
    * Claims a worker that has what the build needs. While the workers that answer lack a plugin or
    * output type, the build waits, and its status says which and why.
    */
@@ -240,7 +212,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
     List<Map<String, String>> artifacts = new ArrayList<>();
     // Histories from before plans carried what the store has run every step.
     int version = Workflow.getVersion(SKIP_UNNEEDED, Workflow.DEFAULT_VERSION, 1);
-    Set<String> unneeded = version == Workflow.DEFAULT_VERSION ? Set.of() : unneeded(plan);
+    Set<String> unneeded = version == Workflow.DEFAULT_VERSION ? Set.of() : plan.unneeded();
     for (PlannedStep step : plan.steps()) {
       if (unneeded.contains(step.name())) {
         // Read by no step that runs: a stored one is reported as the cache hit it would be, one

@@ -207,22 +207,32 @@ class ImageBuildWorkflowTest {
         new PlannedStep("publish", "publish", null, "{}", Map.of("disk", "disk")),
         new PlannedStep("verify", "verify", null, "{}", Map.of("disk", "disk"))));
     Map<String, String> none = Map.of();
-    assertEquals(java.util.Set.of(), ImageBuildWorkflowImpl.unneeded(diamond),
+    assertEquals(java.util.Set.of(), diamond.unneeded(),
         "nothing stored: everything runs");
     assertEquals(java.util.Set.of("boot", "conf", "commit", "deploy"),
-        ImageBuildWorkflowImpl.unneeded(diamond.withStored(
-            Map.of("k1", none, "k2", none, "k3", none, "k4", none, "k5", none, "k6", none))),
+        diamond.withStored(Map.of(
+            "k1", none, "k2", none, "k3", none, "k4", none, "k5", none, "k6", none)).unneeded(),
         "all stored: the two final outputs and what reads the disk");
     assertEquals(java.util.Set.of("boot", "conf"),
-        ImageBuildWorkflowImpl.unneeded(diamond.withStored(
-            Map.of("k1", none, "k2", none, "k3", none, "k4", none))),
+        diamond.withStored(
+            Map.of("k1", none, "k2", none, "k3", none, "k4", none)).unneeded(),
         "no disk yet: deploy and partition run, and read the stored commit");
+    assertEquals(java.util.Set.of("k3"),
+        diamond.withStored(Map.of("k1", none, "k2", none, "k3", none, "k4", none))
+            .readFromStore(),
+        "the stored output a running step reads is the commit alone");
+    assertEquals(java.util.Set.of("k2"),
+        diamond.withStored(Map.of("k1", none, "k2", none, "k4", none)).readFromStore(),
+        "the commit lost: it reads conf; boot, read by a cache hit only, is not read");
+    assertEquals(java.util.Set.of("k6"),
+        diamond.withStored(Map.of("k4", none, "k6", none)).readFromStore(),
+        "the disk stored: publishing and verifying read it");
     assertEquals(java.util.Set.of("boot"),
-        ImageBuildWorkflowImpl.unneeded(diamond.withStored(Map.of("k1", none, "k2", none,
-            "k4", none))),
+        diamond.withStored(Map.of("k1", none, "k2", none,
+            "k4", none)).unneeded(),
         "the commit lost: it runs again and reads conf, a hit that reads nothing");
     assertEquals(java.util.Set.of("boot", "conf", "commit", "deploy"),
-        ImageBuildWorkflowImpl.unneeded(diamond.withStored(Map.of("k4", none, "k6", none))),
+        diamond.withStored(Map.of("k4", none, "k6", none)).unneeded(),
         "the final outputs stored: nothing before them is read, stored or not");
   }
 

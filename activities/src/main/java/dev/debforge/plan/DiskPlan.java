@@ -20,6 +20,7 @@ import dev.debforge.stage.tools.ToolsOptions;
 import dev.debforge.stage.tools.ToolsStage;
 import dev.debforge.stage.verify.VerifyOptions;
 import dev.debforge.stage.verify.VerifyStage;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -204,13 +205,15 @@ public final class DiskPlan {
             partitionInputs);
     String disk = pipeline.at(plan, Anchor.AFTER_DISK, partition);
     // A disk that does not boot is not converted: each firmware's boot comes first.
+    List<String> boots = new ArrayList<>();
     for (String firmware : disks.verifyFirmwares()) {
-      plan.add(
+      boots.add(plan.add(
           VerifyStage.ID + "-" + firmware,
           VerifyStage.ID,
           new VerifyOptions(firmware, "disk.raw", "raw", null, null, null, List.of()),
-          Map.of("disk", disk));
+          Map.of("disk", disk)));
     }
+    plan.holdBackUntil(boots);
     Map<OutputType.Input, String> sources =
         Map.of(
             OutputType.Input.TREE, imageTree,

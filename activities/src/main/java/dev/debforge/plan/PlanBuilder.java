@@ -33,6 +33,7 @@ public final class PlanBuilder {
   private final List<PlannedStep> steps = new ArrayList<>();
   private final Map<String, String> pluginOfStep = new HashMap<>();
   private final Map<String, PlannedStep> byName = new HashMap<>();
+  private List<String> after = List.of();
 
   /** @param stageVersions stage id → its version, part of every key */
   public PlanBuilder(String architecture, ToIntFunction<String> stageVersions) {
@@ -92,10 +93,26 @@ public final class PlanBuilder {
             ? Keys.of(
                 stage, stageVersions.applyAsInt(stage), plugin, architecture, json, inputKeys)
             : null;
-    PlannedStep step = new PlannedStep(name, stage, key, json, inputs);
+    PlannedStep step = new PlannedStep(name, stage, key, json, inputs, after);
     steps.add(step);
     byName.put(name, step);
     return name;
+  }
+
+  /**
+   * The steps added from now on start only once these have ended, though they read nothing of
+   * theirs: a check that must pass before anything more is made of its input (a boot before the
+   * conversions). Order alone: the keys do not change.
+   */
+  public void holdBackUntil(List<String> names) {
+    for (String name : names) {
+      if (!byName.containsKey(name)) {
+        throw new IllegalArgumentException("no step named " + name);
+      }
+    }
+    List<String> all = new ArrayList<>(after);
+    all.addAll(names);
+    after = List.copyOf(all);
   }
 
   /** The store key of a planned step (null for an uncached one). */
@@ -129,7 +146,11 @@ public final class PlanBuilder {
         keep.addAll(step.inputs().values());
       }
     }
-    List<PlannedStep> kept = steps.stream().filter(s -> keep.contains(s.name())).toList();
+    List<PlannedStep> kept = steps.stream()
+        .filter(s -> keep.contains(s.name()))
+        .map(s -> new PlannedStep(s.name(), s.stage(), s.key(), s.options(), s.inputs(),
+            s.after().stream().filter(keep::contains).toList()))
+        .toList();
     Set<String> plugins = new TreeSet<>();
     kept.forEach(step -> {
       if (pluginOfStep.containsKey(step.name())) {

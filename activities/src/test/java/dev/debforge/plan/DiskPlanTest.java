@@ -50,6 +50,15 @@ class DiskPlanTest {
             + "\"password\":null,\"timeoutSeconds\":null,\"user\":null}",
         bios.options());
     assertNotNull(bios.key(), "a disk that booted once is not booted again");
+    // The boots may run side by side; the conversion and publish wait for both, in order only.
+    for (PlannedStep step : plan.steps().subList(0, 7)) {
+      assertEquals(List.of(), step.after(), step.name());
+    }
+    for (PlannedStep step : plan.steps().subList(7, 9)) {
+      assertEquals(List.of("verify-uefi", "verify-bios"), step.after(), step.name());
+    }
+    assertEquals(plan(List.of()).steps().get(5).key(), plan.steps().get(7).key(),
+        "what a step waits for is not in its key");
   }
 
   /** A type whose stage reads the commit and a step shared by every image's build. */

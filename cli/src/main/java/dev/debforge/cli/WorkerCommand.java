@@ -45,6 +45,14 @@ final class WorkerCommand implements Callable<Integer> {
       description = "Builds run at once (default: ${DEFAULT-VALUE}).")
   int maxBuilds;
 
+  @Option(
+      names = "--steps-at-once",
+      paramLabel = "N",
+      description = "Independent steps of one build run at once, such as the conversions of a"
+          + " build with several disk types (default: one per processor, at most "
+          + Workers.MAX_DEFAULT_STEPS_AT_ONCE + ").")
+  Integer stepsAtOnce;
+
   @Mixin GlobalOptions global = new GlobalOptions();
   @Spec CommandSpec spec;
 
@@ -53,6 +61,10 @@ final class WorkerCommand implements Callable<Integer> {
     if (maxBuilds < 1) {
       throw new UserError("--max-concurrent-builds must be at least 1");
     }
+    if (stepsAtOnce != null && stepsAtOnce < 1) {
+      throw new UserError("--steps-at-once must be at least 1");
+    }
+    int steps = stepsAtOnce != null ? stepsAtOnce : Workers.defaultStepsAtOnce();
     List<String> arches =
         architectures.isEmpty() ? List.of(HostTools.architecture()) : architectures;
     for (String arch : arches) {
@@ -75,7 +87,8 @@ final class WorkerCommand implements Callable<Integer> {
             arches,
             runtime,
             new PlanActivitiesImpl(runtime.registry(), runtime.store()),
-            maxBuilds);
+            maxBuilds,
+            steps);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -92,7 +105,8 @@ final class WorkerCommand implements Callable<Integer> {
     factory.start();
     err.println("debforge worker " + workers.workerId() + ": " + connection.target() + ", queues "
         + String.join(", ", arches.stream().map(TaskQueues::forArchitecture).toList())
-        + " and " + workers.lease().taskQueue() + ", " + maxBuilds + " build(s) at a time,"
+        + " and " + workers.lease().taskQueue() + ", " + maxBuilds + " build(s) at a time"
+        + " of up to " + steps + " step(s) at once,"
         + " store " + runtime.store().root());
     for (PluginReport report : runtime.registry().plugins()) {
       err.println("  plugin " + report.summary());

@@ -5,5 +5,12 @@ package dev.debforge.engine;
  *
  * @param taskQueue the worker's own queue
  * @param worker who the worker is, as {@code HOST pid PID}, for status and logs
+ * @param stepsAtOnce how many independent steps of the build the worker runs at once; 0 in
+ *     histories from before it, which ran one at a time
  */
-public record HostLease(String taskQueue, String worker) {}
+public record HostLease(String taskQueue, String worker, int stepsAtOnce) {
+
+  public HostLease(String taskQueue, String worker) {
+    this(taskQueue, worker, 1);
+  }
+}

@@ -103,10 +103,27 @@ public final class Workers {
       StageRuntime runtime,
       PlanActivities planner,
       int maxBuilds) {
+    return register(factory, architectures, runtime, planner, maxBuilds, defaultStepsAtOnce());
+  }
+
+  /**
+   * Registers a worker process.
+   *
+   * @param architectures the Debian architectures this worker builds for
+   * @param maxBuilds how many builds it runs at once
+   * @param stepsAtOnce how many independent steps of one build it runs at once
+   */
+  public static Workers register(
+      WorkerFactory factory,
+      Collection<String> architectures,
+      StageRuntime runtime,
+      PlanActivities planner,
+      int maxBuilds,
+      int stepsAtOnce) {
     return register(
         factory, architectures, new StageActivity(runtime), planner,
         new IndexActivitiesImpl(runtime.events(), runtime.store().root().resolve("tmp")),
-        maxBuilds, SWEEP_EVERY,
+        maxBuilds, stepsAtOnce, SWEEP_EVERY,
         runtime.registry().capabilities());
   }
 
@@ -143,10 +160,46 @@ public final class Workers {
       int maxBuilds,
       Duration sweepEvery,
       List<String> offered) {
+    return register(factory, architectures, stages, planner, index, maxBuilds,
+        defaultStepsAtOnce(), sweepEvery, offered);
+  }
+
+  /**
+   * How many independent steps of one build a worker runs at once unless told: one per
+   * processor, at most {@link #MAX_DEFAULT_STEPS_AT_ONCE}. The steps that can run together are
+   * the disk conversions and publishes of a build with several types; each is mostly one tool on
+   * one core.
+   */
+  public static int defaultStepsAtOnce() {
+    return Math.max(1,
+        Math.min(MAX_DEFAULT_STEPS_AT_ONCE, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** The most steps of one build a worker runs at once unless told otherwise. */
+  public static final int MAX_DEFAULT_STEPS_AT_ONCE = 4;
+
+  /**
+   * Registers a worker process.
+   *
+   * @param stepsAtOnce how many independent steps of one build it runs at once
+   */
+  public static Workers register(
+      WorkerFactory factory,
+      Collection<String> architectures,
+      DynamicActivity stages,
+      PlanActivities planner,
+      IndexActivities index,
+      int maxBuilds,
+      int stepsAtOnce,
+      Duration sweepEvery,
+      List<String> offered) {
+    if (stepsAtOnce < 1) {
+      throw new IllegalArgumentException("steps at once must be at least 1: " + stepsAtOnce);
+    }
     String workerId = newWorkerId();
     HostLease lease =
         new HostLease(TaskQueues.forWorker(workerId), HostTools.hostName() + " pid "
-            + ProcessHandle.current().pid());
+            + ProcessHandle.current().pid(), stepsAtOnce);
     BuildSlots slots = new BuildSlots(maxBuilds);
     HostActivities host = new HostActivitiesImpl(lease, slots, offered);
 
@@ -161,9 +214,10 @@ public final class Workers {
       claims.registerActivitiesImplementations(host);
       claimWorkers.add(claims);
     }
-    // Each build runs one step at a time, so its own steps never wait for a slot here; the two
-    // extra slots are for releases and plans.
-    Worker own = factory.newWorker(lease.taskQueue(), options(maxBuilds + 2));
+    // Each build runs at most stepsAtOnce steps at a time, so its own steps never wait for a slot
+    // here; the two extra slots are for releases and plans.
+    Worker own =
+        factory.newWorker(lease.taskQueue(), options(maxBuilds * stepsAtOnce + 2));
     own.registerActivitiesImplementations(planner, host, stages, index);
 
     Workers workers =

@@ -21,10 +21,14 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.ActivityStub;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,8 +113,11 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
           .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(3).build())
           .build();
 
-  /** The change that skips stored steps no running step reads ({@link #unneeded}). */
+  /** The change that skips stored steps no running step reads ({@link BuildPlan#unneeded}). */
   static final String SKIP_UNNEEDED = "skip-unneeded-steps";
+
+  /** The change that runs independent steps at once, as many as the worker offers. */
+  static final String STEPS_AT_ONCE = "steps-at-once";
 
   private BuildPlan plan;
   private String worker;
@@ -199,7 +206,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         Workflow.newActivityStub(
             PlanActivities.class,
             ActivityOptions.newBuilder(PLAN_OPTIONS).setTaskQueue(lease.taskQueue()).build());
-    plan = withRetries(() -> planner.plan(request));
+    plan = withRetries("the plan", () -> planner.plan(request));
     states.clear();
     for (PlannedStep step : plan.steps()) {
       states.put(step.name(), new StepStatus(step.name(), step.stage(), "pending", 0));
@@ -207,57 +214,154 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
     ActivityStub stages =
         Workflow.newUntypedActivityStub(
             ActivityOptions.newBuilder(STAGE_OPTIONS).setTaskQueue(lease.taskQueue()).build());
-    Map<String, StepResult> done = new HashMap<>();
-    List<StepResult> results = new ArrayList<>();
-    List<Map<String, String>> artifacts = new ArrayList<>();
     // Histories from before plans carried what the store has run every step.
     int version = Workflow.getVersion(SKIP_UNNEEDED, Workflow.DEFAULT_VERSION, 1);
     Set<String> unneeded = version == Workflow.DEFAULT_VERSION ? Set.of() : plan.unneeded();
+    // Histories from before it ran one step at a time.
+    int parallel = Workflow.getVersion(STEPS_AT_ONCE, Workflow.DEFAULT_VERSION, 1);
+    int atOnce = parallel == Workflow.DEFAULT_VERSION ? 1 : Math.max(1, lease.stepsAtOnce());
+    Map<String, StepResult> done = runSteps(stages, buildId, unneeded, atOnce);
+    List<StepResult> results = new ArrayList<>();
+    List<Map<String, String>> artifacts = new ArrayList<>();
     for (PlannedStep step : plan.steps()) {
-      if (unneeded.contains(step.name())) {
-        // Read by no step that runs: a stored one is reported as the cache hit it would be, one
-        // the store lacks (a gc took it) as skipped.
-        Map<String, String> facts = plan.stored().get(step.key());
-        StepResult skipped =
-            new StepResult(step.name(), step.stage(), step.key(), facts != null, 0,
-                facts != null ? facts : Map.of(), true);
-        states.put(step.name(), new StepStatus(step.name(), step.stage(),
-            facts != null ? "cached" : "skipped", 0));
-        done.put(step.name(), skipped);
-        results.add(skipped);
-        continue;
-      }
-      Map<String, StepResult> inputs = new HashMap<>();
-      step.inputs().forEach((role, from) -> inputs.put(role, done.get(from)));
-      states.put(step.name(), new StepStatus(step.name(), step.stage(), "running", 0));
-      StepResult result;
-      try {
-        StepRequest stepRequest = new StepRequest(buildId, plan.architecture(), step, inputs);
-        result = withRetries(() -> stages.execute(step.stage(), StepResult.class, stepRequest));
-      } catch (ActivityFailure failure) {
-        String state = failure.getCause() instanceof CanceledFailure ? "cancelled" : "failed";
-        states.put(step.name(), new StepStatus(step.name(), step.stage(), state, 0));
-        throw failure;
-      }
-      states.put(
-          step.name(),
-          new StepStatus(
-              step.name(), step.stage(), result.cacheHit() ? "cached" : "done", result.seconds()));
-      done.put(step.name(), result);
+      StepResult result = done.get(step.name());
       results.add(result);
       // Publishing steps name what they wrote in the fact "artifact".
-      if (result.facts().containsKey("artifact")) {
+      if (!result.skipped() && result.facts().containsKey("artifact")) {
         artifacts.add(result.facts());
       }
     }
     return new BuildResult(plan.title(), plan.architecture(), results, artifacts);
   }
 
+  /** A step that was started, and its result to come. */
+  private record Started(PlannedStep step, Promise<StepResult> result) {}
+
   /**
-   * Runs the call up to {@link #MAX_ATTEMPTS} times, 2 s then 4 s apart. Bad input, a missing
-   * input, a lost worker and a cancelled build are not tried again here.
+   * Runs the plan's steps on the claimed worker, up to {@code atOnce} at a time: a step starts
+   * once the steps it reads and those it waits for ({@link PlannedStep#after}) have ended, the
+   * first in plan order first, so that one at a time is the plan's order. Once a step fails, no
+   * other starts; those running end as they would (cancelling them would race with their
+   * completion for nothing: they are short, and a conversion cut off is worth nothing), and the
+   * build fails with the first failure seen.
+   *
+   * @return every step's result by name, the steps not needed among them as skipped
    */
-  private static <T> T withRetries(Supplier<T> call) {
+  private Map<String, StepResult> runSteps(
+      ActivityStub stages, String buildId, Set<String> unneeded, int atOnce) {
+    Map<String, StepResult> done = new HashMap<>();
+    Set<String> planned = new HashSet<>();
+    List<PlannedStep> waiting = new ArrayList<>();
+    for (PlannedStep step : plan.steps()) {
+      planned.add(step.name());
+      if (!unneeded.contains(step.name())) {
+        waiting.add(step);
+        continue;
+      }
+      // Read by no step that runs: a stored one is reported as the cache hit it would be, one
+      // the store lacks (a gc took it) as skipped.
+      Map<String, String> facts = plan.stored().get(step.key());
+      states.put(step.name(), new StepStatus(step.name(), step.stage(),
+          facts != null ? "cached" : "skipped", 0));
+      done.put(step.name(), new StepResult(step.name(), step.stage(), step.key(), facts != null,
+          0, facts != null ? facts : Map.of(), true));
+    }
+    List<Started> running = new ArrayList<>();
+    RuntimeException failure = null;
+    while (failure == null && !waiting.isEmpty() || !running.isEmpty()) {
+      for (Iterator<PlannedStep> it = waiting.iterator();
+          failure == null && running.size() < atOnce && it.hasNext(); ) {
+        PlannedStep step = it.next();
+        if (mayStart(step, done, planned)) {
+          it.remove();
+          running.add(start(stages, buildId, step, done));
+        }
+      }
+      if (running.isEmpty()) {
+        // Only a plan whose step reads a later step, or one not in the plan, gets here.
+        throw ApplicationFailure.newNonRetryableFailure(
+            "no step of the plan can start: " + waiting.get(0).name() + " waits for "
+                + waiting.get(0).inputs().values() + " and " + waiting.get(0).after(),
+            Failures.BAD_INPUT);
+      }
+      try {
+        Promise.anyOf(running.stream().map(Started::result).toList()).get();
+      } catch (RuntimeException ended) {
+        // Looked at below, step by step.
+      }
+      for (Iterator<Started> it = running.iterator(); it.hasNext(); ) {
+        Started started = it.next();
+        if (!started.result().isCompleted()) {
+          continue;
+        }
+        it.remove();
+        PlannedStep step = started.step();
+        RuntimeException stepFailure = started.result().getFailure();
+        if (stepFailure == null) {
+          StepResult result = started.result().get();
+          states.put(step.name(), new StepStatus(step.name(), step.stage(),
+              result.cacheHit() ? "cached" : "done", result.seconds()));
+          done.put(step.name(), result);
+          continue;
+        }
+        states.put(step.name(), new StepStatus(step.name(), step.stage(),
+            cancelled(stepFailure) ? "cancelled" : "failed", 0));
+        if (failure == null) {
+          failure = stepFailure;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return done;
+  }
+
+  private static boolean cancelled(RuntimeException failure) {
+    return failure instanceof CanceledFailure || failure.getCause() instanceof CanceledFailure;
+  }
+
+  /** Whether the steps the step reads and waits for have ended (those not in the plan aside). */
+  private static boolean mayStart(
+      PlannedStep step, Map<String, StepResult> done, Set<String> planned) {
+    for (String input : step.inputs().values()) {
+      if (!done.containsKey(input)) {
+        return false;
+      }
+    }
+    for (String before : step.after()) {
+      if (planned.contains(before) && !done.containsKey(before)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private Started start(
+      ActivityStub stages, String buildId, PlannedStep step, Map<String, StepResult> done) {
+    Map<String, StepResult> inputs = new HashMap<>();
+    step.inputs().forEach((role, from) -> inputs.put(role, done.get(from)));
+    StepRequest request = new StepRequest(buildId, plan.architecture(), step, inputs);
+    states.put(step.name(), new StepStatus(step.name(), step.stage(), "running", 0));
+    // A method of this class, not a lambda over the stub: Async takes a function whose target is
+    // a stub as that one call, and would bypass the retries.
+    return new Started(step, Async.function(this::execute, new StepCall(stages, request)));
+  }
+
+  /** A step's activity call, on the claimed worker's stub. */
+  private record StepCall(ActivityStub stages, StepRequest request) {}
+
+  private StepResult execute(StepCall call) {
+    return withRetries(call.request().step().name(), () -> call.stages().execute(
+        call.request().step().stage(), StepResult.class, call.request()));
+  }
+
+  /**
+   * Runs the call up to {@link #MAX_ATTEMPTS} times, 2 s then 4 s apart, each retry in the
+   * build's notes. Bad input, a missing input, a lost worker and a cancelled build are not tried
+   * again here.
+   */
+  private <T> T withRetries(String what, Supplier<T> call) {
     for (int attempt = 1; ; attempt++) {
       try {
         return call.get();
@@ -265,9 +369,30 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         if (attempt >= MAX_ATTEMPTS || !retryable(failure)) {
           throw failure;
         }
-        Workflow.sleep(Duration.ofSeconds(2L << (attempt - 1)));
+        Duration pause = Duration.ofSeconds(2L << (attempt - 1));
+        notes.add(what + " failed on worker " + worker + " (attempt " + attempt + " of "
+            + MAX_ATTEMPTS + ": " + attemptFailure(failure) + "); tried again in "
+            + pause.toSeconds() + " s");
+        Workflow.sleep(pause);
       }
     }
+  }
+
+  /** Why an attempt failed, in one line, for a note. */
+  private static String attemptFailure(ActivityFailure failure) {
+    Throwable cause = failure.getCause();
+    if (cause instanceof TimeoutFailure timeout) {
+      return switch (timeout.getTimeoutType()) {
+        case TIMEOUT_TYPE_HEARTBEAT -> "no heartbeat for "
+            + STAGE_OPTIONS.getHeartbeatTimeout().toSeconds() + " s";
+        case TIMEOUT_TYPE_START_TO_CLOSE -> "it ran out of time";
+        default -> "timed out (" + timeout.getTimeoutType() + ")";
+      };
+    }
+    String message = cause instanceof ApplicationFailure app
+        ? app.getOriginalMessage() : String.valueOf(cause.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
   }
 
   static boolean retryable(ActivityFailure failure) {

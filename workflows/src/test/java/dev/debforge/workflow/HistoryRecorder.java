@@ -56,6 +56,23 @@ public final class HistoryRecorder {
               new PlannedStep("publish", "publish", null, "{}", Map.of("image", "configure"))),
           List.of("hello@1.0.0"));
 
+  /** A disk booted, then converted to two types at once and published. */
+  private static final BuildPlan DISKS_PLAN =
+      new BuildPlan(
+          "recorded disks for amd64",
+          "amd64",
+          List.of(
+              new PlannedStep("partition", "partition", "k3", "{}", Map.of()),
+              new PlannedStep("verify-bios", "verify", null, "{}", Map.of("disk", "partition")),
+              new PlannedStep("convert-qcow2", "convert", "k4", "{}", Map.of("disk", "partition"),
+                  List.of("verify-bios")),
+              new PlannedStep("publish-disk-qcow2", "publish-disk", null, "{}",
+                  Map.of("disk", "convert-qcow2"), List.of("verify-bios")),
+              new PlannedStep("convert-vmdk", "convert-vmdk", "k5", "{}",
+                  Map.of("disk", "partition"), List.of("verify-bios")),
+              new PlannedStep("publish-disk-vmdk", "publish-disk", null, "{}",
+                  Map.of("disk", "convert-vmdk"), List.of("verify-bios"))));
+
   private final TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance();
   private final List<WorkerFactory> factories = new CopyOnWriteArrayList<>();
   private final Map<String, RuntimeException> failOnce = new ConcurrentHashMap<>();
@@ -82,7 +99,7 @@ public final class HistoryRecorder {
 
   private void record(Path dir, String release) throws Exception {
     Files.createDirectories(dir);
-    worker("a", List.of("plugin:hello@1.0.0", "type:qcow2"));
+    worker("a", List.of("plugin:hello@1.0.0", "type:qcow2", "type:vmdk"));
     save(dir, release + "-compose", run(request()));
 
     failOnce.put("configure", ApplicationFailure.newFailure("mirror hiccup", Failures.TOOL_FAILED));
@@ -95,6 +112,12 @@ public final class HistoryRecorder {
     failOnce.put("configure",
         ApplicationFailure.newNonRetryableFailure("k1 is not in the store", Failures.INPUT_MISSING));
     save(dir, release + "-input-missing", run(request()));
+
+    // Independent steps at once (two conversions after the boot), and a failing one.
+    save(dir, release + "-steps-at-once", run(disks()));
+    failOnce.put("convert-vmdk",
+        ApplicationFailure.newNonRetryableFailure("qemu-img: broken", Failures.TOOL_FAILED));
+    save(dir, release + "-steps-at-once-failed", run(disks()));
 
     // A build needing a plugin no worker has waits; a worker with it comes later.
     String waiting = "waiting-" + release;
@@ -184,6 +207,11 @@ public final class HistoryRecorder {
         .withPlugins(List.of("hello"));
   }
 
+  private static BuildRequest disks() {
+    return BuildRequest.run("/r/disks.yaml", "name: disks", "/out", List.of("qcow2", "vmdk"),
+        "amd64", null);
+  }
+
   private String run(BuildRequest request) {
     String id = "build-" + seen.size() + "-" + System.nanoTime();
     start(id, request);
@@ -219,9 +247,10 @@ public final class HistoryRecorder {
 
   private void worker(String name, List<String> offered) {
     WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
-    PlanActivities planner = request -> PLAN;
+    PlanActivities planner =
+        request -> request.types() == null || request.types().isEmpty() ? PLAN : DISKS_PLAN;
     Workers.register(factory, List.of("amd64"), stages(name), planner,
-        new IndexActivitiesImpl(BuildEvents.NONE, Path.of("/nonexistent")), 2, Duration.ZERO,
+        new IndexActivitiesImpl(BuildEvents.NONE, Path.of("/nonexistent")), 2, 2, Duration.ZERO,
         offered);
     factory.start();
     factories.add(factory);

@@ -115,7 +115,8 @@ class ImageBuildWorkflowTest {
     Workers workers =
         Workers.register(
             factory, List.of("amd64"), stages(name), planner,
-            new IndexActivitiesImpl(BuildEvents.NONE, Path.of("/nonexistent")), maxBuilds, Duration.ZERO, offered);
+            new IndexActivitiesImpl(BuildEvents.NONE, Path.of("/nonexistent")), maxBuilds,
+            Duration.ZERO, offered);
     factory.start();
     factories.add(factory);
     return workers;
@@ -237,11 +238,14 @@ class ImageBuildWorkflowTest {
   }
 
   @Test
-  void retriesAStepThatFailedForAPassingReason() {
-    worker("a", 2);
+  void retriesAStepThatFailedForAPassingReasonAndNotesIt() {
+    Workers a = worker("a", 2);
     failOnce.put("configure", ApplicationFailure.newFailure("mirror hiccup", Failures.TOOL_FAILED));
-    workflow().build(request());
+    ImageBuildWorkflow workflow = workflow();
+    workflow.build(request());
     assertEquals(2, attempts.get("configure").get());
+    assertEquals(List.of("configure failed on worker " + a.lease().worker()
+        + " (attempt 1 of 3: mirror hiccup); tried again in 2 s"), workflow.status().notes());
   }
 
   @Test
@@ -349,8 +353,11 @@ class ImageBuildWorkflowTest {
         workersSeen);
     BuildStatus status = workflow.status();
     assertEquals(b.lease().worker(), status.worker());
-    assertEquals(1, status.notes().size(), status.notes().toString());
-    assertTrue(status.notes().get(0).contains("was lost"), status.notes().get(0));
+    // The stopped worker failed configure's first attempt; its retry found no one listening.
+    assertEquals(2, status.notes().size(), status.notes().toString());
+    assertTrue(status.notes().get(0).startsWith("configure failed on worker "),
+        status.notes().get(0));
+    assertTrue(status.notes().get(1).contains("was lost"), status.notes().get(1));
   }
 
   @Test

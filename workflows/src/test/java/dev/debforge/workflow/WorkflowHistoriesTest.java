@@ -44,7 +44,8 @@ class WorkflowHistoriesTest {
   void theHistoriesCoverEveryPathOfTheWorkflow() throws Exception {
     List<String> names = histories().stream().map(p -> p.getFileName().toString()).toList();
     for (String kind : List.of("compose", "retried-step", "bad-input", "input-missing",
-        "waits-for-plugin", "moved-build", "multiarch-compose", "multiarch-failed-child")) {
+        "waits-for-plugin", "moved-build", "multiarch-compose", "multiarch-failed-child",
+        "steps-at-once", "steps-at-once-failed")) {
       assertTrue(names.stream().anyMatch(n -> n.endsWith("-" + kind + ".json")),
           "no recorded history of a " + kind + " build: " + names);
     }

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -159,7 +158,7 @@ class Arm64DiskIT {
       List<String> finished = new ArrayList<>(WorkerProcessesIT.stepsIn(before, "done"));
       // The workflow says "running" when it schedules the step; kill once the worker has begun.
       long started = System.nanoTime();
-      while (runsOf(amd64Id, killedIn) == 0) {
+      while (WorkerProcessesIT.runPids(ComposeIT.STORE, amd64Id, killedIn).isEmpty()) {
         assertTrue(System.nanoTime() - started < Duration.ofMinutes(2).toNanos(),
             killedIn + " never started on the amd64 worker");
         Thread.sleep(200);
@@ -206,10 +205,19 @@ class Arm64DiskIT {
       JsonNode arm64Status = status(temporal, id + "-arm64");
       assertTrue(arm64Status.get("worker").asText().endsWith("pid " + arm64.pid()),
           "the arm64 child stayed on the arm64 worker: " + arm64Status);
+      // Steps that finished before the kill ran on the first worker. Whether the replacement
+      // runs one again is the store's business here, not the lost worker's: the builds beside
+      // this one keep the shared store to its size limit and may take a cheap output meanwhile
+      // (WorkerProcessesIT, with a store of its own, checks that none is run again).
       for (String step : finished) {
-        assertEquals(1, runsOf(amd64Id, step), step + " finished before the kill and ran once");
+        List<Long> runs = WorkerProcessesIT.runPids(ComposeIT.STORE, amd64Id, step);
+        assertTrue(!runs.isEmpty() && runs.get(0) == amd64.pid(),
+            step + " ran first on the killed worker: " + runs);
       }
-      assertEquals(2, runsOf(amd64Id, killedIn), killedIn + " was cut off and ran again");
+      List<Long> killedRuns = WorkerProcessesIT.runPids(ComposeIT.STORE, amd64Id, killedIn);
+      assertTrue(killedRuns.size() >= 2, killedIn + " was cut off and ran again: " + killedRuns);
+      assertEquals(replacement.pid(), killedRuns.get(killedRuns.size() - 1),
+          killedIn + " ran last on the replacement");
     } finally {
       for (DebforgeProcess process : processes) {
         process.close();
@@ -252,17 +260,6 @@ class Arm64DiskIT {
       }
       assertTrue(System.nanoTime() < deadline, "no " + step + " step in time: " + status);
       Thread.sleep(500);
-    }
-  }
-
-  private static long runsOf(String id, String step) throws IOException {
-    Path log = ComposeIT.STORE.resolve("logs").resolve(id).resolve(step + ".log");
-    if (!Files.exists(log)) {
-      return 0;
-    }
-    try (Stream<String> lines = Files.lines(log)) {
-      return lines.filter(line -> line.startsWith("# " + dev.debforge.activity.StageRuntime
-          .STARTED)).count();
     }
   }
 }

@@ -233,12 +233,14 @@ public final class PlanActivitiesImpl implements PlanActivities {
 
   /**
    * Adds the step that publishes the commit to the request's OSTree repository, if it names one.
-   * It comes last, so that systems updating from the repository get a commit only once the rest
-   * of the build (a pushed image, disks that passed --verify) has succeeded.
+   * It comes last and waits for every other step, though it reads only the commit, so that
+   * systems updating from the repository get a commit only once the rest of the build (a pushed
+   * image, disks that passed --verify) has succeeded.
    */
   private static void publishOstree(
       PlanBuilder plan, ComposePlan.Steps steps, BuildRequest request) {
     if (request.ostreeRepo() != null) {
+      plan.holdBackUntilAll();
       ComposePlan.publishOstree(plan, steps.commit(), new PublishOstreeOptions(
           request.ostreeRepo(), request.ostreeGpgSign(), request.ostreeGpgHomedir()));
     }

@@ -115,6 +115,14 @@ public final class PlanBuilder {
     after = List.copyOf(all);
   }
 
+  /**
+   * The steps added from now on start only once every step added so far has ended: a step that
+   * makes the build's result visible to others only when all the rest succeeded.
+   */
+  public void holdBackUntilAll() {
+    holdBackUntil(steps.stream().map(PlannedStep::name).toList());
+  }
+
   /** The store key of a planned step (null for an uncached one). */
   public String key(String name) {
     PlannedStep step = byName.get(name);

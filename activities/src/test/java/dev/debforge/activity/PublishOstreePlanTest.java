@@ -62,6 +62,9 @@ class PublishOstreePlanTest {
     assertEquals(Map.of("commit", "ostree-commit"), step.inputs());
     assertEquals("{\"repo\":\"/srv/ostree\"}", step.options());
     assertNull(step.key(), "the repository may have changed since the last build");
+    assertEquals(plan.steps().subList(0, plan.steps().size() - 1).stream()
+            .map(PlannedStep::name).toList(), step.after(),
+        "the commit is published once the image is, though it reads only the commit");
   }
 
   @Test
@@ -74,5 +77,8 @@ class PublishOstreePlanTest {
     int commit = stages(plan).indexOf("ostree-commit");
     int disk = stages(plan).indexOf("publish-disk");
     assertTrue(commit < disk && disk < stages(plan).size() - 1, stages(plan).toString());
+    assertEquals(plan.steps().subList(0, plan.steps().size() - 1).stream()
+            .map(PlannedStep::name).toList(), step.after(),
+        "the commit is published once the disks are made and booted");
   }
 }

@@ -164,6 +164,13 @@ class WorkerProcessesIT {
             "a running step after two finished ones");
     List<String> finished = stepsIn(before, "done");
     String killedIn = stepsIn(before, "running").get(0);
+    // The workflow says "running" when it schedules the step; kill once the worker has begun.
+    long started = System.nanoTime();
+    while (runPids(store, id, killedIn).isEmpty()) {
+      assertTrue(System.nanoTime() - started < Duration.ofMinutes(2).toNanos(),
+          killedIn + " never started on the first worker");
+      Thread.sleep(100);
+    }
     first.kill();
 
     survivor = worker("second");

@@ -22,6 +22,7 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.workflow.ActivityStub;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -123,6 +124,8 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
   private String worker;
   private final Map<String, StepStatus> states = new LinkedHashMap<>();
   private final List<String> notes = new ArrayList<>();
+  /** A step of the running steps failed: the others are not tried again. */
+  private boolean stepFailed;
 
   @Override
   public BuildResult build(BuildRequest request) {
@@ -206,6 +209,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         Workflow.newActivityStub(
             PlanActivities.class,
             ActivityOptions.newBuilder(PLAN_OPTIONS).setTaskQueue(lease.taskQueue()).build());
+    stepFailed = false;
     plan = withRetries("the plan", () -> planner.plan(request));
     states.clear();
     for (PlannedStep step : plan.steps()) {
@@ -268,6 +272,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
     }
     List<Started> running = new ArrayList<>();
     RuntimeException failure = null;
+    RuntimeException cancellation = null;
     while (failure == null && !waiting.isEmpty() || !running.isEmpty()) {
       for (Iterator<PlannedStep> it = waiting.iterator();
           failure == null && running.size() < atOnce && it.hasNext(); ) {
@@ -304,12 +309,21 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
           done.put(step.name(), result);
           continue;
         }
+        boolean cancelled = cancelled(stepFailure);
         states.put(step.name(), new StepStatus(step.name(), step.stage(),
-            cancelled(stepFailure) ? "cancelled" : "failed", 0));
+            cancelled ? "cancelled" : "failed", 0));
+        stepFailed = true;
         if (failure == null) {
           failure = stepFailure;
         }
+        if (cancelled && cancellation == null) {
+          cancellation = stepFailure;
+        }
       }
+    }
+    // A cancelled build ends as cancelled, though a step failed beside the cancellation.
+    if (cancellation != null && CancellationScope.current().isCancelRequested()) {
+      throw cancellation;
     }
     if (failure != null) {
       throw failure;
@@ -366,7 +380,8 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
       try {
         return call.get();
       } catch (ActivityFailure failure) {
-        if (attempt >= MAX_ATTEMPTS || !retryable(failure)) {
+        // Once a step of the build failed, the steps running beside it are not tried again.
+        if (attempt >= MAX_ATTEMPTS || !retryable(failure) || stepFailed) {
           throw failure;
         }
         Duration pause = Duration.ofSeconds(2L << (attempt - 1));
@@ -374,6 +389,9 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
             + MAX_ATTEMPTS + ": " + attemptFailure(failure) + "); tried again in "
             + pause.toSeconds() + " s");
         Workflow.sleep(pause);
+        if (stepFailed) {
+          throw failure;
+        }
       }
     }
   }

@@ -29,6 +29,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -67,6 +68,9 @@ class StepsAtOnceTest {
   /** Each conversion waits here until the other has started too, for at most a few seconds. */
   private final CountDownLatch bothConverting = new CountDownLatch(2);
   private volatile String failing;
+  /** A step that fails too, for a passing reason, once {@link #failing} has failed. */
+  private volatile String failingLater;
+  private final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
 
   @BeforeEach
   void start() {
@@ -97,6 +101,7 @@ class StepsAtOnceTest {
         int now = running.incrementAndGet();
         mostAtOnce.accumulateAndGet(now, Math::max);
         events.add("start " + name);
+        attempts.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
         try {
           if (name.startsWith("convert-")) {
             bothConverting.countDown();
@@ -109,6 +114,9 @@ class StepsAtOnceTest {
           if (failing != null && name.startsWith("convert-")) {
             // The other conversion is still at work when the failing one gives up.
             sleepQuietly(1500);
+          }
+          if (name.equals(failingLater)) {
+            throw ApplicationFailure.newFailure("mirror hiccup in " + name, Failures.TOOL_FAILED);
           }
           Map<String, String> facts = name.startsWith("publish-")
               ? Map.of("artifact", "/out/" + name) : Map.of("step", name);
@@ -197,4 +205,18 @@ class StepsAtOnceTest {
         "the other conversion was still running when the first failed: " + events);
   }
 
+
+  @Test
+  void aStepBesideAFailedOneIsNotTriedAgain() {
+    failing = "convert-qcow2";
+    failingLater = "convert-vmdk";
+    worker(2);
+    assertThrows(WorkflowFailedException.class, () -> workflow("build-both").build(request()));
+
+    assertEquals(1, attempts.get("convert-vmdk").get(),
+        "a passing failure is not tried again once the build failed: " + events);
+    ImageBuildWorkflow stub = env.getWorkflowClient()
+        .newWorkflowStub(ImageBuildWorkflow.class, "build-both");
+    assertEquals(List.of(), stub.status().notes());
+  }
 }

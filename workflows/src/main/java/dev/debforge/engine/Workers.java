@@ -47,6 +47,9 @@ public final class Workers {
    */
   public static final Duration SWEEP_EVERY = Duration.ofSeconds(30);
 
+  /** The most steps of one build a worker runs at once unless told otherwise. */
+  public static final int MAX_DEFAULT_STEPS_AT_ONCE = 4;
+
   /** The states in which a workflow runs no more code; anything else may still release. */
   private static final Set<WorkflowExecutionStatus> ENDED =
       EnumSet.of(
@@ -174,9 +177,6 @@ public final class Workers {
     return Math.max(1,
         Math.min(MAX_DEFAULT_STEPS_AT_ONCE, Runtime.getRuntime().availableProcessors()));
   }
-
-  /** The most steps of one build a worker runs at once unless told otherwise. */
-  public static final int MAX_DEFAULT_STEPS_AT_ONCE = 4;
 
   /**
    * Registers a worker process.

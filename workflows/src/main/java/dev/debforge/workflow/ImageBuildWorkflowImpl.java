@@ -28,7 +28,6 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -254,10 +253,8 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
   private Map<String, StepResult> runSteps(
       ActivityStub stages, String buildId, Set<String> unneeded, int atOnce) {
     Map<String, StepResult> done = new HashMap<>();
-    Set<String> planned = new HashSet<>();
     List<PlannedStep> waiting = new ArrayList<>();
     for (PlannedStep step : plan.steps()) {
-      planned.add(step.name());
       if (!unneeded.contains(step.name())) {
         waiting.add(step);
         continue;
@@ -277,7 +274,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
       for (Iterator<PlannedStep> it = waiting.iterator();
           failure == null && running.size() < atOnce && it.hasNext(); ) {
         PlannedStep step = it.next();
-        if (mayStart(step, done, planned)) {
+        if (mayStart(step, done)) {
           it.remove();
           running.add(start(stages, buildId, step, done));
         }
@@ -335,16 +332,18 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
     return failure instanceof CanceledFailure || failure.getCause() instanceof CanceledFailure;
   }
 
-  /** Whether the steps the step reads and waits for have ended (those not in the plan aside). */
-  private static boolean mayStart(
-      PlannedStep step, Map<String, StepResult> done, Set<String> planned) {
+  /**
+   * Whether the steps the step reads and waits for have ended. The planner keeps only names of
+   * the plan in {@code after}; a name that is not ends in "no step of the plan can start".
+   */
+  private static boolean mayStart(PlannedStep step, Map<String, StepResult> done) {
     for (String input : step.inputs().values()) {
       if (!done.containsKey(input)) {
         return false;
       }
     }
     for (String before : step.after()) {
-      if (planned.contains(before) && !done.containsKey(before)) {
+      if (!done.containsKey(before)) {
         return false;
       }
     }

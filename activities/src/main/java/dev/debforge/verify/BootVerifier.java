@@ -43,6 +43,14 @@ public final class BootVerifier {
   static final int LOGIN_SCREEN_LINES = 4;
   static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(120);
+
+  /**
+   * How long one command may run: as long as the boot may take, and at least {@link
+   * #COMMAND_TIMEOUT}; a command that updates the system under software emulation takes minutes.
+   */
+  static Duration commandTimeout(Duration bootTimeout) {
+    return bootTimeout.compareTo(COMMAND_TIMEOUT) > 0 ? bootTimeout : COMMAND_TIMEOUT;
+  }
   /** How long a shutdown may take, finalizing a staged deployment included. */
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(180);
   static final Duration TICK = Duration.ofSeconds(10);
@@ -287,14 +295,15 @@ public final class BootVerifier {
     void run(String command, Map<String, String> outputs, Map<String, Integer> exits)
         throws BootFailedException, InterruptedException, IOException {
       console.send("echo DEBFORGE-BEG''IN; " + command + "; echo \"DEBFORGE-END $?\"\n");
-      long deadline = deadlineIn(COMMAND_TIMEOUT);
+      Duration allowed = commandTimeout(timeout);
+      long deadline = deadlineIn(allowed);
       MatchResult begin = expectUntil(COMMAND_BEGIN, deadline);
       MatchResult end = begin == null ? null : expectUntil(COMMAND_END, deadline);
       if (end == null) {
         throw failure(
-            "the command '" + command + "' did not finish within "
-                + COMMAND_TIMEOUT.toSeconds() + " s",
-            "run it by hand in the booted image to see where it waits");
+            "the command '" + command + "' did not finish within " + allowed.toSeconds() + " s",
+            "run it by hand in the booted image to see where it waits, or give it longer"
+                + " (timeoutSeconds, verify --timeout)");
       }
       outputs.put(command, console.cleanedSince(begin.end(), end.start()).strip());
       exits.put(command, Integer.parseInt(end.group(1)));

@@ -27,6 +27,12 @@ class BootVerifierTest {
   }
 
   @Test
+  void aCommandMayTakeAsLongAsTheBootAndAtLeastTwoMinutes() {
+    assertEquals(Duration.ofSeconds(900), BootVerifier.commandTimeout(Duration.ofSeconds(900)));
+    assertEquals(BootVerifier.COMMAND_TIMEOUT, BootVerifier.commandTimeout(Duration.ofSeconds(30)));
+  }
+
+  @Test
   void logsInRunsCommandsAndReportsMilestones() throws Exception {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
     List<String> milestones = new ArrayList<>();

@@ -56,7 +56,8 @@ final class VerifyCommand implements Callable<Integer> {
   String firmware;
 
   @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-      description = "How long to wait for the login prompt (default: ${DEFAULT-VALUE}).")
+      description = "How long to wait for the login prompt, and for each command (at least "
+          + "120 s) (default: ${DEFAULT-VALUE}).")
   int timeout;
 
   @Option(names = "--arch", paramLabel = "ARCH", description = "The disk's architecture "

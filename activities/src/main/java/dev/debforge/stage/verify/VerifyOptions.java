@@ -9,7 +9,8 @@ import java.util.List;
  * @param diskFile the disk's file name in the {@code disk} input; by default the only file there
  * @param format qemu's image format; by default from the file's extension ({@code .qcow2},
  *     {@code .vmdk}, {@code .vhd} as vpc, anything else raw)
- * @param timeoutSeconds how long the boot may take to the login prompt; default 300
+ * @param timeoutSeconds how long the boot may take to the login prompt, and each command (at
+ *     least 120 s); default 300
  * @param user who to log in as; with {@code password}, or neither
  * @param password that user's password
  * @param commands shell commands to run after logging in; need a user

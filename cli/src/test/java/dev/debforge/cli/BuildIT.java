@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.debforge.oci.ImageConfig;
 import dev.debforge.oci.OciImageWriter;
+import dev.debforge.oci.Registry;
 import dev.debforge.store.Trees;
 import java.io.IOException;
 import java.io.InputStream;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.oci.Registry;
 import dev.debforge.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;

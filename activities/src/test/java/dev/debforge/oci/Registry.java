@@ -1,4 +1,4 @@
-package dev.debforge.cli;
+package dev.debforge.oci;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -6,8 +6,11 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Debian's docker-registry, started on loopback for a test and stopped with it. */
-final class Registry implements AutoCloseable {
+/**
+ * Debian's docker-registry, started on loopback for a test and stopped with it; shared with the
+ * CLI's tests through this module's test jar.
+ */
+public final class Registry implements AutoCloseable {
 
   private final Process process;
   private final int port;
@@ -17,7 +20,7 @@ final class Registry implements AutoCloseable {
     this.port = port;
   }
 
-  static Registry start(Path dir) throws IOException, InterruptedException {
+  public static Registry start(Path dir) throws IOException, InterruptedException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -47,7 +50,7 @@ final class Registry implements AutoCloseable {
   }
 
   /** A {@code docker://} reference to a repository in this registry. */
-  String reference(String repository) {
+  public String reference(String repository) {
     return "docker://127.0.0.1:" + port + "/" + repository;
   }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /** Writes OCI layouts by hand, for layouts the writer would never produce. */
@@ -28,6 +29,18 @@ public final class LayoutFixture {
       List<String> diffIds,
       UnaryOperator<byte[]> compress)
       throws Exception {
+    return write(layout, tars, mediaType, diffIds, compress, Map.of());
+  }
+
+  /** The same, with labels in the image's config (names and values without JSON escapes). */
+  public static Path write(
+      Path layout,
+      List<Path> tars,
+      String mediaType,
+      List<String> diffIds,
+      UnaryOperator<byte[]> compress,
+      Map<String, String> labels)
+      throws Exception {
     Files.createDirectories(layout.resolve("blobs/sha256"));
     Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
     List<String> layers = new ArrayList<>();
@@ -37,8 +50,12 @@ public final class LayoutFixture {
           "{\"mediaType\":\"" + mediaType + "\",\"digest\":\"" + put(layout, blob)
               + "\",\"size\":" + blob.length + "}");
     }
+    List<String> labelFields = new ArrayList<>();
+    labels.forEach((name, value) -> labelFields.add("\"" + name + "\":\"" + value + "\""));
     String config =
-        "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},"
+        "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{"
+            + (labels.isEmpty() ? "" : "\"Labels\":{" + String.join(",", labelFields) + "}")
+            + "},"
             + "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + String.join("\",\"", diffIds)
             + "\"]}}";
     byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,13 +47,15 @@ class DiskBootIT {
   /**
    * On the booted disk, image v1 (the recipe), the whole life of updates in one run of the
    * guest (five boots, under BIOS: see {@link #rawBootsWithUefiAndTheConfigsUserLogsIn}). A
-   * newer image, v2 (the same recipe with a package and a file more), is handed over without
-   * network as an OSTree repository on a second disk, which compose published.
-   * {@code debforge-update switch} stages it; the reboot finalizes it at shutdown,
+   * newer image, v2 (the same recipe with a package, a file and a kernel argument more), is
+   * handed over without network as an OCI archive on a second disk, the way a registry hands it
+   * (skopeo reads both). {@code debforge-update switch} copies it, commits it on the machine and
+   * stages it; the reboot finalizes it at shutdown,
    * where ostree regenerates the menu with debforge's generator; v2 runs with the files written
-   * to /etc and /var before, and its trial ends. {@code debforge-update rollback} puts v1
-   * first again, and the next boot runs v1. Then v3, v2 with a health check that fails, is
-   * staged with one boot on trial: it boots, does not reach boot-complete.target, and the boot
+   * to /etc and /var before, and the kernel argument its kargs.d adds; its trial ends. {@code
+   * debforge-update rollback} puts v1 first again, and the next boot runs v1. Then v3, v2 with a
+   * health check that fails, published in an OSTree repository on the same disk, is staged with
+   * one boot on trial: it boots, does not reach boot-complete.target, and the boot
    * after it runs v1 again, which debforge-update then makes the default, saying so.
    *
    * <p>Commands of one boot share a shell. Each text is its own key, so a command that would
@@ -63,18 +66,20 @@ class DiskBootIT {
   private static final String[] UPDATE = {
     "--command", "echo kept > /etc/debforge-kept && echo kept > /var/debforge-kept",
     "--command", MOUNT_UPDATES,
-    "--command", "debforge-update switch /run/v2/repo 2>/dev/null",
-    "--command", ": v1 booted, v2 staged; debforge-update status | grep '^[* ] debian '",
+    "--command", "debforge-update switch oci-archive:/run/v2/v2.oci.tar 2>/dev/null",
+    "--command", ": v1 booted, v2 staged; debforge-update status"
+        + " | grep -E '^[* ] debian |^    (image|digest):'",
     "--command", "systemctl reboot",
     "--command", ": v2 booted; systemctl is-system-running --wait; debforge-update status"
         + " | grep -E '^[* ] debian |^on trial'; true",
-    "--command", "cat /usr/share/debforge-v2 && hello",
+    "--command", "cat /usr/share/debforge-v2 && hello && grep -o 'debforge[.]v2=1' /proc/cmdline",
     "--command", "cat /etc/debforge-kept /var/debforge-kept",
     "--command", "grep -c '^menuentry' /boot/grub/grub.cfg",
     "--command", "debforge-update rollback",
     "--command", "reboot",
     "--command", ": v1 booted again; debforge-update status | grep '^[* ] debian '",
-    "--command", "test -e /usr/share/debforge-v2 || echo v1",
+    "--command", "test -e /usr/share/debforge-v2 || grep -q 'debforge[.]v2' /proc/cmdline"
+        + " || echo v1",
     "--command", ": again; " + MOUNT_UPDATES,
     "--command", "debforge-update switch --boot-tries 1 /run/v2/repo3 2>/dev/null",
     "--command", "reboot # into v3",
@@ -128,9 +133,10 @@ class DiskBootIT {
   }
 
   /**
-   * The newer images, in OSTree repositories on a small ext4 disk image (made from a
-   * directory, no mount) for the guest to read: v2, the shipped recipe with the package
-   * {@code hello} and a file more, composed with {@code --ostree-repo} ({@code repo}); and v3,
+   * The newer images on a small ext4 disk image (made from a directory, no mount) for the
+   * guest to read: v2, the shipped recipe with the package {@code hello}, a file and a kernel
+   * argument more, composed into an OCI archive ({@code v2.oci.tar}) and, with {@code
+   * --ostree-repo}, an OSTree repository ({@code repo}); and v3,
    * v2 with a health check that fails (a unit RequiredBy boot-complete.target that exits 1),
    * committed onto v2 with ostree itself in a copy of that repository ({@code repo3}): v3 tests
    * the updater and the boot menu, and a compose more would cost minutes.
@@ -141,11 +147,14 @@ class DiskBootIT {
     String v2Recipe = recipe.replace("\nfiles:\n", "\nfiles:\n  - path: /usr/share/debforge-v2\n"
         + "    content: |\n      v2\n")
         + "packages:\n  install: [hello]\nimage:\n  tag: \"2\"\n";
+    String lastKarg = "    - console=ttyS0,115200\n";
+    assertTrue(v2Recipe.contains(lastKarg), "the shipped recipe's kernel arguments: " + recipe);
+    v2Recipe = v2Recipe.replace(lastKarg, lastKarg + "    - debforge.v2=1\n");
     Path medium = Files.createDirectories(out.resolve("updates-medium"));
-    v2 = composeInto(v2Recipe, "v2", medium.resolve("repo"));
+    v2 = composeInto(v2Recipe, medium.resolve("v2.oci.tar"), medium.resolve("repo"));
     v3Commit = commitBrokenV3(medium.resolve("repo"), medium.resolve("repo3"));
     Tools.run("mkfs.ext4", "-q", "-L", V2_LABEL, "-d", medium.toString(),
-        out.resolve("updates.ext4").toString(), "3G");
+        out.resolve("updates.ext4").toString(), "4G");
   }
 
   /** v3: v2 and a failing health check, enabled, committed on v2's ref in a copy of repo. */
@@ -179,12 +188,12 @@ class DiskBootIT {
     return commit;
   }
 
-  private static JsonNode composeInto(String recipe, String name, Path repo) throws Exception {
-    Path file = Files.writeString(out.resolve("minimal-bookworm-" + name + ".yaml"), recipe);
+  private static JsonNode composeInto(String recipe, Path archive, Path repo) throws Exception {
+    Path file = Files.writeString(out.resolve("minimal-bookworm-v2.yaml"), recipe);
     CliRun compose =
         CliRun.of(
             "compose", file.toString(), "--arch", "amd64",
-            "-o", "oci-archive:" + out.resolve(name + ".oci.tar"),
+            "-o", "oci-archive:" + archive,
             "--ostree-repo", repo.toString(), "--store", ComposeIT.STORE.toString(), "--json");
     assertEquals(0, compose.exitCode(), compose.err());
     return JSON.readTree(compose.out());
@@ -202,7 +211,8 @@ class DiskBootIT {
     List<String> args = new ArrayList<>(List.of("verify", disk.toString(), "--firmware",
         firmware, "--user", user, "--password", "tester", "--json"));
     if (more.length > 0) {
-      args.addAll(List.of("--drive", out.resolve("updates.ext4").toString()));
+      // Copying and committing an image under software emulation takes minutes.
+      args.addAll(List.of("--drive", out.resolve("updates.ext4").toString(), "--timeout", "900"));
     }
     args.addAll(List.of(CHECKS));
     args.addAll(List.of(more));
@@ -281,20 +291,22 @@ class DiskBootIT {
     JsonNode exits = report.get("exitCodes");
     exits.fields().forEachRemaining(e -> assertEquals(0, e.getValue().asInt(),
         e.getKey() + ": " + commands.get(e.getKey())));
-    assertTrue(commands.get(UPDATE[5]).asText().startsWith("deployed debforge:debian/bookworm/"),
-        commands.get(UPDATE[5]).asText());
+    String v2Digest = v2.get("artifacts").get(0).get("digest").asText();
+    String archive = "oci-archive:/run/v2/v2.oci.tar";
+    assertTrue(commands.get(UPDATE[5]).asText().startsWith("deployed " + archive + " ("
+        + v2Digest + ") ("), commands.get(UPDATE[5]).asText());
     // The report strips a command's output, so the first line loses its indentation.
     String staged = commands.get(UPDATE[7]).asText();
     assertTrue(staged.matches("\\s*debian [0-9a-f]{64}\\.0 \\(staged\\)\n"
-        + "\\* debian [0-9a-f]{64}\\.0 \\(booted\\)"), staged);
+        + "    image:   " + Pattern.quote(archive) + "\n    digest:  " + Pattern.quote(v2Digest)
+        + "\n\\* debian [0-9a-f]{64}\\.0 \\(booted\\)"), staged);
     String v2Commit = deployment(staged, 0);
-    String v1 = deployment(staged, 1);
-    assertEquals(publishedFact(v2, "commit"), v2Commit, "the staged commit is v2's");
+    String v1 = deployment(staged, 3);
     assertEquals("running\n* debian " + v2Commit + ".0 (booted)\n  debian " + v1
         + ".0 (rollback)", commands.get(UPDATE[11]).asText(),
         "v2 is booted and healthy, its trial is over, v1 is the rollback");
-    assertEquals("v2\nHello, world!", commands.get(UPDATE[13]).asText(),
-        "v2's file and package");
+    assertEquals("v2\nHello, world!\ndebforge.v2=1", commands.get(UPDATE[13]).asText(),
+        "v2's file, package and kernel argument");
     assertEquals("kept\nkept", commands.get(UPDATE[15]).asText(), "/etc and /var are kept");
     assertEquals("2", commands.get(UPDATE[17]).asText(), "both deployments are in the menu");
     assertTrue(commands.get(UPDATE[19]).asText().contains("the next boot runs " + v1),

@@ -27,8 +27,12 @@ public final class Updater {
   /** Where the script goes in the image. */
   public static final String PATH = "usr/bin/debforge-update";
 
-  /** The Debian packages the script runs with. */
-  public static final List<String> PACKAGES = List.of("python3-gi", "gir1.2-ostree-1.0");
+  /**
+   * The Debian packages the script runs with: libostree's bindings, and skopeo, which copies an
+   * image when the machine updates from a registry or an image file.
+   */
+  public static final List<String> PACKAGES =
+      List.of("python3-gi", "gir1.2-ostree-1.0", "skopeo");
 
   /** The unit that marks a boot good, and where it goes. */
   public static final String UNIT = "debforge-boot-complete.service";

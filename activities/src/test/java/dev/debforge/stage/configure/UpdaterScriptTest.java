@@ -7,18 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.debforge.oci.LayoutFixture;
+import dev.debforge.oci.OciMediaTypes;
+import dev.debforge.oci.Registry;
 import dev.debforge.stage.TestGpgKey;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Trees;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +50,8 @@ class UpdaterScriptTest {
   private Path published;
   private Path sysroot;
   private Path script;
+  // What the commands run with besides this JVM's environment.
+  private final Map<String, String> environment = new LinkedHashMap<>();
 
   @BeforeEach
   void aDiskDeployedFromCommitOne() throws Exception {
@@ -263,6 +275,206 @@ class UpdaterScriptTest {
     assertEquals("debforge:" + REF, deployments().get(0).get("origin").asText());
   }
 
+  /**
+   * An image source: the image is copied by skopeo, its layers applied with their whiteout, its
+   * tree arranged as build arranges it and committed; the deployment's origin names the image
+   * and its digest, which upgrade compares. The kernel arguments its kargs.d adds are added, those
+   * it drops are dropped, the disk's own stay.
+   */
+  @Test
+  void anImageIsCommittedStagedAndUpgradedByItsDigest() throws Exception {
+    String first = deployments().get(0).get("commit").asText();
+    Files.writeString(deployed(first).resolve("etc/written-here"), "local\n");
+    Path layout = dir.resolve("layout");
+    image(layout, "1.1", "image one", "\"quiet\", \"image=1\"", true);
+    String source = "oci:" + layout;
+
+    Result switched = update("switch", source);
+    assertEquals(0, switched.status, switched.text());
+    List<JsonNode> rows = deployments();
+    assertEquals(2, rows.size(), rows.toString());
+    String one = rows.get(0).get("commit").asText();
+    assertEquals(source, rows.get(0).get("image").asText(), rows.toString());
+    assertEquals(manifestDigest(layout), rows.get(0).get("imageDigest").asText());
+    assertEquals("1.1", rows.get(0).get("version").asText());
+    assertTrue(rows.get(1).get("image").isNull(), rows.toString());
+    assertTrue(switched.stdout.startsWith("deployed " + source + " (" + manifestDigest(layout)
+        + ") (" + one + ", version 1.1)"), switched.text());
+    Path root = deployed(one);
+    assertEquals("image one\n", Files.readString(root.resolve("usr/etc/motd")));
+    assertEquals("local\n", Files.readString(root.resolve("etc/written-here")), "/etc merged");
+    assertEquals("1.1\n", Files.readString(root.resolve("usr/share/added")));
+    assertFalse(Files.exists(root.resolve("usr/share/gone")), "the whiteout removed it");
+    assertFalse(Files.exists(root.resolve("usr/share/.wh.gone")));
+    try (Stream<Path> doc = Files.list(root.resolve("usr/share/doc"))) {
+      assertEquals(List.of("new"), doc.map(p -> p.getFileName().toString()).toList(),
+          "the opaque whiteout hid the layer below's content, the layer's own stays");
+    }
+    assertEquals(Path.of("var/home"), Files.readSymbolicLink(root.resolve("home")));
+    assertEquals(List.of("quiet image=1"), entryOptions(one), "kargs.d's new argument added");
+    assertEquals("debforge_tries=3", grubEnv());
+
+    Result same = update("upgrade");
+    assertEquals(0, same.status, same.text());
+    assertTrue(same.stdout.contains("no update (" + manifestDigest(layout) + " is deployed)"),
+        same.text());
+    Result again = update("switch", source);
+    assertEquals(0, again.status, again.text());
+    assertTrue(again.stdout.contains("which is deployed already"), again.text());
+    assertEquals(2, deployments().size(), "the same image is not deployed twice");
+    assertEquals(0, update("upgrade", "--check").status);
+
+    image(layout, "1.2", "image two", "\"quiet\", \"image=2\"", true);
+    Result check = update("upgrade", "--check");
+    assertEquals(3, check.status, check.text());
+    assertTrue(check.stdout.contains("update available: " + manifestDigest(layout)),
+        check.text());
+    Result upgraded = update("upgrade");
+    assertEquals(0, upgraded.status, upgraded.text());
+    rows = deployments();
+    String two = rows.get(0).get("commit").asText();
+    assertEquals("1.2", rows.get(0).get("version").asText());
+    assertEquals(manifestDigest(layout), rows.get(0).get("imageDigest").asText());
+    assertEquals(one, rows.get(1).get("commit").asText(), "the first image is the rollback");
+    assertEquals("image two\n", Files.readString(deployed(two).resolve("usr/etc/motd")));
+    assertEquals(List.of("quiet image=2"), entryOptions(two), "image=1 dropped, image=2 added");
+    Result status = update("status");
+    assertTrue(status.stdout.contains("    image:   " + source + "\n    digest:  "
+        + manifestDigest(layout) + "\n"), status.text());
+
+    // Back to an OSTree repository: the origin is its ref again.
+    String second = commit(2, "second");
+    Result repository = update("switch", "file://" + published);
+    assertEquals(0, repository.status, repository.text());
+    rows = deployments();
+    assertRow(rows.get(0), "default", second, "2", "debforge:" + REF);
+    assertTrue(rows.get(0).get("image").isNull(), rows.toString());
+    assertEquals(List.of("quiet"), entryOptions(second), "image=2 is not in its kargs.d");
+  }
+
+  /**
+   * The bootc way: the machine follows a tag in a registry (Debian's docker-registry on
+   * loopback, served over plain http and named so in a registries.conf of the test's own, as an
+   * administrator would in /etc/containers/registries.conf.d). upgrade --check reads the tag's
+   * digest without copying the image; upgrade stages the image the tag moved to.
+   */
+  @Test
+  void anImageIsFollowedInARegistry() throws Exception {
+    try (Registry registry = Registry.start(dir.resolve("registry"))) {
+      String tag = registry.reference("debian/os:latest");
+      String host = tag.substring("docker://".length(), tag.indexOf('/', "docker://".length()));
+      Path conf = Files.writeString(dir.resolve("registries.conf"),
+          "[[registry]]\nlocation = \"" + host + "\"\ninsecure = true\n");
+      environment.put("CONTAINERS_REGISTRIES_CONF", conf.toString());
+      Path layout = dir.resolve("layout");
+      push(image(layout, "2.1", "from the registry", "\"quiet\"", true), tag);
+
+      Result switched = update("switch", tag);
+      assertEquals(0, switched.status, switched.text());
+      JsonNode row = deployments().get(0);
+      assertEquals(tag, row.get("image").asText(), row.toString());
+      String first = row.get("imageDigest").asText();
+      assertEquals(digestIn(tag), first);
+      assertEquals("2.1", row.get("version").asText());
+      assertEquals("from the registry\n", Files.readString(
+          deployed(row.get("commit").asText()).resolve("usr/etc/motd")));
+      assertEquals(0, update("upgrade", "--check").status);
+
+      push(image(layout, "2.2", "moved", "\"quiet\"", true), tag);
+      Result check = update("upgrade", "--check");
+      assertEquals(3, check.status, check.text());
+      Result upgraded = update("upgrade");
+      assertEquals(0, upgraded.status, upgraded.text());
+      List<JsonNode> rows = deployments();
+      assertEquals(digestIn(tag), rows.get(0).get("imageDigest").asText());
+      assertEquals("2.2", rows.get(0).get("version").asText());
+      assertEquals(first, rows.get(1).get("imageDigest").asText(), "the rollback");
+    }
+  }
+
+  private void push(Path layout, String tag) throws Exception {
+    Result pushed = exec(List.of("skopeo", "copy", "--quiet", "--dest-tls-verify=false",
+        "oci:" + layout, tag));
+    assertEquals(0, pushed.status, pushed.text());
+  }
+
+  /** The digest the registry serves for a tag, as skopeo reports it. */
+  private String digestIn(String tag) throws Exception {
+    Result inspected = exec(List.of("skopeo", "inspect", "--tls-verify=false", tag));
+    assertEquals(0, inspected.status, inspected.text());
+    return JSON.readTree(inspected.stdout).get("Digest").asText();
+  }
+
+  @Test
+  void anImageThatIsNotBootableIsRefused() throws Exception {
+    Path layout = image(dir.resolve("layout"), "1", "plain", "\"quiet\"", false);
+    Result refused = update("switch", "oci:" + layout);
+    assertEquals(1, refused.status, refused.text());
+    assertTrue(refused.stderr.contains("oci:" + layout + " is not a bootable container image"),
+        refused.text());
+    assertEquals(1, deployments().size());
+    assertEquals(List.of(), Files.list(repo().resolve("tmp")).filter(
+        p -> p.getFileName().toString().startsWith("debforge-update-")).toList(),
+        "nothing is left behind");
+    Result missing = update("switch", "oci:" + dir.resolve("nothing"));
+    assertEquals(1, missing.status, missing.text());
+    assertTrue(missing.stderr.contains("cannot read oci:" + dir.resolve("nothing")),
+        missing.text());
+    Result withRef = update("switch", "oci:" + layout, REF);
+    assertEquals(1, withRef.status, withRef.text());
+    assertTrue(withRef.stderr.contains("REF and --gpg-key are for OSTree repositories"),
+        withRef.text());
+  }
+
+  /** The updater arranges an image's tree exactly as build's ostree-commit step does. */
+  @Test
+  void theUpdaterArrangesATreeAsBuildDoes() throws Exception {
+    Path tree = dir.resolve("plain");
+    Files.writeString(Files.createDirectories(tree.resolve("etc/default")).resolve("grub"), "g");
+    Files.writeString(Files.createDirectories(tree.resolve("home/debian")).resolve("a"), "a");
+    Files.writeString(Files.createDirectories(tree.resolve("root")).resolve(".profile"), "p");
+    Files.writeString(Files.createDirectories(tree.resolve("var/opt")).resolve("kept"), "k");
+    Files.writeString(Files.createDirectories(tree.resolve("opt/app")).resolve("bin"), "b");
+    Files.createDirectories(tree.resolve("usr/local/bin"));
+    Files.createDirectories(tree.resolve("media/cdrom"));
+    Files.writeString(Files.createDirectories(tree.resolve("boot")).resolve("vmlinuz"), "k");
+    Files.writeString(Files.createDirectories(tree.resolve("tmp")).resolve("x"), "x");
+    Files.createDirectories(tree.resolve("srv"));
+    Files.createSymbolicLink(tree.resolve("mnt"), Path.of("var/mnt"));
+    Path byJava = dir.resolve("by-java");
+    Path byPython = dir.resolve("by-python");
+    assertEquals(0, exec(List.of("cp", "-a", tree.toString(), byJava.toString())).status);
+    assertEquals(0, exec(List.of("cp", "-a", tree.toString(), byPython.toString())).status);
+    dev.debforge.stage.ostreecommit.OstreeLayout.convert(byJava);
+    Result python = exec(List.of("/usr/bin/python3", "-c",
+        "import importlib.machinery, sys\n"
+            + "loader = importlib.machinery.SourceFileLoader('updater', sys.argv[1])\n"
+            + "loader.load_module().to_ostree_layout(sys.argv[2])\n",
+        script.toString(), byPython.toString()));
+    assertEquals(0, python.status, python.text());
+    assertEquals(listing(byJava), listing(byPython));
+    assertTrue(listing(byJava).contains("usr/local -> ../var/usrlocal"), listing(byJava));
+  }
+
+  /** Every path under root with its kind: a link's target, "/" for a directory. */
+  private static String listing(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      StringBuilder text = new StringBuilder();
+      for (Path path : paths.sorted().toList()) {
+        String name = root.relativize(path).toString();
+        if (Files.isSymbolicLink(path)) {
+          text.append(name).append(" -> ").append(Files.readSymbolicLink(path));
+        } else if (Files.isDirectory(path)) {
+          text.append(name).append('/');
+        } else {
+          text.append(name).append(' ').append(Files.readString(path));
+        }
+        text.append('\n');
+      }
+      return text.toString();
+    }
+  }
+
   @Test
   void rollbackWithOneDeploymentSaysThereIsNone() throws Exception {
     Result none = update("rollback");
@@ -324,6 +536,23 @@ class UpdaterScriptTest {
     return rows;
   }
 
+  /**
+   * The kernel arguments of the boot entry of a commit's deployment, without {@code ostree=},
+   * whose path leads to the deployment.
+   */
+  private List<String> entryOptions(String commit) throws IOException {
+    List<String> found = new ArrayList<>();
+    for (String options : entryOptions()) {
+      Matcher path = Pattern.compile("ostree=(\\S+)").matcher(options);
+      assertTrue(path.find(), options);
+      Path deployment = sysroot.resolve(path.group(1).substring(1)).toRealPath();
+      if (deployment.getFileName().toString().startsWith(commit + ".")) {
+        found.add(options.replaceAll(" ?ostree=\\S+", ""));
+      }
+    }
+    return found;
+  }
+
   private List<String> entryOptions() throws IOException {
     try (Stream<Path> files = Files.list(sysroot.resolve("boot/loader/entries"))) {
       List<String> options = new ArrayList<>();
@@ -353,7 +582,78 @@ class UpdaterScriptTest {
     Files.writeString(tree.resolve("usr/lib/os-release"), "ID=debian\nVERSION_ID=12\n");
     Files.createDirectories(tree.resolve("usr/etc"));
     Files.writeString(tree.resolve("usr/etc/motd"), motd + "\n");
+    // The kernel argument the disk was deployed with, as the image's kargs.d asks for it.
+    Files.writeString(Files.createDirectories(tree.resolve("usr/lib/bootc/kargs.d"))
+        .resolve("10-recipe.toml"), "kargs = [\"quiet\"]\n");
     return tree;
+  }
+
+  /**
+   * A bootable image as compose makes it, in an OCI layout: a plain root file system (its
+   * configuration in /etc, a home directory) with the kernel arguments {@code kargs} in
+   * kargs.d, and a second layer that removes /usr/share/gone with a whiteout, hides the content
+   * of /usr/share/doc with an opaque one and adds files.
+   */
+  private Path image(Path layout, String version, String motd, String kargs, boolean bootc)
+      throws Exception {
+    Path base = dir.resolve("image-" + version + "-base");
+    Path modules = Files.createDirectories(base.resolve("usr/lib/modules/6.1.0-28-amd64"));
+    Files.writeString(modules.resolve("vmlinuz"), "kernel " + version);
+    Files.writeString(modules.resolve("initramfs.img"), "initramfs " + version);
+    Files.writeString(base.resolve("usr/lib/os-release"), "ID=debian\nVERSION_ID=12\n");
+    Files.writeString(Files.createDirectories(base.resolve("etc")).resolve("motd"), motd + "\n");
+    Files.writeString(Files.createDirectories(base.resolve("usr/lib/bootc/kargs.d"))
+        .resolve("10-recipe.toml"), "kargs = [" + kargs + "]\n");
+    Files.writeString(Files.createDirectories(base.resolve("home/debian")).resolve("note"), "n\n");
+    Files.writeString(Files.createDirectories(base.resolve("usr/share")).resolve("gone"), "g\n");
+    Files.writeString(Files.createDirectories(base.resolve("usr/share/doc")).resolve("old"), "o");
+    Files.createDirectories(base.resolve("boot"));
+    Path top = dir.resolve("image-" + version + "-top");
+    Path share = Files.createDirectories(top.resolve("usr/share"));
+    Files.writeString(share.resolve(".wh.gone"), "");
+    Files.writeString(share.resolve("added"), version + "\n");
+    Path doc = Files.createDirectories(share.resolve("doc"));
+    Files.writeString(doc.resolve(".wh..wh..opq"), "");
+    Files.writeString(doc.resolve("new"), "n");
+    List<Path> tars = List.of(tar(base), tar(top));
+    List<String> diffIds = new ArrayList<>();
+    for (Path tar : tars) {
+      diffIds.add(LayoutFixture.diffId(tar));
+    }
+    Trees.delete(layout);
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("org.opencontainers.image.version", version);
+    if (bootc) {
+      labels.put("containers.bootc", "1");
+    }
+    return LayoutFixture.write(layout, tars, OciMediaTypes.LAYER_TAR_GZIP, diffIds,
+        UpdaterScriptTest::gzip, labels);
+  }
+
+  private Path tar(Path tree) throws Exception {
+    Path tar = Path.of(tree + ".tar");
+    Result made = exec(List.of("tar", "--create", "--file=" + tar, "--numeric-owner",
+        "--owner=0", "--group=0", "--directory=" + tree, "."));
+    assertEquals(0, made.status, made.text());
+    return tar;
+  }
+
+  private static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream zip = new GZIPOutputStream(out)) {
+      zip.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static String manifestDigest(Path layout) throws Exception {
+    return "sha256:" + LayoutFixture.manifestBlob(layout).getFileName();
+  }
+
+  private Path deployed(String commit) {
+    return sysroot.resolve("ostree/deploy/debian/deploy/" + commit + ".0");
   }
 
   private Path repo() {
@@ -390,10 +690,11 @@ class UpdaterScriptTest {
   private Result exec(List<String> argv) throws Exception {
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    Process process = new ProcessBuilder(argv)
+    ProcessBuilder builder = new ProcessBuilder(argv)
         .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
+        .redirectError(err.toFile());
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       throw new AssertionError("timed out: " + argv);

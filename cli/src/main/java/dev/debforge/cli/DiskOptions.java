@@ -74,10 +74,11 @@ final class DiskOptions {
   @Option(
       names = "--origin",
       paramLabel = "URL",
-      description = "The OSTree repository the disk's system updates from (http://, https:// or "
-          + "file:///): added as the remote 'debforge' (without GPG verification unless "
-          + "--origin-gpg-key is given), and the deployment follows debforge:REF (see "
-          + "docs/updates.md).")
+      description = "Where the disk's system updates from: an OSTree repository (http://, "
+          + "https:// or file:///), added as the remote 'debforge' (without GPG verification "
+          + "unless --origin-gpg-key is given), whose debforge:REF the deployment follows; or a "
+          + "bootable container image (docker://HOST/NAME:TAG, …), whose tag the updater "
+          + "follows (see docs/updates.md).")
   String origin;
 
   @Option(
@@ -108,6 +109,12 @@ final class DiskOptions {
     String key = null;
     try {
       DeployOptions.Origin.checkUrl("--origin", origin);
+      if (DeployOptions.Origin.isImage(origin) && (originRef != null || originGpgKey != null)) {
+        throw new UserError((originRef != null ? "--origin-ref" : "--origin-gpg-key")
+            + " is for an OSTree repository; --origin " + origin + " is an image, whose tag"
+            + " the disk follows\nHint: drop "
+            + (originRef != null ? "--origin-ref" : "--origin-gpg-key"));
+      }
       if (originRef != null) {
         DeployOptions.Origin.checkRef("--origin-ref", originRef);
       }

@@ -80,6 +80,23 @@ class DiskOptionsTest {
   }
 
   @Test
+  void anImageOriginTakesNoRefAndNoKey(@TempDir Path dir) throws Exception {
+    DeployOptions.Origin origin =
+        disks("--origin", "docker://registry.example.org/os/base:42").applyOrigin(REQUEST).origin();
+    assertTrue(origin.isImage());
+    assertNull(origin.ref());
+    String withRef = assertThrows(UserError.class,
+        () -> disks("--origin", "docker://r/os:1", "--origin-ref", "debian/bookworm/x86_64")
+            .applyOrigin(REQUEST)).getMessage();
+    assertEquals("--origin-ref is for an OSTree repository; --origin docker://r/os:1 is an image,"
+        + " whose tag the disk follows\nHint: drop --origin-ref", withRef);
+    Path key = Files.writeString(dir.resolve("key.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\n");
+    assertTrue(assertThrows(UserError.class,
+        () -> disks("--origin", "docker://r/os:1", "--origin-gpg-key", key.toString())
+            .applyOrigin(REQUEST)).getMessage().startsWith("--origin-gpg-key is for an OSTree"));
+  }
+
+  @Test
   void originGpgKeyRefusesWhatIsNoPublicKey(@TempDir Path dir) throws Exception {
     Path empty = Files.createFile(dir.resolve("empty.asc"));
     Path ssh = Files.writeString(dir.resolve("id.pub"), "ssh-ed25519 AAAA me\n");
@@ -133,7 +150,8 @@ class DiskOptionsTest {
   void aBadOriginIsAUserError() {
     assertEquals(
         "--origin 'ftp://example.org/repo' is not an http, https or file URL\nHint: give the "
-            + "repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH",
+            + "repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH, or an image:"
+            + " docker://HOST/NAME:TAG",
         assertThrows(UserError.class,
             () -> disks("--origin", "ftp://example.org/repo").applyOrigin(REQUEST))
             .getMessage());

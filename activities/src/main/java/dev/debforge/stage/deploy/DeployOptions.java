@@ -1,5 +1,6 @@
 package dev.debforge.stage.deploy;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.recipe.UserText;
@@ -86,6 +87,30 @@ public record DeployOptions(
 
     private static final List<String> SCHEMES = List.of("http", "https", "file");
 
+    /**
+     * How an image origin starts: skopeo's transports that name a whole image. A disk with such
+     * an origin follows that image ({@code debforge-update upgrade} compares its digest).
+     */
+    public static final List<String> IMAGE_TRANSPORTS =
+        List.of("docker://", "oci:", "oci-archive:", "docker-archive:", "containers-storage:");
+
+    /** The local ref a deployment of an image follows, as the updater names it. */
+    public static final String IMAGE_REF = "debforge/image";
+
+    /** An image reference as the origin file can hold it: no blanks, no backslash. */
+    private static final Pattern IMAGE = Pattern.compile("[^\\s\\\\]+");
+
+    /** Whether this origin is a container image rather than an OSTree repository. */
+    @JsonIgnore
+    public boolean isImage() {
+      return isImage(url);
+    }
+
+    /** Whether {@code url} names a container image in skopeo's syntax. */
+    public static boolean isImage(String url) {
+      return url != null && IMAGE_TRANSPORTS.stream().anyMatch(url::startsWith);
+    }
+
     /** The refspec the deployment's origin names for this ref. */
     public static String refspec(String ref) {
       return REMOTE + ":" + ref;
@@ -98,6 +123,13 @@ public record DeployOptions(
      */
     public void check() throws BadInputException {
       checkUrl("deploy: origin.url", url);
+      if (isImage() && (ref != null || gpgKey != null)) {
+        throw new BadInputException(
+            "deploy: the origin " + UserText.quote(url) + " is an image; "
+                + (ref != null ? "origin.ref" : "origin.gpgKey") + " is for OSTree repositories",
+            "an image origin follows the image's tag: drop "
+                + (ref != null ? "the ref" : "the key"));
+      }
       if (ref != null) {
         checkRef("deploy: origin.ref", ref);
       }
@@ -183,8 +215,18 @@ public record DeployOptions(
      * @throws BadInputException naming the URL and what is wrong with it
      */
     public static void checkUrl(String what, String url) throws BadInputException {
+      if (isImage(url)) {
+        String transport = IMAGE_TRANSPORTS.stream().filter(url::startsWith).findFirst().get();
+        if (url.length() == transport.length() || !IMAGE.matcher(url).matches()) {
+          throw new BadInputException(
+              what + " " + UserText.quote(url) + " names no image, or has blanks in it",
+              "give the image as skopeo names it: docker://HOST/NAME:TAG");
+        }
+        return;
+      }
       String hint =
-          "give the repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH";
+          "give the repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH, or an"
+              + " image: docker://HOST/NAME:TAG";
       URI uri;
       try {
         uri = new URI(url == null ? "" : url);

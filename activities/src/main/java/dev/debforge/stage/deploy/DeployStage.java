@@ -57,10 +57,15 @@ import java.util.regex.Pattern;
  * {@code --no-gpg-verify}: the key lands in {@code ostree/repo/debforge.trustedkeys.gpg}, and
  * the disk's system then pulls only commits and summaries signed with it.
  *
+ * <p>An image origin ({@code --origin docker://HOST/NAME:TAG}, or another of skopeo's image
+ * transports) makes the disk follow that image, as {@code debforge-update switch IMAGE} does on
+ * a booted system: the local ref {@code debforge/image} on the commit and an origin file naming
+ * the image and the digest it was extracted from ({@link #imageOriginText}); no remote.
+ *
  * <p>Facts: {@code deployment} (relative to the sysroot, {@code
  * ostree/deploy/OS/deploy/CSUM.0}), {@code commit}, {@code bootcsum}, {@code blsEntry} (the
  * entry's path relative to the sysroot), {@code os}, and with an origin {@code origin}
- * ({@code debforge:REF}).
+ * ({@code debforge:REF}, or the image).
  */
 public final class DeployStage implements Stage<DeployOptions> {
 
@@ -119,7 +124,17 @@ public final class DeployStage implements Stage<DeployOptions> {
     context.tools().run(OstreeAdmin.osInit(sysroot, os));
     String refspec = null;
     Path originFile = null;
-    if (options.origin() != null) {
+    if (options.origin() != null && options.origin().isImage()) {
+      // The updater's image origin: the image, and the digest the disk was built from (an
+      // extracted image's; a composed tree has none, and the first upgrade then takes the tag's).
+      refspec = options.origin().url();
+      context.progress("the disk updates from the image " + refspec);
+      context.tools().run(
+          OstreeAdmin.createRef(sysroot, DeployOptions.Origin.IMAGE_REF, commit));
+      originFile = context.scratch().resolve("deployment.origin");
+      Files.writeString(originFile, imageOriginText(refspec, image.get("digest")),
+          StandardCharsets.UTF_8);
+    } else if (options.origin() != null) {
       String ref = originRef(options.origin(), context.facts("commit"), image,
           Architecture.fromDebianName(context.architecture()));
       refspec = DeployOptions.Origin.refspec(ref);
@@ -212,6 +227,16 @@ public final class DeployStage implements Stage<DeployOptions> {
    */
   static String originText(String refspec) {
     return "[origin]\nrefspec=" + refspec + "\n";
+  }
+
+  /**
+   * The origin of a deployment that follows an image, as {@code debforge-update} writes it:
+   * the local ref {@link DeployOptions.Origin#IMAGE_REF}, and the image with its manifest
+   * digest (none when unknown) in the group {@code [debforge]}.
+   */
+  static String imageOriginText(String image, String digest) {
+    return "[origin]\nrefspec=" + DeployOptions.Origin.IMAGE_REF + "\n\n[debforge]\nimage="
+        + image + "\n" + (digest == null ? "" : "digest=" + digest + "\n");
   }
 
   static void writeFstab(Path deployRoot, DeployOptions options) throws IOException {

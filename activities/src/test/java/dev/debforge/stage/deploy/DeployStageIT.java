@@ -3,6 +3,8 @@ package dev.debforge.stage.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
 import dev.debforge.process.ProcessRunner;
@@ -12,6 +14,7 @@ import dev.debforge.stage.ostreecommit.Ostree;
 import dev.debforge.stage.ostreecommit.OstreeCommitOptions;
 import dev.debforge.stage.ostreecommit.OstreeLayout;
 import dev.debforge.store.Trees;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -214,6 +217,44 @@ class DeployStageIT {
         List.of(ostree(sysroot, "remote", "list", "-u").split("\\s+")));
     assertEquals(commit, ostree(sysroot, "rev-parse", "debforge:debian/test/x86_64"));
     assertEquals("false", ostree(sysroot, "config", "get", "remote \"debforge\".gpg-verify"));
+  }
+
+  /**
+   * With an image origin, the deployment follows the image as the updater reads it: the local
+   * ref debforge/image on the commit, the image and the digest it was extracted from, no remote;
+   * debforge-update status shows both.
+   */
+  @Test
+  void anImageOriginMakesTheDeploymentFollowTheImage() throws Exception {
+    Path repo = commitFakeImage();
+    String commit = commitOf(repo);
+    String digest = "sha256:" + "b".repeat(64);
+    TestStageContext context = new TestStageContext(work.resolve("step"), "amd64")
+        .withInput("commit", repo.getParent(), Map.of("commit", commit, "ref", "debian/x"))
+        .withInput("tree", repo.getParent(), Map.of("kargs", "", "digest", digest));
+    DeployOptions options =
+        new DeployOptions(
+            "debian", List.of(), ROOT_UUID, BOOT_UUID, "1234-ABCD", "ext4", List.of(),
+            new DeployOptions.Origin("docker://registry.example.org/os/base:42", null));
+
+    StageOutput out = new DeployStage().run(context, options);
+
+    assertEquals("docker://registry.example.org/os/base:42", out.facts().get("origin"));
+    Path sysroot = context.output().resolve("sysroot");
+    assertEquals(
+        DeployStage.imageOriginText("docker://registry.example.org/os/base:42", digest),
+        Files.readString(sysroot.resolve("ostree/deploy/debian/deploy/" + commit + ".0.origin")));
+    assertEquals("", ostree(sysroot, "remote", "list"));
+    assertEquals(commit, ostree(sysroot, "rev-parse", "debforge/image"));
+    Path script = context.scratch().resolve("debforge-update");
+    Files.write(script, dev.debforge.stage.configure.Updater.script());
+    Process status = new ProcessBuilder("/usr/bin/python3", script.toString(), "--sysroot",
+        sysroot.toString(), "status", "--json").redirectErrorStream(true).start();
+    String json = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, status.waitFor(), json);
+    JsonNode row = new ObjectMapper().readTree(json).get("deployments").get(0);
+    assertEquals("docker://registry.example.org/os/base:42", row.get("image").asText(), json);
+    assertEquals(digest, row.get("imageDigest").asText(), json);
   }
 
   /** With the origin's public key, the remote verifies signatures and has the key imported. */

@@ -1,6 +1,7 @@
 package dev.debforge.stage.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +73,8 @@ class DeployStageTest {
   @Test
   void rejectsAnOriginThatIsNoHttpHttpsOrFileUrl() {
     String hint =
-        "\nHint: give the repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH";
+        "\nHint: give the repository's URL: http://HOST/PATH, https://HOST/PATH or file:///PATH,"
+            + " or an image: docker://HOST/NAME:TAG";
     assertEquals(
         "deploy: origin.url 'ftp://example.org/repo' is not an http, https or file URL" + hint,
         message(withOrigin("ftp://example.org/repo", null)));
@@ -132,6 +134,33 @@ class DeployStageTest {
             new DeployOptions.Origin("file:///r", "debian/trixie/x86_64"), commit, image,
             Architecture.AMD64));
     assertEquals("debforge:debforge/x86_64", DeployOptions.Origin.refspec("debforge/x86_64"));
+  }
+
+  @Test
+  void anImageOriginIsAcceptedWithoutRefOrKey() throws Exception {
+    DeployStage.validate(withOrigin("docker://registry.example.org/os/base:42", null));
+    DeployStage.validate(withOrigin("oci-archive:/srv/images/v2.oci.tar", null));
+    assertTrue(new DeployOptions.Origin("docker://r/x:1", null).isImage());
+    assertFalse(new DeployOptions.Origin("https://r/repo", null).isImage());
+    assertEquals(
+        "deploy: the origin 'docker://r/x:1' is an image; origin.ref is for OSTree repositories"
+            + "\nHint: an image origin follows the image's tag: drop the ref",
+        message(withOrigin("docker://r/x:1", "debian/bookworm/x86_64")));
+    assertEquals(
+        "deploy: origin.url 'docker://' names no image, or has blanks in it"
+            + "\nHint: give the image as skopeo names it: docker://HOST/NAME:TAG",
+        message(withOrigin("docker://", null)));
+    assertTrue(message(withOrigin("docker://r/x:1\n[origin]", null)).contains("has blanks"));
+  }
+
+  @Test
+  void anImageOriginFileNamesTheImageAndItsDigest() {
+    assertEquals(
+        "[origin]\nrefspec=debforge/image\n\n[debforge]\nimage=docker://r/os:42\n"
+            + "digest=sha256:" + "a".repeat(64) + "\n",
+        DeployStage.imageOriginText("docker://r/os:42", "sha256:" + "a".repeat(64)));
+    assertEquals("[origin]\nrefspec=debforge/image\n\n[debforge]\nimage=docker://r/os:42\n",
+        DeployStage.imageOriginText("docker://r/os:42", null));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.debforge.verify;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.ToolException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -107,15 +108,20 @@ public final class BootVerifier {
           "commands to run need a user to log in as", "set user and password, or drop commands");
     }
     boolean reboots = commands.stream().anyMatch(BootVerifier::isReboot);
-    List<String> argv = QemuCommand.argv(reboots ? options.withGuestReboots() : options);
+    Path overlay = null;
+    if (reboots && !options.diskFormat().equals(QemuCommand.CDROM)) {
+      // What the guest writes must outlive the qemu that a reboot ends.
+      overlay = options.serialSocket().resolveSibling("disk-overlay.qcow2");
+      launcher.runToEnd(
+          QemuCommand.overlay(options.disk(), options.diskFormat(), overlay), STEP_TIMEOUT);
+      options = options.withOverlay(overlay);
+    }
+    List<String> argv = QemuCommand.argv(options);
     String firmware = options.firmware().name().toLowerCase(Locale.ROOT);
     String accelerator = options.accelerator().qemuName();
-    long started = System.nanoTime();
-    try (ProcessLauncher.Running qemu = launcher.start(argv);
-        SerialConsole console =
-            SerialConsole.connect(
-                options.serialSocket(), Duration.ofSeconds(30), qemu::isAlive, consoleLog)) {
-      Session session = new Session(qemu, console, started, firmware, accelerator, timeout);
+    try (Session session =
+        new Session(argv, options.serialSocket(), consoleLog, firmware, accelerator, timeout)) {
+      session.start(false);
       double secondsToLogin = session.waitForLogin();
       Map<String, String> outputs = new LinkedHashMap<>();
       Map<String, Integer> exits = new LinkedHashMap<>();
@@ -130,8 +136,7 @@ public final class BootVerifier {
             session.run(command, outputs, exits);
           }
         }
-        console.send("systemctl poweroff\n");
-        qemu.waitFor(30, TimeUnit.SECONDS);
+        session.powerOff();
       }
       return new BootReport(
           true,
@@ -140,8 +145,12 @@ public final class BootVerifier {
           accelerator,
           outputs,
           exits,
-          console.tail(TAIL_LINES),
+          session.console.tail(TAIL_LINES),
           session.loginScreen);
+    } finally {
+      if (overlay != null) {
+        Files.deleteIfExists(overlay);
+      }
     }
   }
 
@@ -157,10 +166,16 @@ public final class BootVerifier {
     return c.equals("reboot") || c.equals("systemctl reboot");
   }
 
-  /** One boot in progress: the console, the clock and what has been seen. */
-  private final class Session {
-    private final ProcessLauncher.Running qemu;
-    private final SerialConsole console;
+  /**
+   * One verification in progress: the qemu running now and its console, the clock and what has
+   * been seen. A reboot ends one qemu and starts the next with the same arguments.
+   */
+  private final class Session implements AutoCloseable {
+    private final List<String> argv;
+    private final Path socket;
+    private final Path consoleLog;
+    private ProcessLauncher.Running qemu;
+    private SerialConsole console;
     private long started;
     private final String firmware;
     private final String accelerator;
@@ -168,18 +183,47 @@ public final class BootVerifier {
     private String loginScreen = "";
 
     Session(
-        ProcessLauncher.Running qemu,
-        SerialConsole console,
-        long started,
+        List<String> argv,
+        Path socket,
+        Path consoleLog,
         String firmware,
         String accelerator,
         Duration timeout) {
-      this.qemu = qemu;
-      this.console = console;
-      this.started = started;
+      this.argv = argv;
+      this.socket = socket;
+      this.consoleLog = consoleLog;
       this.firmware = firmware;
       this.accelerator = accelerator;
       this.timeout = timeout;
+    }
+
+    /** Starts qemu and connects to its console; the clock of the boot starts here. */
+    void start(boolean appendToLog)
+        throws ToolException, IOException, InterruptedException {
+      started = System.nanoTime();
+      qemu = launcher.start(argv);
+      ProcessLauncher.Running running = qemu;
+      console = SerialConsole.connect(
+          socket, Duration.ofSeconds(30), running::isAlive, consoleLog, appendToLog);
+    }
+
+    void powerOff() throws IOException, InterruptedException {
+      console.send("systemctl poweroff\n");
+      qemu.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** Closes the console and kills qemu's process tree, whatever the console says. */
+    @Override
+    public void close() throws IOException {
+      try {
+        if (console != null) {
+          console.close();
+        }
+      } finally {
+        if (qemu != null) {
+          qemu.close();
+        }
+      }
     }
 
     double waitForLogin() throws BootFailedException, InterruptedException, IOException {
@@ -253,9 +297,22 @@ public final class BootVerifier {
             false);
       }
       progress.accept("rebooting");
+      // qemu runs with -no-reboot: it ends at the guest's reset, and a new one boots the same
+      // overlay and UEFI variables, as a machine is powered on again.
+      if (!qemu.waitFor(SHUTDOWN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        throw failure(
+            "qemu did not end within " + SHUTDOWN_TIMEOUT.toSeconds() + " s of the guest's"
+                + " restart", "read console.log for what the guest did after its restart line");
+      }
+      close();
       // The report keeps the first boot's prompt, as it keeps its time to reach it.
       String firstLoginScreen = loginScreen;
-      started = System.nanoTime();
+      try {
+        start(true);
+      } catch (ToolException e) {
+        throw new IOException("could not start qemu again after the guest's reboot: "
+            + e.getMessage(), e);
+      }
       waitForLogin();
       loginScreen = firstLoginScreen;
       logIn(credentials);

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -36,6 +37,25 @@ public interface ProcessLauncher {
    */
   Running start(List<String> argv) throws ToolException;
 
+  /**
+   * Runs a short tool to its end, such as {@code qemu-img create}.
+   *
+   * @throws ToolException when it cannot start, runs longer than the timeout or exits non-zero
+   */
+  default void runToEnd(List<String> argv, Duration timeout)
+      throws ToolException, InterruptedException {
+    try (Running running = start(argv)) {
+      if (!running.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new ToolException(ToolException.Kind.TIMED_OUT, argv, -1,
+            argv.get(0) + " did not end within " + timeout.toSeconds() + " s");
+      }
+      if (running.exitValue() != 0) {
+        throw new ToolException(ToolException.Kind.EXIT_CODE, argv, running.exitValue(),
+            argv.get(0) + " exited with " + running.exitValue() + ": " + running.stderrTail());
+      }
+    }
+  }
+
   /** A started process; closing it kills its tree. */
   interface Running extends AutoCloseable {
 
@@ -46,6 +66,9 @@ public interface ProcessLauncher {
 
     /** The last lines the process wrote to stderr. */
     String stderrTail();
+
+    /** The exit status of a process that has ended. */
+    int exitValue();
 
     /** Kills the process and its descendants; does nothing when it has exited. */
     @Override
@@ -125,6 +148,11 @@ public interface ProcessLauncher {
           synchronized (tail) {
             return String.join("\n", tail);
           }
+        }
+
+        @Override
+        public int exitValue() {
+          return process.exitValue();
         }
 
         @Override

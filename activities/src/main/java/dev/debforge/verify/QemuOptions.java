@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param architecture the guest's architecture, which picks the qemu binary and machine
  * @param firmware UEFI (OVMF, or AAVMF on arm64) or BIOS (qemu's built-in SeaBIOS; amd64 only)
- * @param disk the disk image; qemu opens it with {@code snapshot=on}, so it is never written
+ * @param disk the disk image, never written: qemu opens it with {@code snapshot=on}, or as the
+ *     backing file of the overlay
  * @param diskFormat qemu's name of the image format: {@code raw}, {@code qcow2}, {@code vmdk}, …
  * @param memoryMiB guest memory
  * @param cpus guest CPUs
@@ -19,9 +20,10 @@ import java.util.Objects;
  * @param serialSocket where qemu creates the unix socket of the first serial port
  * @param firmwareCode the UEFI code image, read-only; {@code null} for BIOS
  * @param firmwareVars a writable copy of the UEFI variable store; {@code null} for BIOS
- * @param guestReboots whether a reboot of the guest restarts it in the same qemu (whose
- *     snapshot keeps what the guest wrote) instead of ending qemu, which is the default so that
- *     a panic-and-reboot loop ends
+ * @param overlay a qcow2 file backed by the disk that the guest writes instead of it, kept
+ *     across qemu processes so that a guest that reboots (qemu ends at its reset, and the
+ *     verifier starts another) finds what it wrote; {@code null} for a snapshot that ends with
+ *     qemu
  * @param extraDrives disk images attached after the boot disk, read-only, in this order
  */
 public record QemuOptions(
@@ -35,7 +37,7 @@ public record QemuOptions(
     Path serialSocket,
     Path firmwareCode,
     Path firmwareVars,
-    boolean guestReboots,
+    Path overlay,
     List<Drive> extraDrives) {
 
   public static final int DEFAULT_MEMORY_MIB = 2048;
@@ -65,33 +67,33 @@ public record QemuOptions(
       Path serialSocket) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, DEFAULT_MEMORY_MIB, DEFAULT_CPUS,
-        accelerator, serialSocket, null, null, false, List.of());
+        accelerator, serialSocket, null, null, null, List.of());
   }
 
   public QemuOptions withUefiFiles(Path code, Path varsCopy) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        code, varsCopy, guestReboots, extraDrives);
+        code, varsCopy, overlay, extraDrives);
   }
 
   public QemuOptions withMachine(int memoryMiB, int cpus) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        firmwareCode, firmwareVars, guestReboots, extraDrives);
+        firmwareCode, firmwareVars, overlay, extraDrives);
   }
 
-  /** Lets the guest reboot within the same qemu, for commands that reboot it. */
-  public QemuOptions withGuestReboots() {
+  /** Boots the overlay (made by {@link QemuCommand#overlay}) instead of a snapshot. */
+  public QemuOptions withOverlay(Path overlay) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        firmwareCode, firmwareVars, true, extraDrives);
+        firmwareCode, firmwareVars, overlay, extraDrives);
   }
 
   /** Attaches these disk images after the boot disk, read-only. */
   public QemuOptions withExtraDrives(List<Drive> drives) {
     return new QemuOptions(
         architecture, firmware, disk, diskFormat, memoryMiB, cpus, accelerator, serialSocket,
-        firmwareCode, firmwareVars, guestReboots, drives);
+        firmwareCode, firmwareVars, overlay, drives);
   }
 
   /**

@@ -11,6 +11,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.regex.MatchResult;
@@ -58,6 +59,17 @@ public final class SerialConsole implements AutoCloseable {
   public static SerialConsole connect(
       Path socket, Duration timeout, BooleanSupplier stillWorthTrying, Path logFile)
       throws IOException, InterruptedException {
+    return connect(socket, timeout, stillWorthTrying, logFile, false);
+  }
+
+  /**
+   * The same, adding to the log file when {@code append} (the next boot of one verification)
+   * instead of starting it anew.
+   */
+  public static SerialConsole connect(
+      Path socket, Duration timeout, BooleanSupplier stillWorthTrying, Path logFile,
+      boolean append)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
     IOException last = null;
@@ -65,7 +77,10 @@ public final class SerialConsole implements AutoCloseable {
       try {
         SocketChannel channel = SocketChannel.open(address);
         SerialConsole console =
-            new SerialConsole(channel, Files.newBufferedWriter(logFile, StandardCharsets.UTF_8));
+            new SerialConsole(channel, append
+                ? Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+                : Files.newBufferedWriter(logFile, StandardCharsets.UTF_8));
         console.reader.start();
         return console;
       } catch (IOException e) {

@@ -57,8 +57,13 @@ class BootVerifierTest {
     assertEquals("qemu-system-x86_64", fake.argv().get(0));
   }
 
+  /**
+   * A reboot is a cold start: qemu ends at the guest's reset (-no-reboot) and another boots the
+   * same overlay, which qemu-img made backed by the disk and which is gone afterwards; the
+   * console log holds both boots.
+   */
   @Test
-  void aRebootCommandRestartsTheGuestInTheSameQemuAndLogsInAgain() throws Exception {
+  void aRebootCommandStartsQemuAgainOnTheSameOverlayAndLogsInAgain() throws Exception {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
     List<String> milestones = new ArrayList<>();
     BootReport report = logInAndRun(fake, milestones,
@@ -70,7 +75,18 @@ class BootVerifierTest {
     assertTrue(milestones.contains("rebooting"), milestones.toString());
     assertEquals(2, milestones.stream().filter(m -> m.startsWith("logged in as")).count(),
         milestones.toString());
-    assertFalse(fake.argv().contains("-no-reboot"), "qemu lets the guest restart");
+    assertEquals(2, fake.starts, "a second qemu after the reboot");
+    assertTrue(fake.argv().contains("-no-reboot"), "qemu ends at the guest's reset");
+    Path overlay = dir.resolve("disk-overlay.qcow2");
+    assertEquals(List.of(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b",
+        options().disk().toAbsolutePath().toString(), overlay.toString())), fake.tools);
+    assertTrue(fake.argv().contains("file=" + overlay + ",if=virtio,format=qcow2"), fake.argv()
+        .toString());
+    assertFalse(String.join(" ", fake.argv()).contains("snapshot=on"));
+    assertFalse(Files.exists(overlay), "the overlay goes with the verification");
+    String log = Files.readString(dir.resolve("console.log"));
+    assertTrue(log.contains("reboot: Restarting system") && log.indexOf("debian login: ")
+        != log.lastIndexOf("debian login: "), "both boots are in the log: " + log);
   }
 
   @Test
@@ -101,6 +117,8 @@ class BootVerifierTest {
     FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
     logInAndRun(fake, new ArrayList<>(), "uname -r");
     assertTrue(fake.argv().contains("-no-reboot"));
+    assertTrue(String.join(" ", fake.argv()).contains("snapshot=on"), "no overlay needed");
+    assertEquals(List.of(), fake.tools);
   }
 
   /** Boots the fake, logs in as root and runs the commands, collecting the milestones. */

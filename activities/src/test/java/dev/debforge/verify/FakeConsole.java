@@ -1,5 +1,6 @@
 package dev.debforge.verify;
 
+import dev.debforge.plugin.ToolException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -7,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,9 +49,27 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
     return argv;
   }
 
+  /** The tools run to their end, such as qemu-img making the overlay. */
+  final List<List<String>> tools = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** How many times qemu was started: once, and once more after each reboot. */
+  volatile int starts;
+
+  @Override
+  public void runToEnd(List<String> argv, java.time.Duration timeout) throws ToolException {
+    tools.add(argv);
+    try {
+      // The overlay qemu-img would make, so that the verifier has a file to remove.
+      Files.writeString(Path.of(argv.get(argv.size() - 1)), "overlay");
+    } catch (IOException e) {
+      throw new ToolException(ToolException.Kind.EXIT_CODE, argv, 1, e.getMessage());
+    }
+  }
+
   @Override
   public Running start(List<String> argv) {
     this.argv = argv;
+    starts++;
     alive = true;
     server = new Thread(this::serve, "fake-console");
     server.setDaemon(true);
@@ -61,28 +81,27 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
     try {
       // Like qemu, the socket appears a moment after the process starts.
       Thread.sleep(200);
+      // As qemu does, the path of an earlier run's socket is taken over.
+      Files.deleteIfExists(socket);
       listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
       listener.bind(UnixDomainSocketAddress.of(socket));
       try (SocketChannel guest = listener.accept()) {
         write(guest, boot);
         if (boot.endsWith("login: ")) {
-          while (true) {
-            String user = readLine(guest);
-            write(guest, user + "\r\nPassword: ");
-            String given = readLine(guest);
-            if (!given.equals(password)) {
-              write(guest, "\r\nLogin incorrect\r\ndebian login: ");
-              readLine(guest);
-              return;
-            }
-            write(guest, "\r\nLast login: never\r\n");
-            if (!shell(guest)) {
-              return;
-            }
+          String user = readLine(guest);
+          write(guest, user + "\r\nPassword: ");
+          String given = readLine(guest);
+          if (!given.equals(password)) {
+            write(guest, "\r\nLogin incorrect\r\ndebian login: ");
+            readLine(guest);
+            return;
+          }
+          write(guest, "\r\nLast login: never\r\n");
+          if (shell(guest)) {
             boots++;
-            // The old boot's prompt is still in the transcript; a new one follows the restart.
+            // The guest's reset ends qemu (-no-reboot); the verifier starts the next boot.
             write(guest, "debian login: [  OK  ] Finished ostree-finalize-staged.service\r\n"
-                + "[   42.000000] reboot: Restarting system\r\n" + boot);
+                + "[   42.000000] reboot: Restarting system\r\n");
           }
         } else {
           // A boot that stops: keep the connection open until closed.
@@ -94,6 +113,13 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
     } catch (IOException | InterruptedException e) {
       // The test closed the fake; nothing more to play.
     } finally {
+      try {
+        if (listener != null) {
+          listener.close();
+        }
+      } catch (IOException e) {
+        // The fake's socket is the test's temporary file.
+      }
       alive = false;
     }
   }
@@ -166,6 +192,11 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
   @Override
   public String stderrTail() {
     return "";
+  }
+
+  @Override
+  public int exitValue() {
+    return 0;
   }
 
   @Override

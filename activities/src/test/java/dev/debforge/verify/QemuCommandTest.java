@@ -123,19 +123,20 @@ class QemuCommandTest {
                 List.of(
                     new QemuOptions.Drive(Path.of("/work/repo.raw"), "raw"),
                     new QemuOptions.Drive(Path.of("/work/more,data.qcow2"), "qcow2")))
-            .withGuestReboots();
+            .withOverlay(Path.of("/tmp/v/disk-overlay.qcow2"));
     List<String> argv = QemuCommand.argv(options);
-    int boot = argv.indexOf("file=/store/disk/disk.qcow2,if=virtio,format=qcow2,snapshot=on");
+    int boot = argv.indexOf("file=/tmp/v/disk-overlay.qcow2,if=virtio,format=qcow2");
     assertEquals(
         List.of(
-            "-drive", "file=/store/disk/disk.qcow2,if=virtio,format=qcow2,snapshot=on",
+            "-drive", "file=/tmp/v/disk-overlay.qcow2,if=virtio,format=qcow2",
             "-drive", "file=/work/repo.raw,if=virtio,format=raw,readonly=on",
             "-drive", "file=/work/more,,data.qcow2,if=virtio,format=qcow2,readonly=on",
             "-nic", "none"),
         argv.subList(boot - 1, boot + 7));
     assertEquals(
-        1, argv.stream().filter(arg -> arg.contains("snapshot=on")).count(),
-        "only the boot disk takes a snapshot");
+        0, argv.stream().filter(arg -> arg.contains("snapshot=on")).count(),
+        "the overlay stands in for the boot disk's snapshot; the others are read-only");
+    assertTrue(argv.contains("-no-reboot"), "a reboot ends qemu; the verifier starts another");
   }
 
   @Test

@@ -254,18 +254,39 @@ class DiskBootIT {
   }
 
   /**
-   * Under UEFI: the checks, logged in as the config's user, in the sudo group it gives. This boot
-   * does not reboot: under software emulation, OVMF hangs now and then after the guest resets
-   * (in its own start, or in GRUB's; a plain reboot of a fresh disk does it too, so it is not
-   * the update), where SeaBIOS never has. The menu, the environment block and the generator the
-   * updates below go through are the same files under both firmwares.
+   * Under UEFI, logged in as root with the config's password: the checks, the config's user in
+   * the sudo group it gives, then an update from v2's OSTree repository and a reboot into it
+   * (the verifier starts qemu again on the same overlay and UEFI variables: OVMF under software
+   * emulation now and then hangs in a warm reset, never in a cold start).
    */
   @Test
-  void rawBootsWithUefiAndTheConfigsUserLogsIn() throws Exception {
-    JsonNode report = verify(out.resolve("image/disk.raw"), "uefi", "tester");
+  void rawBootsWithUefiAndUpdatesFromARepository() throws Exception {
+    JsonNode report = verify(out.resolve("image/disk.raw"), "uefi", "root", UEFI_UPDATE);
     assertEquals("uefi", report.get("firmware").asText());
-    assertBootedTheDeployment(report, "tester sudo");
+    assertBootedTheDeployment(report, "root");
+    JsonNode commands = report.get("commands");
+    report.get("exitCodes").fields().forEachRemaining(e -> assertEquals(0,
+        e.getValue().asInt(), e.getKey() + ": " + commands.get(e.getKey())));
+    assertEquals("tester sudo", commands.get(UEFI_UPDATE[1]).asText());
+    assertTrue(commands.get(UEFI_UPDATE[5]).asText().startsWith("deployed debforge:debian/"),
+        commands.get(UEFI_UPDATE[5]).asText());
+    String after = commands.get(UEFI_UPDATE[9]).asText();
+    assertTrue(after.matches("running\n\\* debian " + publishedFact(v2, "commit")
+        + "\\.0 \\(booted\\)\n  debian [0-9a-f]{64}\\.0 \\(rollback\\)\nv2"),
+        "v2 booted under UEFI, its trial over, v1 the rollback: " + after);
+    assertEquals("2", commands.get(UEFI_UPDATE[11]).asText(), "both deployments in the menu");
   }
+
+  /** The update under UEFI: v2 from the OSTree repository compose published. */
+  private static final String[] UEFI_UPDATE = {
+    "--command", "su -s /bin/sh tester -c 'id -nG'",
+    "--command", MOUNT_UPDATES,
+    "--command", "debforge-update switch /run/v2/repo 2>/dev/null",
+    "--command", "reboot # under UEFI",
+    "--command", ": v2 under UEFI; systemctl is-system-running --wait; debforge-update status"
+        + " | grep -E '^[* ] debian |^on trial'; cat /usr/share/debforge-v2; true",
+    "--command", ": the menu under UEFI; grep -c '^menuentry' /boot/grub/grub.cfg"
+  };
 
   /** A fact of the publish-ostree step of a compose: its ref, its commit. */
   private static String publishedFact(JsonNode compose, String name) {

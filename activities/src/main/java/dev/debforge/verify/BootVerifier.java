@@ -108,19 +108,19 @@ public final class BootVerifier {
           "commands to run need a user to log in as", "set user and password, or drop commands");
     }
     boolean reboots = commands.stream().anyMatch(BootVerifier::isReboot);
-    Path overlay = null;
-    if (reboots && !options.diskFormat().equals(QemuCommand.CDROM)) {
-      // What the guest writes must outlive the qemu that a reboot ends.
-      overlay = options.serialSocket().resolveSibling("disk-overlay.qcow2");
-      launcher.runToEnd(
-          QemuCommand.overlay(options.disk(), options.diskFormat(), overlay), STEP_TIMEOUT);
-      options = options.withOverlay(overlay);
-    }
-    List<String> argv = QemuCommand.argv(options);
+    // What the guest writes must outlive the qemu that a reboot ends.
+    Path overlay = reboots && !options.diskFormat().equals(QemuCommand.CDROM)
+        ? options.serialSocket().resolveSibling("disk-overlay.qcow2")
+        : null;
+    List<String> argv = QemuCommand.argv(overlay == null ? options : options.withOverlay(overlay));
     String firmware = options.firmware().name().toLowerCase(Locale.ROOT);
     String accelerator = options.accelerator().qemuName();
     try (Session session =
         new Session(argv, options.serialSocket(), consoleLog, firmware, accelerator, timeout)) {
+      if (overlay != null) {
+        launcher.runToEnd(
+            QemuCommand.overlay(options.disk(), options.diskFormat(), overlay), STEP_TIMEOUT);
+      }
       session.start(false);
       double secondsToLogin = session.waitForLogin();
       Map<String, String> outputs = new LinkedHashMap<>();

@@ -286,7 +286,7 @@ class UpdaterScriptTest {
     String first = deployments().get(0).get("commit").asText();
     Files.writeString(deployed(first).resolve("etc/written-here"), "local\n");
     Path layout = dir.resolve("layout");
-    image(layout, "1.1", "image one", "\"quiet\", \"image=1\"", true);
+    image(layout, "1.1", "image one", "\"quiet\", \"image=1\", \"gone=1\"", true);
     String source = "oci:" + layout;
 
     Result switched = update("switch", source);
@@ -306,12 +306,15 @@ class UpdaterScriptTest {
     assertEquals("1.1\n", Files.readString(root.resolve("usr/share/added")));
     assertFalse(Files.exists(root.resolve("usr/share/gone")), "the whiteout removed it");
     assertFalse(Files.exists(root.resolve("usr/share/.wh.gone")));
+    assertEquals(Path.of("doc"), Files.readSymbolicLink(root.resolve("usr/share/was-a-dir")),
+        "the layer's link replaced the directory below");
     try (Stream<Path> doc = Files.list(root.resolve("usr/share/doc"))) {
       assertEquals(List.of("new"), doc.map(p -> p.getFileName().toString()).toList(),
           "the opaque whiteout hid the layer below's content, the layer's own stays");
     }
     assertEquals(Path.of("var/home"), Files.readSymbolicLink(root.resolve("home")));
-    assertEquals(List.of("quiet image=1"), entryOptions(one), "kargs.d's new argument added");
+    assertEquals(List.of("quiet image=1 gone=1"), entryOptions(one),
+        "kargs.d's new arguments added");
     assertEquals("debforge_tries=3", grubEnv());
 
     Result same = update("upgrade");
@@ -337,7 +340,8 @@ class UpdaterScriptTest {
     assertEquals(manifestDigest(layout), rows.get(0).get("imageDigest").asText());
     assertEquals(one, rows.get(1).get("commit").asText(), "the first image is the rollback");
     assertEquals("image two\n", Files.readString(deployed(two).resolve("usr/etc/motd")));
-    assertEquals(List.of("quiet image=2"), entryOptions(two), "image=1 dropped, image=2 added");
+    assertEquals(List.of("quiet image=2"), entryOptions(two),
+        "image=1 and gone=1 dropped, image=2 added");
     Result status = update("status");
     assertTrue(status.stdout.contains("    image:   " + source + "\n    digest:  "
         + manifestDigest(layout) + "\n"), status.text());
@@ -424,6 +428,34 @@ class UpdaterScriptTest {
     assertEquals(1, withRef.status, withRef.text());
     assertTrue(withRef.stderr.contains("REF and --gpg-key are for OSTree repositories"),
         withRef.text());
+  }
+
+  /**
+   * A layer that names a path beneath a link of the layer below is refused before anything is
+   * unpacked: tar would follow the link out of the tree, into the running system.
+   */
+  @Test
+  void aLayerWritingThroughALinkIsRefused() throws Exception {
+    Path outside = Files.createDirectories(dir.resolve("outside"));
+    Path base = dir.resolve("escape-base");
+    Path modules = Files.createDirectories(base.resolve("usr/lib/modules/6.1.0-28-amd64"));
+    Files.writeString(modules.resolve("vmlinuz"), "kernel");
+    Files.createSymbolicLink(base.resolve("esc"), outside);
+    Path top = dir.resolve("escape-top");
+    Files.writeString(Files.createDirectories(top.resolve("esc")).resolve("f"), "written\n");
+    Path topTar = Path.of(top + ".tar");
+    Result made = exec(List.of("tar", "--create", "--file=" + topTar, "--directory=" + top,
+        "./esc/f"));
+    assertEquals(0, made.status, made.text());
+    List<Path> tars = List.of(tar(base), topTar);
+    Path layout = LayoutFixture.write(dir.resolve("escape"), tars, OciMediaTypes.LAYER_TAR_GZIP,
+        List.of(LayoutFixture.diffId(tars.get(0)), LayoutFixture.diffId(tars.get(1))),
+        UpdaterScriptTest::gzip, Map.of("containers.bootc", "1"));
+    Result refused = update("switch", "oci:" + layout);
+    assertEquals(1, refused.status, refused.text());
+    assertTrue(refused.stderr.contains("has esc/f beneath the link /esc"), refused.text());
+    assertFalse(Files.exists(outside.resolve("f")), "nothing was written through the link");
+    assertEquals(1, deployments().size());
   }
 
   /** The updater arranges an image's tree exactly as build's ostree-commit step does. */
@@ -607,6 +639,8 @@ class UpdaterScriptTest {
     Files.writeString(Files.createDirectories(base.resolve("home/debian")).resolve("note"), "n\n");
     Files.writeString(Files.createDirectories(base.resolve("usr/share")).resolve("gone"), "g\n");
     Files.writeString(Files.createDirectories(base.resolve("usr/share/doc")).resolve("old"), "o");
+    Files.writeString(Files.createDirectories(base.resolve("usr/share/was-a-dir")).resolve("f"),
+        "f");
     Files.createDirectories(base.resolve("boot"));
     Path top = dir.resolve("image-" + version + "-top");
     Path share = Files.createDirectories(top.resolve("usr/share"));
@@ -615,6 +649,8 @@ class UpdaterScriptTest {
     Path doc = Files.createDirectories(share.resolve("doc"));
     Files.writeString(doc.resolve(".wh..wh..opq"), "");
     Files.writeString(doc.resolve("new"), "n");
+    // A directory below becomes a link here, as dpkg's dir_to_symlink makes it.
+    Files.createSymbolicLink(share.resolve("was-a-dir"), Path.of("doc"));
     List<Path> tars = List.of(tar(base), tar(top));
     List<String> diffIds = new ArrayList<>();
     for (Path tar : tars) {

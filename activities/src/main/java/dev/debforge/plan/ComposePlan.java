@@ -36,13 +36,19 @@ import java.util.TreeSet;
  */
 public final class ComposePlan {
 
-  /** What every bootable image has besides the recipe's packages. */
+  /**
+   * What every bootable image has besides the recipe's packages. pigz is there for dracut, which
+   * compresses the initramfs with it on every processor when the image has it (gzip -9 on one
+   * core took 39 of dracut's 51 s here), in the same gzip format and with the same bytes
+   * whatever the number of processors.
+   */
   static final List<String> BASE_PACKAGES =
       List.of(
           "systemd-sysv",
           "udev",
           "dbus",
           "dracut",
+          "pigz",
           "ostree",
           "ostree-boot",
           "e2fsprogs",

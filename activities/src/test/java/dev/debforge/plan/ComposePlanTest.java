@@ -85,7 +85,7 @@ class ComposePlanTest {
   void debootstrapInstallsTheBootablePackagesAndTheRecipes() throws Exception {
     String options = step(plan(RECIPE, null), "debootstrap").options();
     for (String pkg :
-        List.of("linux-image-amd64", "ostree-boot", "dracut", "grub-pc-bin", "grub-efi-amd64-bin",
+        List.of("linux-image-amd64", "ostree-boot", "dracut", "pigz", "grub-pc-bin", "grub-efi-amd64-bin",
             "vim")) {
       assertTrue(options.contains("\"" + pkg + "\""), pkg + " in " + options);
     }

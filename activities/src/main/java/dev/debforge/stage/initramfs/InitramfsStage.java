@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -20,9 +22,11 @@ import java.util.stream.Stream;
  *
  * <p>On a copy of the tree: the image's one kernel is copied from {@code /boot/vmlinuz-KVER} to
  * {@code /usr/lib/modules/KVER/vmlinuz}; dracut (run in the image with chroot) builds
- * {@code /usr/lib/modules/KVER/initramfs.img} with the OSTree module; the image is checked to
- * contain {@code ostree-prepare-root} and its systemd unit; then {@code /boot} is emptied and the
- * {@code /vmlinuz} and {@code /initrd.img} links are removed, since OSTree owns /boot.
+ * {@code /usr/lib/modules/KVER/initramfs.img} with the OSTree module (compressed by the image's
+ * pigz); the initramfs is checked to contain {@code ostree-prepare-root} and its systemd unit
+ * (read on the host by {@link InitramfsListing}; by lsinitrd in the image when a dracut.conf.d
+ * chose a compression other than gzip); then {@code /boot} is emptied and the {@code /vmlinuz}
+ * and {@code /initrd.img} links are removed, since OSTree owns /boot.
  *
  * <p>Facts: {@code kernel} (the kernel version).
  */
@@ -68,8 +72,12 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
     }
     context.progress("dracut for kernel " + kver + " with " + options.modules());
     context.tools().run(Dracut.build(root, kver, options.modules(), options.sourceDateEpoch()));
-    String listing = context.tools().run(Dracut.list(root, kver)).stdout();
-    List<String> missing = missingFrom(listing);
+    Optional<Set<String>> paths =
+        InitramfsListing.read(root.resolve(Dracut.initramfsPath(kver).substring(1)));
+    List<String> missing =
+        paths.isPresent()
+            ? missingFrom(paths.get())
+            : missingFrom(context.tools().run(Dracut.list(root, kver)).stdout());
     if (!missing.isEmpty()) {
       throw new BadInputException(
           "the initramfs of kernel " + kver + " lacks " + String.join(", ", missing),
@@ -99,6 +107,12 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
     return versions.get(0);
   }
 
+  /** What of {@link #REQUIRED} the initramfs' paths lack. */
+  static List<String> missingFrom(Set<String> paths) {
+    return REQUIRED.stream().filter(required -> !paths.contains(required)).toList();
+  }
+
+  /** What of {@link #REQUIRED} lsinitrd's listing lacks. */
   public static List<String> missingFrom(String lsinitrdListing) {
     List<String> missing = new ArrayList<>();
     for (String required : REQUIRED) {

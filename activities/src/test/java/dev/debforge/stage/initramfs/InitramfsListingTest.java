@@ -1,0 +1,121 @@
+package dev.debforge.stage.initramfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InitramfsListingTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void readsAnUncompressedEarlyArchiveThenTheGzippedMainOne() throws IOException {
+    byte[] early =
+        cpio(List.of(".", "kernel", "kernel/x86/microcode/GenuineIntel.bin"), 1000);
+    byte[] main =
+        gzip(cpio(List.of(".", "usr/lib/ostree/ostree-prepare-root",
+            "etc/systemd/system/initrd-root-fs.target.wants/ostree-prepare-root.service",
+            "init"), 70_000));
+    Path image = write(concat(early, new byte[512], main));
+
+    Set<String> paths = InitramfsListing.read(image).orElseThrow();
+
+    assertEquals(
+        Set.of("kernel", "kernel/x86/microcode/GenuineIntel.bin",
+            "usr/lib/ostree/ostree-prepare-root",
+            "etc/systemd/system/initrd-root-fs.target.wants/ostree-prepare-root.service", "init"),
+        paths);
+    assertEquals(List.of(), InitramfsStage.missingFrom(paths));
+  }
+
+  @Test
+  void namesWhatTheArchiveLacks() throws IOException {
+    Path image = write(gzip(cpio(List.of("./usr/lib/ostree/ostree-prepare-root"), 3)));
+
+    assertEquals(
+        List.of("etc/systemd/system/initrd-root-fs.target.wants/ostree-prepare-root.service"),
+        InitramfsStage.missingFrom(InitramfsListing.read(image).orElseThrow()));
+  }
+
+  @Test
+  void anotherCompressionIsLeftToLsinitrd() throws IOException {
+    byte[] zstdMagic = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 1, 2, 3};
+    assertEquals(Optional.empty(), InitramfsListing.read(write(zstdMagic)));
+    byte[] early = cpio(List.of("kernel"), 10);
+    assertEquals(Optional.empty(), InitramfsListing.read(write(concat(early, zstdMagic))));
+  }
+
+  @Test
+  void aTruncatedArchiveIsAnError() throws IOException {
+    byte[] whole = cpio(List.of("usr/lib/ostree/ostree-prepare-root"), 5000);
+    Path cut = write(Arrays.copyOf(whole, 2000));
+    assertThrows(IOException.class, () -> InitramfsListing.read(cut));
+    Path garbage = write("0700garbage-header".getBytes(StandardCharsets.US_ASCII));
+    assertThrows(IOException.class, () -> InitramfsListing.read(garbage));
+  }
+
+  @Test
+  void anEmptyFileHasNoPaths() throws IOException {
+    assertTrue(InitramfsListing.read(write(new byte[0])).orElseThrow().isEmpty());
+  }
+
+  private Path write(byte[] bytes) throws IOException {
+    Path file = Files.createTempFile(dir, "initramfs", ".img");
+    Files.write(file, bytes);
+    return file;
+  }
+
+  /** A newc archive of the names, each a file of {@code size} bytes, ended by its trailer. */
+  static byte[] cpio(List<String> names, int size) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int inode = 1;
+    for (String name : names) {
+      entry(out, name, inode++, new byte[size]);
+    }
+    entry(out, "TRAILER!!!", 0, new byte[0]);
+    return out.toByteArray();
+  }
+
+  private static void entry(ByteArrayOutputStream out, String name, int inode, byte[] data) {
+    byte[] nameBytes = (name + "\0").getBytes(StandardCharsets.UTF_8);
+    StringBuilder header = new StringBuilder("070701");
+    long[] fields = {inode, 0100644, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nameBytes.length, 0};
+    for (long field : fields) {
+      header.append(String.format("%08x", field));
+    }
+    out.writeBytes(header.toString().getBytes(StandardCharsets.US_ASCII));
+    out.writeBytes(nameBytes);
+    out.writeBytes(new byte[(4 - (110 + nameBytes.length) % 4) % 4]);
+    out.writeBytes(data);
+    out.writeBytes(new byte[(4 - data.length % 4) % 4]);
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+      gzip.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts) {
+      out.writeBytes(part);
+    }
+    return out.toByteArray();
+  }
+}

@@ -4,14 +4,17 @@
 # Cold: an empty store (apt's package cache included, so downloads count). Warm: the same store
 # again, where every step but publish is a cache hit. Needs python3 to read the JSON results.
 set -euo pipefail
+# The recipe is for amd64 and arm64; a benchmark composes for this machine only, as the
+# reference does.
+arch="$(dpkg --print-architecture)"
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 recipe="${1:-$top/recipes/minimal-bookworm.yaml}"
 work="$(mktemp -d /var/tmp/debforge-bench.XXXXXX)"
 trap 'chattr -R -i "$work" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 run() {
-  "$top/debforge" compose "$recipe" --store "$work/store" --progress quiet --json \
-    -o "oci-archive:$work/$1.oci.tar" > "$work/$1.json"
+  "$top/debforge" compose "$recipe" --arch "$arch" --store "$work/store" --progress quiet \
+    --json -o "oci-archive:$work/$1.oci.tar" > "$work/$1.json"
 }
 
 report() {

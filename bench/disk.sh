@@ -5,13 +5,16 @@
 #   the tools step, which unpacks sid's xfsprogs)
 # Uses a fresh store, so every disk step runs; the compose (when needed) is timed apart.
 set -euo pipefail
+# The recipe is for amd64 and arm64; a benchmark composes for this machine only, as the
+# reference does.
+arch="$(dpkg --print-architecture)"
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d /var/tmp/debforge-bench.XXXXXX)"
 trap 'chattr -R -i "$work" 2>/dev/null || true; rm -rf "$work"' EXIT
 image="${1:-}"
 if [[ -z "$image" ]]; then
-  "$top/debforge" compose "$top/recipes/minimal-bookworm.yaml" --store "$work/compose-store" \
-    --progress quiet -o "oci-archive:$work/image.oci.tar"
+  "$top/debforge" compose "$top/recipes/minimal-bookworm.yaml" --arch "$arch" \
+    --store "$work/compose-store" --progress quiet -o "oci-archive:$work/image.oci.tar"
   image="oci-archive:$work/image.oci.tar"
 fi
 "$top/debforge" build "$image" --type qcow2,raw --rootfs "${ROOTFS:-ext4}" --store "$work/store" --progress quiet --json \

@@ -4,6 +4,9 @@
 # the ISO's size. Run as root.
 #   bench/iso.sh [IMAGE]     IMAGE defaults to a compose of the minimal recipe (not timed)
 set -euo pipefail
+# The recipe is for amd64 and arm64; a benchmark composes for this machine only, as the
+# reference does.
+arch="$(dpkg --print-architecture)"
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$top/debforge" --version >/dev/null
 jar="$top/cli/target/debforge.jar"
@@ -13,8 +16,8 @@ debforge() { java -jar "$jar" "$@"; }
 
 image="${1:-}"
 if [[ -z "$image" ]]; then
-  debforge compose "$top/recipes/minimal-bookworm.yaml" --store "$work/compose-store" \
-    --progress quiet -o "oci-archive:$work/image.oci.tar"
+  debforge compose "$top/recipes/minimal-bookworm.yaml" --arch "$arch" \
+    --store "$work/compose-store" --progress quiet -o "oci-archive:$work/image.oci.tar"
   image="oci-archive:$work/image.oci.tar"
 fi
 

@@ -9,6 +9,9 @@
 # bootloader, partition, convert or publish. Everything is on loopback and in a temporary
 # directory, removed at the end.
 set -euo pipefail
+# The recipe is for amd64 and arm64; a benchmark composes for this machine only, as the
+# reference does.
+arch="$(dpkg --print-architecture)"
 top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 builds="${1:-20}"
 image="${2:-}"
@@ -29,8 +32,8 @@ jar="$work/cli/debforge.jar"
 debforge() { java -jar "$jar" "$@"; }
 
 if [[ -z "$image" ]]; then
-  debforge compose "$top/recipes/minimal-bookworm.yaml" --store "$work/compose-store" \
-    --progress quiet -o "oci-archive:$work/image.oci.tar"
+  debforge compose "$top/recipes/minimal-bookworm.yaml" --arch "$arch" \
+    --store "$work/compose-store" --progress quiet -o "oci-archive:$work/image.oci.tar"
   image="oci-archive:$work/image.oci.tar"
 fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"

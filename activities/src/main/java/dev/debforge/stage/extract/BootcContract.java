@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -109,7 +110,16 @@ final class BootcContract {
   /** The initramfs, as {@code lsinitrd} lists it, must be able to pivot into a deployment. */
   static void requireOstreeInitramfs(String kver, String lsinitrdListing)
       throws BadInputException {
-    List<String> missing = InitramfsStage.missingFrom(lsinitrdListing);
+    requireOstreeInitramfs(kver, InitramfsStage.missingFrom(lsinitrdListing));
+  }
+
+  /** The initramfs, with these paths in it, must be able to pivot into a deployment. */
+  static void requireOstreeInitramfs(String kver, Set<String> paths) throws BadInputException {
+    requireOstreeInitramfs(kver, InitramfsStage.missingFrom(paths));
+  }
+
+  private static void requireOstreeInitramfs(String kver, List<String> missing)
+      throws BadInputException {
     if (!missing.isEmpty()) {
       throw new BadInputException(
           "the initramfs of kernel " + kver + " lacks " + String.join(", ", missing),

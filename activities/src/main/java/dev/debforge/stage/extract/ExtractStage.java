@@ -14,9 +14,12 @@ import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.process.HostTools;
 import dev.debforge.stage.initramfs.Dracut;
+import dev.debforge.stage.initramfs.InitramfsListing;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@code extract}: reads a bootc image and unpacks its root filesystem, after checking that the
@@ -38,8 +41,9 @@ import java.util.Map;
  * <p>From the image's config, before anything is unpacked: the label {@code containers.bootc=1}
  * (or {@code ostree.bootable}) and the architecture being built. From the unpacked tree: exactly
  * one kernel at {@code /usr/lib/modules/KVER/vmlinuz} with its {@code initramfs.img}; {@code
- * /usr/bin/ostree}; an initramfs that contains {@code ostree-prepare-root} (checked with the
- * image's own {@code lsinitrd} in a chroot, so only when the image's architecture is the host's);
+ * /usr/bin/ostree}; an initramfs that contains {@code ostree-prepare-root} (read on the host when
+ * it is gzip-compressed or not compressed, {@link InitramfsListing}; otherwise with the image's
+ * own {@code lsinitrd} in a chroot, so only when the image's architecture is the host's);
  * GRUB's module directories ({@code x86_64-efi} and {@code i386-pc} on amd64, {@code arm64-efi}
  * on arm64). Any failure names what is missing and the package that provides it.
  *
@@ -240,14 +244,26 @@ public final class ExtractStage implements Stage<ExtractOptions> {
     String kver = BootcContract.kernel(root);
     BootcContract.requireOstree(root);
     BootcContract.requireGrub(root, arch);
-    if (arch.equals(HostTools.architecture())) {
-      context.progress("checking the initramfs of kernel " + kver);
+    context.progress("checking the initramfs of kernel " + kver);
+    Optional<Set<String>> paths;
+    try {
+      paths = InitramfsListing.read(root.resolve(Dracut.initramfsPath(kver).substring(1)));
+    } catch (InitramfsListing.Malformed e) {
+      throw new BadInputException(
+          "the initramfs of kernel " + kver + " is not one the kernel can unpack: "
+              + e.getMessage(),
+          "rebuild it in the image with dracut (dracut --force --kver " + kver + ")");
+    }
+    if (paths.isPresent()) {
+      BootcContract.requireOstreeInitramfs(kver, paths.get());
+    } else if (arch.equals(HostTools.architecture())) {
       String listing = context.tools().run(Dracut.list(root, kver)).stdout();
       BootcContract.requireOstreeInitramfs(kver, listing);
     } else {
       context.progress(
-          "not checking the initramfs for ostree-prepare-root: the image is for " + arch
-              + " and lsinitrd cannot run in it on this " + HostTools.architecture() + " host");
+          "not checking the initramfs for ostree-prepare-root: it is compressed in a form only"
+              + " lsinitrd reads, and lsinitrd cannot run in this " + arch + " image on this "
+              + HostTools.architecture() + " host");
     }
     return kver;
   }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * The paths inside an initramfs, read on the host: what {@code lsinitrd} lists, without running
@@ -24,7 +25,7 @@ import java.util.zip.GZIPInputStream;
  * which a dracut.conf.d in the image can choose) gives {@link Optional#empty()}, and the caller
  * asks lsinitrd.
  */
-final class InitramfsListing {
+public final class InitramfsListing {
 
   private static final int HEADER = 110;
   private static final String TRAILER = "TRAILER!!!";
@@ -35,9 +36,18 @@ final class InitramfsListing {
    * The paths of every archive in {@code image}, relative ({@code usr/lib/…}), or empty when a
    * part of it is compressed in a format this does not read.
    *
-   * @throws IOException when the file cannot be read or is not a well-formed initramfs
+   * @throws Malformed when the file is not a well-formed initramfs
+   * @throws IOException when it cannot be read
    */
-  static Optional<Set<String>> read(Path image) throws IOException {
+  public static Optional<Set<String>> read(Path image) throws IOException {
+    try {
+      return readArchives(image);
+    } catch (EOFException | ZipException e) {
+      throw new Malformed("cut short or corrupt (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static Optional<Set<String>> readArchives(Path image) throws IOException {
     Set<String> names = new TreeSet<>();
     try (InputStream in = new BufferedInputStream(Files.newInputStream(image), 1 << 16)) {
       while (true) {
@@ -80,12 +90,12 @@ final class InitramfsListing {
       offset = 0;
       String magic = new String(header, 0, 6, StandardCharsets.US_ASCII);
       if (!magic.equals("070701") && !magic.equals("070702")) {
-        throw new IOException("not a newc cpio header: " + printable(magic));
+        throw new Malformed("not a newc cpio header: " + printable(magic), null);
       }
       long fileSize = hex(header, 54);
       int nameSize = (int) hex(header, 94);
       if (nameSize <= 0 || nameSize > 4096) {
-        throw new IOException("a cpio entry with a name of " + nameSize + " bytes");
+        throw new Malformed("a cpio entry with a name of " + nameSize + " bytes", null);
       }
       byte[] name = new byte[nameSize];
       readFully(in, name, 0, nameSize);
@@ -112,7 +122,7 @@ final class InitramfsListing {
     try {
       return Long.parseLong(field, 16);
     } catch (NumberFormatException e) {
-      throw new IOException("a cpio header field is not hexadecimal: " + printable(field));
+      throw new Malformed("a cpio header field is not hexadecimal: " + printable(field), null);
     }
   }
 
@@ -142,6 +152,13 @@ final class InitramfsListing {
 
   private static String printable(String text) {
     return text.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+
+  /** The file is not an initramfs the kernel could unpack: its data, not the machine, is wrong. */
+  public static final class Malformed extends IOException {
+    Malformed(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** {@code in} with two bytes already taken from it put back in front. */

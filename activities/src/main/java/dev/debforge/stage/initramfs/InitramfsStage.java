@@ -108,7 +108,7 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
   }
 
   /** What of {@link #REQUIRED} the initramfs' paths lack. */
-  static List<String> missingFrom(Set<String> paths) {
+  public static List<String> missingFrom(Set<String> paths) {
     return REQUIRED.stream().filter(required -> !paths.contains(required)).toList();
   }
 

@@ -112,6 +112,17 @@ class BootcContractTest {
             .get());
   }
 
+  @Test
+  void rejectsAnInitramfsReadOnTheHostWithoutTheUnit() throws Exception {
+    assertThrows(
+        BadInputException.class,
+        () -> BootcContract.requireOstreeInitramfs(
+            "6.1", java.util.Set.of("usr/lib/ostree/ostree-prepare-root", "init")));
+    BootcContract.requireOstreeInitramfs(
+        "6.1", java.util.Set.of("usr/lib/ostree/ostree-prepare-root",
+            "etc/systemd/system/initrd-root-fs.target.wants/ostree-prepare-root.service"));
+  }
+
   private void kernel(String kver, boolean withInitramfs) throws Exception {
     Path dir = Files.createDirectories(root.resolve("usr/lib/modules").resolve(kver));
     Files.writeString(dir.resolve("vmlinuz"), "kernel");

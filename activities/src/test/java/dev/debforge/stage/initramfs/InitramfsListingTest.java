@@ -62,9 +62,9 @@ class InitramfsListingTest {
   void aTruncatedArchiveIsAnError() throws IOException {
     byte[] whole = cpio(List.of("usr/lib/ostree/ostree-prepare-root"), 5000);
     Path cut = write(Arrays.copyOf(whole, 2000));
-    assertThrows(IOException.class, () -> InitramfsListing.read(cut));
+    assertThrows(InitramfsListing.Malformed.class, () -> InitramfsListing.read(cut));
     Path garbage = write("0700garbage-header".getBytes(StandardCharsets.US_ASCII));
-    assertThrows(IOException.class, () -> InitramfsListing.read(garbage));
+    assertThrows(InitramfsListing.Malformed.class, () -> InitramfsListing.read(garbage));
   }
 
   @Test

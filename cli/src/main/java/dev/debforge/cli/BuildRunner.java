@@ -267,6 +267,9 @@ final class BuildRunner {
       json.put("architecture", result.architecture());
       json.put("cacheHits", hits);
       json.put("stepsRun", ran);
+      if (result.planSeconds() > 0) {
+        json.put("planSeconds", Math.round(result.planSeconds() * 10) / 10.0);
+      }
       json.put("artifacts", result.artifacts());
       json.put("steps", steps(result.steps()));
       out.println(JSON.writeValueAsString(json));

@@ -125,6 +125,8 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
   private final List<String> notes = new ArrayList<>();
   /** A step of the running steps failed: the others are not tried again. */
   private boolean stepFailed;
+  /** When the build started, in the workflow's time. */
+  private long startedMillis;
 
   @Override
   public BuildResult build(BuildRequest request) {
@@ -133,6 +135,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
           "the request names no architecture", Failures.BAD_INPUT);
     }
     String buildId = Workflow.getInfo().getWorkflowId();
+    startedMillis = Workflow.currentTimeMillis();
     HostActivities claims =
         Workflow.newActivityStub(
             HostActivities.class,
@@ -210,6 +213,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
             ActivityOptions.newBuilder(PLAN_OPTIONS).setTaskQueue(lease.taskQueue()).build());
     stepFailed = false;
     plan = withRetries("the plan", () -> planner.plan(request));
+    double planSeconds = (Workflow.currentTimeMillis() - startedMillis) / 1000.0;
     states.clear();
     for (PlannedStep step : plan.steps()) {
       states.put(step.name(), new StepStatus(step.name(), step.stage(), "pending", 0));
@@ -234,7 +238,7 @@ public class ImageBuildWorkflowImpl implements ImageBuildWorkflow {
         artifacts.add(result.facts());
       }
     }
-    return new BuildResult(plan.title(), plan.architecture(), results, artifacts);
+    return new BuildResult(plan.title(), plan.architecture(), results, artifacts, planSeconds);
   }
 
   /** A step that was started, and its result to come. */

@@ -4,31 +4,35 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
+import java.util.zip.CRC32;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * The paths inside an initramfs, read on the host: what {@code lsinitrd} lists, without running
  * it in the image (under qemu-user for a foreign architecture) and without decompressing to a
  * pipe.
  *
- * <p>An initramfs is one or more cpio archives in the kernel's "newc" format, one after the
- * other, the later ones possibly compressed: dracut writes an uncompressed early archive
+ * <p>The file is read as the kernel unpacks it: zero bytes are skipped, then comes either a cpio
+ * archive in the "newc" format or a compressed stream holding cpio archives, and after either
+ * the same again, to the end of the file. dracut writes an uncompressed early archive
  * (microcode) when it has one, then the main archive through its compressor. This reads
- * uncompressed and gzip-compressed archives; an archive compressed otherwise (zstd, xz, lz4,
- * which a dracut.conf.d in the image can choose) gives {@link Optional#empty()}, and the caller
- * asks lsinitrd.
+ * uncompressed archives and gzip streams (each member apart, so what follows one is read as
+ * the kernel reads it); a stream compressed otherwise (zstd, xz, lz4, which a dracut.conf.d in
+ * the image can choose) gives {@link Optional#empty()}, and the caller asks lsinitrd.
  */
 public final class InitramfsListing {
 
   private static final int HEADER = 110;
   private static final String TRAILER = "TRAILER!!!";
+  private static final int BUFFER = 1 << 16;
 
   private InitramfsListing() {}
 
@@ -40,16 +44,10 @@ public final class InitramfsListing {
    * @throws IOException when it cannot be read
    */
   public static Optional<Set<String>> read(Path image) throws IOException {
-    try {
-      return readArchives(image);
-    } catch (EOFException | ZipException e) {
-      throw new Malformed("cut short or corrupt (" + e.getMessage() + ")", e);
-    }
-  }
-
-  private static Optional<Set<String>> readArchives(Path image) throws IOException {
     Set<String> names = new TreeSet<>();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(image), 1 << 16)) {
+    try (PushbackInputStream in =
+        new PushbackInputStream(new BufferedInputStream(Files.newInputStream(image), BUFFER),
+            BUFFER)) {
       while (true) {
         int first = skipZeros(in);
         if (first < 0) {
@@ -59,19 +57,19 @@ public final class InitramfsListing {
         if (first == '0' && second == '7') {
           readArchive(in, names, "07");
         } else if (first == 0x1f && second == 0x8b) {
-          // The rest of the file is the compressed archive (or archives).
-          InputStream gzip = new GZIPInputStream(new Prefixed(in, first, second), 1 << 16);
-          while (true) {
-            int next = skipZeros(gzip);
-            if (next < 0) {
-              return Optional.of(names);
+          try (GzipMember member = new GzipMember(in)) {
+            // A compressed stream holds one or more archives, as an uncompressed part does.
+            for (int next = skipZeros(member); next >= 0; next = skipZeros(member)) {
+              readArchive(member, names, String.valueOf((char) next));
             }
-            readArchive(gzip, names, new String(new byte[] {(byte) next}, StandardCharsets.US_ASCII));
+            member.finish();
           }
         } else {
           return Optional.empty();
         }
       }
+    } catch (EOFException e) {
+      throw new Malformed("cut short (" + e.getMessage() + ")", e);
     }
   }
 
@@ -84,27 +82,27 @@ public final class InitramfsListing {
       throws IOException {
     byte[] header = new byte[HEADER];
     int offset = read.length();
-    System.arraycopy(read.getBytes(StandardCharsets.US_ASCII), 0, header, 0, offset);
+    System.arraycopy(read.getBytes(StandardCharsets.ISO_8859_1), 0, header, 0, offset);
     while (true) {
       readFully(in, header, offset, HEADER - offset);
       offset = 0;
-      String magic = new String(header, 0, 6, StandardCharsets.US_ASCII);
+      String magic = new String(header, 0, 6, StandardCharsets.ISO_8859_1);
       if (!magic.equals("070701") && !magic.equals("070702")) {
         throw new Malformed("not a newc cpio header: " + printable(magic), null);
       }
       long fileSize = hex(header, 54);
-      int nameSize = (int) hex(header, 94);
-      if (nameSize <= 0 || nameSize > 4096) {
+      long nameSize = hex(header, 94);
+      if (nameSize < 1 || nameSize > 4096) {
         throw new Malformed("a cpio entry with a name of " + nameSize + " bytes", null);
       }
-      byte[] name = new byte[nameSize];
-      readFully(in, name, 0, nameSize);
+      byte[] name = new byte[(int) nameSize];
+      readFully(in, name, 0, name.length);
       skip(in, pad(HEADER + nameSize));
-      String path = new String(name, 0, nameSize - 1, StandardCharsets.UTF_8);
+      String path = new String(name, 0, name.length - 1, StandardCharsets.UTF_8);
+      skip(in, fileSize + pad(fileSize));
       if (path.equals(TRAILER)) {
         return;
       }
-      skip(in, fileSize + pad(fileSize));
       String relative = path.replaceFirst("^(\\./|/)+", "");
       if (!relative.isEmpty() && !relative.equals(".")) {
         names.add(relative);
@@ -117,13 +115,17 @@ public final class InitramfsListing {
     return (4 - length % 4) % 4;
   }
 
-  private static long hex(byte[] header, int at) throws IOException {
-    String field = new String(header, at, 8, StandardCharsets.US_ASCII);
-    try {
-      return Long.parseLong(field, 16);
-    } catch (NumberFormatException e) {
-      throw new Malformed("a cpio header field is not hexadecimal: " + printable(field), null);
+  private static long hex(byte[] header, int at) throws Malformed {
+    long value = 0;
+    for (int i = at; i < at + 8; i++) {
+      int digit = Character.digit(header[i], 16);
+      if (digit < 0) {
+        throw new Malformed("a cpio header field is not hexadecimal: "
+            + printable(new String(header, at, 8, StandardCharsets.ISO_8859_1)), null);
+      }
+      value = value << 4 | digit;
     }
+    return value;
   }
 
   /** The first byte that is not zero (the padding between archives), or -1 at the end. */
@@ -161,20 +163,64 @@ public final class InitramfsListing {
     }
   }
 
-  /** {@code in} with two bytes already taken from it put back in front. */
-  private static final class Prefixed extends InputStream {
-    private final InputStream in;
-    private final int[] prefix;
-    private int taken;
+  /**
+   * One gzip member (RFC 1952) of {@code in}, decompressed, whose magic was already read. What
+   * the inflater took beyond the member's end goes back to {@code in}, so the caller reads on
+   * from the byte after the member's trailer.
+   */
+  private static final class GzipMember extends InputStream {
+    private static final int FHCRC = 2;
+    private static final int FEXTRA = 4;
+    private static final int FNAME = 8;
+    private static final int FCOMMENT = 16;
 
-    Prefixed(InputStream in, int first, int second) {
+    private final PushbackInputStream in;
+    private final Inflater inflater = new Inflater(true);
+    private final CRC32 crc = new CRC32();
+    private final byte[] input = new byte[BUFFER];
+    private final byte[] one = new byte[1];
+    /** How many bytes of {@link #input} the inflater was last given. */
+    private int lastInput;
+    private long size;
+
+    GzipMember(PushbackInputStream in) throws IOException {
       this.in = in;
-      this.prefix = new int[] {first, second};
+      // The method, the flags, the modification time, the extra flags, the operating system.
+      byte[] header = new byte[8];
+      readFully(in, header, 0, 8);
+      if (header[0] != 8) {
+        throw new Malformed("a gzip stream that is not deflate-compressed", null);
+      }
+      int flags = header[1];
+      if ((flags & FEXTRA) != 0) {
+        byte[] length = new byte[2];
+        readFully(in, length, 0, 2);
+        InitramfsListing.skip(in, (length[0] & 0xff) | (length[1] & 0xff) << 8);
+      }
+      if ((flags & FNAME) != 0) {
+        skipZeroTerminated();
+      }
+      if ((flags & FCOMMENT) != 0) {
+        skipZeroTerminated();
+      }
+      if ((flags & FHCRC) != 0) {
+        InitramfsListing.skip(in, 2);
+      }
+    }
+
+    private void skipZeroTerminated() throws IOException {
+      int b;
+      do {
+        b = in.read();
+        if (b < 0) {
+          throw new EOFException("the initramfs ends inside a gzip header");
+        }
+      } while (b != 0);
     }
 
     @Override
     public int read() throws IOException {
-      return taken < prefix.length ? prefix[taken++] : in.read();
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
     }
 
     @Override
@@ -182,11 +228,64 @@ public final class InitramfsListing {
       if (len == 0) {
         return 0;
       }
-      if (taken < prefix.length) {
-        into[off] = (byte) prefix[taken++];
-        return 1;
+      try {
+        while (true) {
+          int n = inflater.inflate(into, off, len);
+          if (n > 0) {
+            crc.update(into, off, n);
+            size += n;
+            return n;
+          }
+          if (inflater.finished()) {
+            return -1;
+          }
+          if (inflater.needsDictionary()) {
+            throw new Malformed("a gzip stream that needs a preset dictionary", null);
+          }
+          int got = in.read(input, 0, input.length);
+          if (got < 0) {
+            throw new EOFException("the initramfs ends inside a gzip stream");
+          }
+          lastInput = got;
+          inflater.setInput(input, 0, got);
+        }
+      } catch (DataFormatException e) {
+        throw new Malformed("a corrupt gzip stream (" + e.getMessage() + ")", e);
       }
-      return in.read(into, off, len);
+    }
+
+    /**
+     * Reads what is left of the member, returns the inflater's unused input to {@code in} and
+     * checks the trailer's CRC-32 and length.
+     */
+    void finish() throws IOException {
+      byte[] rest = new byte[BUFFER];
+      while (read(rest, 0, rest.length) >= 0) {
+        // Data after the last archive's trailer, which the kernel skips as padding.
+      }
+      int remaining = inflater.getRemaining();
+      if (remaining > 0) {
+        in.unread(input, lastInput - remaining, remaining);
+      }
+      byte[] trailer = new byte[8];
+      readFully(in, trailer, 0, 8);
+      if (littleEndian(trailer, 0) != crc.getValue()
+          || littleEndian(trailer, 4) != (size & 0xffffffffL)) {
+        throw new Malformed("a gzip stream whose checksum or length does not match its data",
+            null);
+      }
+    }
+
+    private static long littleEndian(byte[] bytes, int at) {
+      return (bytes[at] & 0xffL)
+          | (bytes[at + 1] & 0xffL) << 8
+          | (bytes[at + 2] & 0xffL) << 16
+          | (bytes[at + 3] & 0xffL) << 24;
+    }
+
+    @Override
+    public void close() {
+      inflater.end();
     }
   }
 }

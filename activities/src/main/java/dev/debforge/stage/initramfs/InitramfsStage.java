@@ -72,8 +72,16 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
     }
     context.progress("dracut for kernel " + kver + " with " + options.modules());
     context.tools().run(Dracut.build(root, kver, options.modules(), options.sourceDateEpoch()));
-    Optional<Set<String>> paths =
-        InitramfsListing.read(root.resolve(Dracut.initramfsPath(kver).substring(1)));
+    Optional<Set<String>> paths;
+    try {
+      paths = InitramfsListing.read(root.resolve(Dracut.initramfsPath(kver).substring(1)));
+    } catch (InitramfsListing.Malformed e) {
+      // The same tree and options make the same file again: not worth another try.
+      throw new BadInputException(
+          "dracut wrote an initramfs for kernel " + kver + " that the kernel cannot unpack: "
+              + e.getMessage(),
+          "check the dracut configuration the recipe adds (files under /etc/dracut.conf.d)");
+    }
     List<String> missing =
         paths.isPresent()
             ? missingFrom(paths.get())

@@ -59,6 +59,43 @@ class InitramfsListingTest {
   }
 
   @Test
+  void readsOnAfterAGzipStreamAsTheKernelDoes() throws IOException {
+    byte[] first = gzip(cpio(List.of("usr/lib/ostree/ostree-prepare-root"), 40_000));
+    byte[] second = gzip(cpio(List.of("second/member"), 10));
+    byte[] plain = cpio(List.of("after/the/gzip"), 7);
+    Path image = write(concat(first, second, new byte[16], plain, new byte[3]));
+
+    assertEquals(
+        Set.of("usr/lib/ostree/ostree-prepare-root", "second/member", "after/the/gzip"),
+        InitramfsListing.read(image).orElseThrow());
+  }
+
+  @Test
+  void aZstdStreamAfterTheGzipOneIsLeftToLsinitrd() throws IOException {
+    byte[] zstdMagic = {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd, 1, 2, 3};
+    Path image = write(concat(gzip(cpio(List.of("init"), 1)), zstdMagic));
+    assertEquals(Optional.empty(), InitramfsListing.read(image));
+  }
+
+  @Test
+  void aGzipStreamWhoseChecksumIsWrongIsAnError() throws IOException {
+    byte[] member = gzip(cpio(List.of("init"), 100));
+    member[member.length - 8] ^= 1; // the CRC-32's first byte
+    assertThrows(InitramfsListing.Malformed.class, () -> InitramfsListing.read(write(member)));
+    byte[] whole = gzip(cpio(List.of("init"), 100_000));
+    byte[] cut = Arrays.copyOf(whole, whole.length / 2);
+    assertThrows(InitramfsListing.Malformed.class, () -> InitramfsListing.read(write(cut)));
+  }
+
+  @Test
+  void aSignedSizeIsNotHexadecimal() throws IOException {
+    byte[] archive = cpio(List.of("init"), 4);
+    // The file size field of the first header (offset 54) as "-0000001".
+    System.arraycopy("-0000001".getBytes(StandardCharsets.US_ASCII), 0, archive, 54, 8);
+    assertThrows(InitramfsListing.Malformed.class, () -> InitramfsListing.read(write(archive)));
+  }
+
+  @Test
   void aTruncatedArchiveIsAnError() throws IOException {
     byte[] whole = cpio(List.of("usr/lib/ostree/ostree-prepare-root"), 5000);
     Path cut = write(Arrays.copyOf(whole, 2000));

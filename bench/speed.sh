@@ -33,7 +33,6 @@ if ((${#missing[@]})); then
   apt-get install -y -qq jq pigz zstd time >/dev/null
 fi
 "$top/debforge" --version >/dev/null
-jar="$top/cli/target/debforge.jar"
 out="${OUT:-$(mktemp -d /var/tmp/debforge-speed.XXXXXX)}"
 mkdir -p "$out"
 # The reference's work directory and one build's store and disks at a time (20 GiB at the peak).
@@ -56,12 +55,13 @@ drop() { # DIR…: a finished row's store and disks, unless KEEP is set
 }
 echo "results in $out" >&2
 
-# debforge LABEL ARGS…: runs the CLI under GNU time; LABEL.json is its --json, LABEL.time GNU
-# time's report.
+# debforge LABEL ARGS…: runs the CLI as a user does (./debforge, which execs java with its
+# class-data archive, recorded by the first build) under GNU time; LABEL.json is its --json,
+# LABEL.time GNU time's report.
 debforge() {
   local label=$1; shift
   echo "debforge $label: $*" >&2
-  /usr/bin/time -v -o "$out/$label.time" java -jar "$jar" "$@" --progress quiet --json \
+  /usr/bin/time -v -o "$out/$label.time" "$top/debforge" "$@" --progress quiet --json \
     > "$out/$label.json"
 }
 # End to end, as a user waits for it: the CLI's wall clock from GNU time (JVM and engine start

@@ -247,7 +247,7 @@ public final class ExtractStage implements Stage<ExtractOptions> {
     context.progress("checking the initramfs of kernel " + kver);
     Optional<Set<String>> paths;
     try {
-      paths = InitramfsListing.read(root.resolve(Dracut.initramfsPath(kver).substring(1)));
+      paths = InitramfsListing.ofKernel(root, kver);
     } catch (InitramfsListing.Malformed e) {
       throw new BadInputException(
           "the initramfs of kernel " + kver + " is not one the kernel can unpack: "

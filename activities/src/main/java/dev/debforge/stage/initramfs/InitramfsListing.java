@@ -36,6 +36,11 @@ public final class InitramfsListing {
 
   private InitramfsListing() {}
 
+  /** {@link #read} of the initramfs dracut writes for kernel {@code kver} in {@code root}. */
+  public static Optional<Set<String>> ofKernel(Path root, String kver) throws IOException {
+    return read(root.resolve(Dracut.initramfsPath(kver).substring(1)));
+  }
+
   /**
    * The paths of every archive in {@code image}, relative ({@code usr/lib/…}), or empty when a
    * part of it is compressed in a format this does not read.

@@ -74,7 +74,7 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
     context.tools().run(Dracut.build(root, kver, options.modules(), options.sourceDateEpoch()));
     Optional<Set<String>> paths;
     try {
-      paths = InitramfsListing.read(root.resolve(Dracut.initramfsPath(kver).substring(1)));
+      paths = InitramfsListing.ofKernel(root, kver);
     } catch (InitramfsListing.Malformed e) {
       // The same tree and options make the same file again: not worth another try.
       throw new BadInputException(

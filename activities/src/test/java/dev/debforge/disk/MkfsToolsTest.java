@@ -53,6 +53,14 @@ class MkfsToolsTest {
                 640L << 20));
     int e = call.argv().indexOf("-E");
     assertEquals("root_owner=0:0,offset=" + (640L << 20), call.argv().get(e + 1));
+    ToolCall inNewFile =
+        MkfsExt4.call(
+            new MkfsExt4.Options(
+                Path.of("/src"), Path.of("disk.raw"), 64L << 20, ID, "root", null, null, null,
+                640L << 20, true));
+    assertEquals(
+        "root_owner=0:0,offset=" + (640L << 20) + ",lazy_journal_init=1",
+        inNewFile.argv().get(e + 1));
     assertEquals("disk.raw", call.argv().get(call.argv().size() - 2));
     assertThrows(
         IllegalArgumentException.class,

@@ -64,7 +64,7 @@ public final class PartitionStage implements Stage<PartitionOptions> {
 
   @Override
   public int version() {
-    return 4;
+    return 5;
   }
 
   @Override
@@ -105,7 +105,8 @@ public final class PartitionStage implements Stage<PartitionOptions> {
     Partition esp = layout.partition(PartitionRole.ESP);
 
     // The table first: the ext4 file systems are then made in place at their offsets, which
-    // mke2fs keeps to, so their bytes are written once and the disk's holes stay holes.
+    // mke2fs keeps to, so their bytes are written once and the disk's holes stay holes (the
+    // journals too: the new file reads as zeros, so mke2fs need not write theirs).
     context.progress("partition table");
     Path disk = context.output().resolve("disk.raw");
     allocate(disk, layout.sizeBytes());
@@ -122,7 +123,7 @@ public final class PartitionStage implements Stage<PartitionOptions> {
             new MkfsExt4.Options(
                 bootDir, disk, boot.sizeBytes(), UUID.fromString(boot.filesystemId()),
                 "boot", hashSeed(options.seed(), "boot"), config, options.sourceDateEpoch(),
-                boot.offsetBytes())));
+                boot.offsetBytes(), true)));
 
     context.progress("root file system (" + options.rootFsType() + ")");
     Path rootDir = scratch.resolve("rootfs");
@@ -189,7 +190,7 @@ public final class PartitionStage implements Stage<PartitionOptions> {
                 new MkfsExt4.Options(
                     rootDir, disk, root.sizeBytes(), uuid, "root",
                     hashSeed(options.seed(), "root"), config, options.sourceDateEpoch(),
-                    root.offsetBytes())));
+                    root.offsetBytes(), true)));
         // mkfs.ext4 -d copies owners, modes, xattrs and hard links but not inode flags: OSTree's
         // immutable deployment roots get theirs back here.
         for (String deployment : deployments(rootDir)) {

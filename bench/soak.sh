@@ -95,19 +95,37 @@ for i in $(seq "$builds"); do
   notes=$(debforge status "$id" --temporal "$temporal" --json | python3 -c 'import json,sys; print(sum("was lost" in n for n in json.load(sys.stdin).get("notes",[])))') ||
     notes=0
   moved=$((moved + notes))
-  # Whole outputs only: the file the build reported, with the sha256 it reported, and no partial
-  # copy beside it.
+  # Whole outputs only: the file the build reported, with the sha256 it reported (a raw disk:
+  # the block map it reported, each range's SHA-256 and the map's own), and no partial copy beside
+  # it.
   whole=$(python3 - "$work/result-$i.json" <<'PY'
-import hashlib, json, os, sys
+import hashlib, json, os, re, sys
+def sha256(f, start, length):
+    digest = hashlib.sha256()
+    f.seek(start)
+    while length > 0:
+        block = f.read(min(length, 1 << 20))
+        if not block:
+            break
+        digest.update(block)
+        length -= len(block)
+    return digest.hexdigest()
 try:
     result = json.load(open(sys.argv[1]))
     ok = result.get("status") == "succeeded"
     for artifact in result.get("artifacts", []):
-        digest = hashlib.sha256()
         with open(artifact["artifact"], "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        ok = ok and digest.hexdigest() == artifact["sha256"]
+            if "bmap" not in artifact:
+                ok = ok and sha256(f, 0, os.path.getsize(artifact["artifact"])) == artifact["sha256"]
+                continue
+            text = open(artifact["bmap"]).read()
+            mine = artifact["bmapChecksum"]
+            ok = ok and hashlib.sha256(text.replace(mine, "0" * 64, 1).encode()).hexdigest() == mine
+            size = int(re.search(r"<ImageSize> (\d+) ", text).group(1))
+            ok = ok and size == os.path.getsize(artifact["artifact"])
+            for chksum, first, last in re.findall(r'<Range chksum="(\w+)"> (\d+)(?:-(\d+))? ', text):
+                start, end = int(first) * 4096, (int(last or first) + 1) * 4096
+                ok = ok and sha256(f, start, min(end, size) - start) == chksum
     print("yes" if ok else "no")
 except Exception:
     print("no")

@@ -6,6 +6,8 @@ import dev.debforge.plugin.Anchor;
 import dev.debforge.plugin.OutputType;
 import dev.debforge.stage.bootloader.BootloaderOptions;
 import dev.debforge.stage.bootloader.BootloaderStage;
+import dev.debforge.stage.convert.ConvertStage;
+import dev.debforge.stage.convert.DiskType;
 import dev.debforge.stage.deploy.DeployOptions;
 import dev.debforge.stage.deploy.DeployStage;
 import dev.debforge.stage.extract.ExtractOptions;
@@ -235,8 +237,21 @@ public final class DiskPlan {
           PublishDiskStage.ID + "-" + output.id(),
           PublishDiskStage.ID,
           new PublishDiskOptions(
-              disks.directory(), output.id(), output.directory(), output.fileName()),
+              disks.directory(), output.id(), output.directory(), output.fileName(),
+              sparse(output)),
           Map.of("disk", made));
+    }
+  }
+
+  /** Whether an output is one of debforge's disks whose file is the disk at its full size. */
+  private static boolean sparse(Pipeline.Output output) {
+    if (!output.stage().equals(ConvertStage.ID)) {
+      return false;
+    }
+    try {
+      return DiskType.parse(output.id()).sparse();
+    } catch (IllegalArgumentException notOurs) {
+      return false;
     }
   }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -68,18 +69,7 @@ public final class Sha256 {
               + " within its " + size + " bytes: " + data);
         }
         hashZeros(digest, zeros, range.start() - at, file);
-        for (long pos = range.start(); pos < end; ) {
-          buffer.clear();
-          buffer.limit((int) Math.min(BUFFER, end - pos));
-          int n = in.read(buffer, pos);
-          if (n < 0) {
-            throw new IOException(file + " shrank while it was being hashed");
-          }
-          stopIfInterrupted(file);
-          buffer.flip();
-          digest.update(buffer);
-          pos += n;
-        }
+        read(in, buffer, range, digest, file);
         at = end;
       }
       hashZeros(digest, zeros, size - at, file);
@@ -88,6 +78,50 @@ public final class Sha256 {
       throw stopped(file);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The SHA-256 of each range of a file, in the order given, each read from the file (a range
+   * that reaches past the file's end is refused).
+   */
+  public static List<String> ofRanges(Path file, List<Range> ranges) throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = in.size();
+      ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
+      List<String> sums = new ArrayList<>(ranges.size());
+      for (Range range : ranges) {
+        if (range.start() + range.length() > size) {
+          throw new IllegalArgumentException(
+              "the range " + range + " is not within the " + size + " bytes of " + file);
+        }
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        read(in, buffer, range, digest, file);
+        sums.add(HexFormat.of().formatHex(digest.digest()));
+      }
+      return sums;
+    } catch (ClosedByInterruptException e) {
+      throw stopped(file);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void read(
+      FileChannel in, ByteBuffer buffer, Range range, MessageDigest digest, Path file)
+      throws IOException {
+    long end = range.start() + range.length();
+    for (long pos = range.start(); pos < end; ) {
+      buffer.clear();
+      buffer.limit((int) Math.min(BUFFER, end - pos));
+      int n = in.read(buffer, pos);
+      if (n < 0) {
+        throw new IOException(file + " shrank while it was being hashed");
+      }
+      stopIfInterrupted(file);
+      buffer.flip();
+      digest.update(buffer);
+      pos += n;
     }
   }
 

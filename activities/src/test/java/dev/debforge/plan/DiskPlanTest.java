@@ -182,6 +182,29 @@ class DiskPlanTest {
   }
 
   @Test
+  void theDisksAtTheirFullSizeArePublishedWithABlockMapTheOthersWithTheirSha256() {
+    PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
+    String[] image =
+        DiskPlan.addImage(builder, "oci-archive:/i.tar", "sha256:" + "ab".repeat(32), true,
+            "amd64", null);
+    DiskPlan.addDisks(
+        builder, image[0], image[1], "amd64", "debian",
+        new DiskPlan.Disks(List.of("raw", "qcow2", "vhd", "vmdk"), "ext4", null, List.of(),
+            "/out", null, null, List.of(), List.of(), null),
+        HOST);
+    Map<String, String> options = new java.util.TreeMap<>();
+    for (PlannedStep step : builder.build("test").steps()) {
+      if (step.stage().equals("publish-disk")) {
+        options.put(step.name(), step.options().replaceAll(".*\"blockMap\":(\\w+).*", "$1"));
+      }
+    }
+    assertEquals(
+        Map.of("publish-disk-raw", "true", "publish-disk-vhd", "true",
+            "publish-disk-qcow2", "false", "publish-disk-vmdk", "false"),
+        options);
+  }
+
+  @Test
   void ext4AndBtrfsRootsNeedNoTools() {
     for (String fs : List.of("ext4", "btrfs")) {
       assertEquals(

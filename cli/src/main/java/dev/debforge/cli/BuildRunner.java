@@ -21,6 +21,7 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.common.Priority;
 import io.temporal.failure.ApplicationFailure;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -284,11 +285,16 @@ final class BuildRunner {
 
   /**
    * What names a published artifact's content: an image its manifest digest, a disk file its
-   * sha256, an OSTree repository the ref and the commit it now points at.
+   * sha256 or, for a raw disk, its block map, an OSTree repository the ref and the commit it now
+   * points at.
    */
   static String identity(Map<String, String> artifact) {
     if (artifact.containsKey("digest")) {
       return artifact.get("digest");
+    }
+    if (artifact.containsKey("bmapChecksum")) {
+      return "block map " + Path.of(artifact.get("bmap")).getFileName() + " sha256:"
+          + artifact.get("bmapChecksum");
     }
     if (artifact.containsKey("sha256")) {
       return "sha256:" + artifact.get("sha256");

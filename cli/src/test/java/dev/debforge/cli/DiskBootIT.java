@@ -1,6 +1,7 @@
 package dev.debforge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -241,14 +244,37 @@ class DiskBootIT {
     assertEquals(groups, commands.get("id -nG").asText());
   }
 
+  /**
+   * Each file is named by its SHA-256, or a raw or vhd disk (a file the disk's full size) by a
+   * block map beside it, which bmaptool takes: it checks the map and every range it copies, and
+   * its copy reads as the disk.
+   */
   @Test
-  void everyTypeIsPublishedWithItsSha256() throws Exception {
+  void everyTypeIsPublishedWithItsSha256OrItsBlockMap() throws Exception {
     assertEquals(8, result.get("artifacts").size(), "one per type");
+    Set<String> mapped = new TreeSet<>();
     for (JsonNode artifact : result.get("artifacts")) {
       Path file = Path.of(artifact.get("artifact").asText());
       assertTrue(file.startsWith(out), file.toString());
-      assertEquals(Sha256.ofFile(file), artifact.get("sha256").asText(), file.toString());
+      assertEquals(Files.size(file), artifact.get("size").asLong(), file.toString());
+      if (!artifact.has("bmap")) {
+        assertEquals(Sha256.ofFile(file), artifact.get("sha256").asText(), file.toString());
+        continue;
+      }
+      mapped.add(artifact.get("type").asText());
+      assertFalse(artifact.has("sha256"), artifact.toString());
+      Path bmap = Path.of(artifact.get("bmap").asText());
+      assertEquals(file.resolveSibling(file.getFileName() + ".bmap"), bmap);
+      assertTrue(Files.readString(bmap).contains(
+          "<BmapFileChecksum> " + artifact.get("bmapChecksum").asText() + " </BmapFileChecksum>"),
+          bmap.toString());
+      Path copy = out.resolve("bmap-copy");
+      Tools.run("bmaptool", "copy", "--bmap", bmap.toString(), file.toString(), copy.toString());
+      Tools.run("qemu-img", "compare", "-f", "raw", "-F", "raw", file.toString(),
+          copy.toString());
+      Files.delete(copy);
     }
+    assertEquals(Set.of("raw", "vhd"), mapped);
     assertTrue(Files.isRegularFile(out.resolve("qcow2/disk.qcow2")));
     assertTrue(Files.isRegularFile(out.resolve("image/disk.raw")));
   }

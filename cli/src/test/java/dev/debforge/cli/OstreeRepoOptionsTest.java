@@ -149,5 +149,8 @@ class OstreeRepoOptionsTest {
         BuildRunner.identity(
             Map.of("artifact", "/srv/ostree", "ref", "debian/bookworm/x86_64", "commit", "abc")));
     assertEquals("sha256:def", BuildRunner.identity(Map.of("artifact", "/d", "sha256", "def")));
+    assertEquals("block map disk.raw.bmap sha256:abc", BuildRunner.identity(Map.of(
+        "artifact", "/o/image/disk.raw", "bmap", "/o/image/disk.raw.bmap",
+        "bmapChecksum", "abc")));
   }
 }

@@ -54,6 +54,14 @@ public enum DiskType {
     return fileName;
   }
 
+  /**
+   * Whether the file is the disk's bytes at its declared size, holes and all (raw, ami, a fixed
+   * vhd), rather than a format that stores only what the disk holds.
+   */
+  public boolean sparse() {
+    return format == QemuImg.Format.RAW || format == QemuImg.Format.VHD;
+  }
+
   /** qemu-img's format, or null for a type that is not a qemu-img conversion. */
   public QemuImg.Format format() {
     return format;

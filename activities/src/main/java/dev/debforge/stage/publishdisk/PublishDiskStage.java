@@ -1,5 +1,6 @@
 package dev.debforge.stage.publishdisk;
 
+import dev.debforge.disk.BlockMap;
 import dev.debforge.disk.QemuImg;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
@@ -24,8 +25,15 @@ import java.util.stream.Stream;
  * <p>The file is copied sparsely under a temporary name beside its destination and renamed into
  * place, so the output directory never holds a half-written disk. Never cached.
  *
- * <p>Input: {@code disk} (a convert step). Facts: {@code artifact}, {@code type},
- * {@code sha256}, {@code size}.
+ * <p>A disk at its declared size, mostly holes (raw, ami, vhd: {@link PublishDiskOptions#blockMap})
+ * gets a block map beside it, {@code FILE.bmap} in bmap-tools' format ({@link BlockMap}), which
+ * names its content and lets {@code bmaptool copy} write only its data; its holes are neither
+ * read nor hashed, so publishing a 200 GiB disk costs what a 10 GiB one does. Any other file is
+ * named by its SHA-256.
+ *
+ * <p>Input: {@code disk} (a convert step). Facts: {@code artifact}, {@code type}, {@code size},
+ * and either {@code sha256} or {@code bmap} (the map's path) and {@code bmapChecksum} (the
+ * checksum the map carries).
  */
 public final class PublishDiskStage implements Stage<PublishDiskOptions> {
 
@@ -38,7 +46,7 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
 
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -55,8 +63,12 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
     Files.createDirectories(dir);
     Path target = dir.resolve(fileName);
     String partialPrefix = "." + fileName + ".partial-";
+    Path mapTarget = dir.resolve(fileName + ".bmap");
+    String mapPrefix = "." + fileName + ".bmap.partial-";
     removeOrphans(dir, partialPrefix);
+    removeOrphans(dir, mapPrefix);
     Path partial = dir.resolve(partialPrefix + ProcessHandle.current().pid());
+    Path mapPartial = dir.resolve(mapPrefix + ProcessHandle.current().pid());
     boolean published = false;
     try {
       context.progress("writing " + target);
@@ -64,18 +76,34 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
           ToolCall.of(
               List.of("cp", "--sparse=always", source.toString(), partial.toString()),
               Duration.ofMinutes(30)));
-      String sha256 = sha256(context, partial);
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption
-          .REPLACE_EXISTING);
       Map<String, String> facts = new TreeMap<>();
       facts.put("artifact", target.toString());
       facts.put("type", options.type());
-      facts.put("sha256", sha256);
-      facts.put("size", Long.toString(Files.size(target)));
+      facts.put("size", Long.toString(Files.size(partial)));
+      List<Sha256.Range> data = dataRanges(context, partial);
+      if (options.blockMap()) {
+        BlockMap map = BlockMap.of(partial, data);
+        Files.writeString(mapPartial, map.text());
+        context.progress(
+            "block map " + mapTarget + ": " + map.mappedBlocks() * BlockMap.BLOCK_SIZE
+                / (1 << 20) + " MiB of data in " + map.ranges().size() + " ranges");
+        // The map first: a crash between the two renames leaves a map that bmaptool finds does
+        // not match the older disk, never a disk beside a map it would pass.
+        Files.move(mapPartial, mapTarget, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+        facts.put("bmap", mapTarget.toString());
+        facts.put("bmapChecksum", map.checksum());
+      } else {
+        facts.put("sha256", Sha256.ofSparseFile(partial, data));
+        Files.deleteIfExists(mapTarget);
+      }
+      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption
+          .REPLACE_EXISTING);
       published = true;
       return new StageOutput(facts);
     } finally {
       Trees.delete(partial);
+      Trees.delete(mapPartial);
       if (!published && created != null) {
         removeEmpty(dir, created);
       }
@@ -83,13 +111,14 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
   }
 
   /**
-   * The copy's SHA-256, its holes hashed without reading them: a raw disk of 10 GiB holds some
-   * 1 GiB of data.
+   * The ranges of the copy that hold data: a raw disk of 10 GiB holds some 1 GiB, and its holes
+   * are neither read nor (for a block map) hashed.
    */
-  private static String sha256(StageContext context, Path file) throws Exception {
+  private static List<Sha256.Range> dataRanges(StageContext context, Path file)
+      throws Exception {
     Path map = context.scratch().resolve("map.json");
     context.tools().run(QemuImg.map(file).withStdout(map));
-    return Sha256.ofSparseFile(file, QemuImg.dataRanges(Files.readString(map)));
+    return QemuImg.dataRanges(Files.readString(map));
   }
 
   /** The outermost directory of {@code dir} that does not exist yet, or null if it exists. */

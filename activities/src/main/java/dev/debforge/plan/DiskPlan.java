@@ -2,6 +2,7 @@ package dev.debforge.plan;
 
 import dev.debforge.config.ConfigUser;
 import dev.debforge.disk.BuildIds;
+import dev.debforge.disk.QemuImg;
 import dev.debforge.plugin.Anchor;
 import dev.debforge.plugin.OutputType;
 import dev.debforge.stage.bootloader.BootloaderOptions;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The steps that turn an image into disks: {@code extract → ostree-commit → deploy →
@@ -34,6 +36,9 @@ import java.util.Map;
  * the compose steps' tree and commit take the place of extract and ostree-commit.
  */
 public final class DiskPlan {
+
+  /** The file the partition step (and a step after it, at {@code after-disk}) leaves. */
+  private static final String RAW_DISK_FILE = "disk.raw";
 
   /**
    * The suite whose xfsprogs fills an XFS root: the first that can copy a directory with hard
@@ -212,7 +217,7 @@ public final class DiskPlan {
       boots.add(plan.add(
           VerifyStage.ID + "-" + firmware,
           VerifyStage.ID,
-          new VerifyOptions(firmware, "disk.raw", "raw", null, null, null, List.of()),
+          new VerifyOptions(firmware, RAW_DISK_FILE, "raw", null, null, null, List.of()),
           Map.of("disk", disk)));
     }
     plan.holdBackUntil(boots);
@@ -224,6 +229,17 @@ public final class DiskPlan {
             OutputType.Input.RAW_DISK, disk);
     for (String type : disks.types()) {
       Pipeline.Output output = pipeline.output(type, arch);
+      if (rawCopy(output)) {
+        // raw and ami are the disk itself: published from the disk step, not copied into the
+        // store first.
+        plan.addUncached(
+            PublishDiskStage.ID + "-" + output.id(),
+            PublishDiskStage.ID,
+            new PublishDiskOptions(
+                disks.directory(), output.id(), output.directory(), output.fileName(), true),
+            Map.of("disk", disk));
+        continue;
+      }
       Map<String, String> inputs = new HashMap<>();
       inputs.put(output.input().role(), sources.get(output.input()));
       for (OutputType.SharedInput shared : output.shared()) {
@@ -245,13 +261,23 @@ public final class DiskPlan {
 
   /** Whether an output is one of debforge's disks whose file is the disk at its full size. */
   private static boolean sparse(Pipeline.Output output) {
+    return builtin(output).map(DiskType::sparse).orElse(false);
+  }
+
+  /** Whether an output is one of debforge's disks whose file is the raw disk as it is. */
+  private static boolean rawCopy(Pipeline.Output output) {
+    return builtin(output).map(t -> t.format() == QemuImg.Format.RAW).orElse(false)
+        && output.fileName().equals(RAW_DISK_FILE);
+  }
+
+  private static Optional<DiskType> builtin(Pipeline.Output output) {
     if (!output.stage().equals(ConvertStage.ID)) {
-      return false;
+      return Optional.empty();
     }
     try {
-      return DiskType.parse(output.id()).sparse();
+      return Optional.of(DiskType.parse(output.id()));
     } catch (IllegalArgumentException notOurs) {
-      return false;
+      return Optional.empty();
     }
   }
 }

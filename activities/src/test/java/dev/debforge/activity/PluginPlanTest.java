@@ -216,8 +216,8 @@ class PluginPlanTest {
     assertEquals("{\"text\":\"hello\"}", made.options());
     PlannedStep publish = step(plan, "publish-disk-alpha-out");
     assertEquals(
-        "{\"directory\":\"/out\",\"fileName\":\"out.txt\",\"subdirectory\":\"alpha\","
-            + "\"type\":\"alpha-out\"}",
+        "{\"blockMap\":false,\"directory\":\"/out\",\"fileName\":\"out.txt\","
+            + "\"subdirectory\":\"alpha\",\"type\":\"alpha-out\"}",
         publish.options());
     assertEquals("{\"type\":\"qcow2\"}", step(plan, "convert-qcow2").options());
   }

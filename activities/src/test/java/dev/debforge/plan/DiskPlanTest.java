@@ -192,8 +192,16 @@ class DiskPlanTest {
         new DiskPlan.Disks(List.of("raw", "qcow2", "vhd", "vmdk"), "ext4", null, List.of(),
             "/out", null, null, List.of(), List.of(), null),
         HOST);
+    BuildPlan plan = builder.build("test");
+    // raw is the partition step's disk itself: published from it, not copied by a convert step.
+    assertEquals(
+        List.of("extract", "ostree-commit", "deploy", "bootloader", "partition",
+            "publish-disk-raw", "convert-qcow2", "publish-disk-qcow2", "convert-vhd",
+            "publish-disk-vhd", "convert-vmdk", "publish-disk-vmdk"),
+        plan.steps().stream().map(PlannedStep::name).toList());
+    assertEquals(Map.of("disk", "partition"), plan.steps().get(5).inputs());
     Map<String, String> options = new java.util.TreeMap<>();
-    for (PlannedStep step : builder.build("test").steps()) {
+    for (PlannedStep step : plan.steps()) {
       if (step.stage().equals("publish-disk")) {
         options.put(step.name(), step.options().replaceAll(".*\"blockMap\":(\\w+).*", "$1"));
       }

@@ -139,6 +139,7 @@ public final class StageRuntime {
       } finally {
         context.releaseInputs();
       }
+      pending.removeScratch();
       double seconds = (System.nanoTime() - started) / 1e9;
       if (step.key() == null) {
         return new StepResult(step.name(), step.stage(), null, false, seconds, output.facts());

@@ -9,13 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,11 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -41,8 +34,7 @@ import java.util.stream.Stream;
  * ROOT/objects/KEY/{meta.json,data/,lock}  finished outputs
  * ROOT/tmp/KEY.RANDOM/                      outputs being written
  * ROOT/tmp/KEY.RANDOM.lock                  held by the process writing it
- * ROOT/trash/                               objects being removed by {@code debforge store gc},
- *                                           committed steps' scratch being removed
+ * ROOT/trash/                               objects being removed by {@code debforge store gc}
  * ROOT/cache/NAME/                          caches shared between builds (apt archives, …)
  * ROOT/logs/BUILD/STAGE.log                 what each step's tools printed
  * ROOT/logs/BUILD/used-objects              the keys of the objects the build used
@@ -70,21 +62,6 @@ public final class Store {
   static final String META = "meta.json";
   static final String LOCK = "lock";
   static final String USED_OBJECTS = "used-objects";
-
-  /**
-   * Removes the scratch directories of committed steps, one after another, beside the steps that
-   * follow: a step's scratch can be a whole root file system (half a second to delete), which is
-   * no reason to keep the next step waiting. A daemon thread: what it has not removed when the
-   * process ends stays in {@code trash/}, which the next worker's or CLI's {@link #removeStale}
-   * and {@code store gc} clear.
-   */
-  private static final ExecutorService REMOVER =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "debforge-store-remover");
-            thread.setDaemon(true);
-            return thread;
-          });
 
   private final Path root;
 
@@ -243,49 +220,6 @@ public final class Store {
     return removed;
   }
 
-  /**
-   * Moves a tree of this store into {@code trash/} and removes it there on a background thread.
-   * A tree that cannot be moved is removed at once.
-   */
-  void removeLater(Path tree) throws IOException {
-    if (!Files.exists(tree, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Path trash = Files.createDirectories(root.resolve(TRASH))
-        .resolve(tree.getParent().getFileName() + "." + tree.getFileName());
-    try {
-      Files.move(tree, trash, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      Trees.delete(tree);
-      return;
-    }
-    REMOVER.execute(
-        () -> {
-          try {
-            Trees.delete(trash);
-          } catch (IOException | RuntimeException e) {
-            // Left in trash/ for removeStale or gc, which report what they cannot remove.
-          }
-        });
-  }
-
-  /**
-   * Waits until the trees handed to the background remover are gone, at most {@code timeout}:
-   * for a process about to exit, so that it leaves no trash behind.
-   *
-   * @return whether they are all gone
-   */
-  public static boolean awaitRemovals(Duration timeout) {
-    try {
-      return REMOVER.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS) == null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    } catch (ExecutionException | TimeoutException e) {
-      return false;
-    }
-  }
-
   Path objectDir(String key) {
     return root.resolve(OBJECTS).resolve(requireKey(key));
   }
@@ -370,8 +304,19 @@ public final class Store {
      * Makes the object visible under its key. When another build finished the same key first,
      * its object wins and this one is discarded: both hold the same content by construction.
      */
+    /**
+     * Removes the step's scratch directory, which is never part of the object: part of the step's
+     * own work (a scratch tree can be a root file system of hard links into the step's input, half
+     * a second to delete), done before the step's time is taken. Not later, beside the next step:
+     * each unlink changes the inode the link shared with a stored object, and a tar reading that
+     * object then finds its files "changed as we read it".
+     */
+    public void removeScratch() throws IOException {
+      Trees.delete(tmp.resolve("scratch"));
+    }
+
     public StoredObject commit(String stage, Map<String, String> facts) throws IOException {
-      removeLater(tmp.resolve("scratch"));
+      removeScratch();
       Meta meta = new Meta(stage, new TreeMap<>(facts), Instant.now().toString());
       JSON.writeValue(tmp.resolve(META).toFile(), meta);
       Files.createFile(tmp.resolve(LOCK));

@@ -9,7 +9,6 @@ import io.temporal.client.WorkflowClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,8 +16,6 @@ import java.util.List;
  * embedded one with a worker in this process.
  */
 final class BuildSession implements AutoCloseable {
-
-  private static final Duration REMOVALS_TIMEOUT = Duration.ofMinutes(2);
 
   private final WorkflowClient client;
   private final AutoCloseable closer;
@@ -84,12 +81,6 @@ final class BuildSession implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    try {
-      closer.close();
-    } finally {
-      // The in-process worker removes its steps' scratch beside the next step; what is left of
-      // it goes before the process does, not into the store's trash.
-      Store.awaitRemovals(REMOVALS_TIMEOUT);
-    }
+    closer.close();
   }
 }

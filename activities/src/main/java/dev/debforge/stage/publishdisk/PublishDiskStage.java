@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /**
@@ -70,7 +72,18 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
     Path partial = dir.resolve(partialPrefix + ProcessHandle.current().pid());
     Path mapPartial = dir.resolve(mapPrefix + ProcessHandle.current().pid());
     boolean published = false;
+    // The stored file is named (hashed, or mapped) on a thread of its own while cp copies it:
+    // both read it from the page cache, and on two processors the hash costs no time of its own.
+    List<Sha256.Range> data = dataRanges(context, source);
+    FutureTask<Naming> naming =
+        new FutureTask<>(
+            () -> options.blockMap()
+                ? new Naming(BlockMap.of(source, data), null)
+                : new Naming(null, Sha256.ofSparseFile(source, data)));
+    Thread namer = new Thread(naming, "publish-disk-hash");
+    namer.setDaemon(true);
     try {
+      namer.start();
       context.progress("writing " + target);
       context.tools().run(
           ToolCall.of(
@@ -80,9 +93,9 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
       facts.put("artifact", target.toString());
       facts.put("type", options.type());
       facts.put("size", Long.toString(Files.size(partial)));
-      List<Sha256.Range> data = dataRanges(context, partial);
-      if (options.blockMap()) {
-        BlockMap map = BlockMap.of(partial, data);
+      Naming named = named(naming);
+      if (named.map() != null) {
+        BlockMap map = named.map();
         Files.writeString(mapPartial, map.text());
         context.progress(
             "block map " + mapTarget + ": " + map.mappedBlocks() * BlockMap.BLOCK_SIZE
@@ -94,7 +107,7 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
         facts.put("bmap", mapTarget.toString());
         facts.put("bmapChecksum", map.checksum());
       } else {
-        facts.put("sha256", Sha256.ofSparseFile(partial, data));
+        facts.put("sha256", named.sha256());
         Files.deleteIfExists(mapTarget);
       }
       Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption
@@ -102,6 +115,7 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
       published = true;
       return new StageOutput(facts);
     } finally {
+      namer.interrupt();
       Trees.delete(partial);
       Trees.delete(mapPartial);
       if (!published && created != null) {
@@ -110,9 +124,23 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
     }
   }
 
+  /** What names the published file: its block map or its SHA-256. */
+  private record Naming(BlockMap map, String sha256) {}
+
+  private static Naming named(FutureTask<Naming> naming) throws Exception {
+    try {
+      return naming.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
+  }
+
   /**
-   * The ranges of the copy that hold data: a raw disk of 10 GiB holds some 1 GiB, and its holes
-   * are neither read nor (for a block map) hashed.
+   * The ranges of the stored file that hold data: a raw disk of 10 GiB holds some 1 GiB, and its
+   * holes are neither read nor (for a block map) hashed.
    */
   private static List<Sha256.Range> dataRanges(StageContext context, Path file)
       throws Exception {

@@ -15,7 +15,8 @@
 #   raw+qcow2    the composed image to raw + qcow2 (empty build store) vs. the reference's unpack,
 #                commit, deploy, bootloader, disk and qcow2 conversion
 #   5 types      qcow2, raw, vmdk, vhd, vhdx (empty build store) vs. the reference's whole convert
-#   10G / 200G   --type raw with --disk-size 10G and 200G: time and bytes allocated (store + output)
+#   10G / 200G   --type raw with --disk-size 10G and 200G, twice each: time (the faster run) and
+#                bytes allocated (store + output)
 #   engine       the composes' seconds beyond their steps', per step (planning, scheduling, store)
 # Each debforge row also gives the CLI's peak resident memory (GNU time).
 set -euo pipefail
@@ -70,6 +71,13 @@ seconds() {
   awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0
     for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s}' "$out/$1.time"
 }
+fastest() { # LABEL…: the shortest wall clock of these runs
+  local label best=""
+  for label in "$@"; do
+    best=$(awk -v a="$best" -v b="$(seconds "$label")" 'BEGIN {print (a == "" || b < a) ? b : a}')
+  done
+  echo "$best"
+}
 peak_mib() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$out/$1.time"; }
 allocated_mib() { du -s --block-size=1M "$@" | awk '{s += $1} END {print s}'; }
 
@@ -116,13 +124,20 @@ drop "$out/store-raw-qcow2" "$out/disks-raw-qcow2"
 debforge five-types build "$image" --type qcow2,raw,vmdk,vhd,vhdx --store "$out/store-five" \
   -o "$out/disks-five"
 drop "$out/store-five" "$out/disks-five"
-debforge size-10g build "$image" --type raw --disk-size 10G --store "$out/store-10g" \
-  -o "$out/disks-10g"
-alloc_10g=$(allocated_mib "$out/store-10g" "$out/disks-10g")
-drop "$out/store-10g" "$out/disks-10g"
-debforge size-200g build "$image" --type raw --disk-size 200G --store "$out/store-200g" \
-  -o "$out/disks-200g"
-alloc_200g=$(allocated_mib "$out/store-200g" "$out/disks-200g")
+# Each size twice, in turns (10G, 200G, 10G, 200G), from empty stores: the extract step alone
+# varies by seconds between runs here, more than the disk's size costs. A size's time is its
+# faster run; its bytes are those of the first.
+declare -A alloc
+for again in "" -again; do
+  for size in 10g 200g; do
+    debforge "size-$size$again" build "$image" --type raw --disk-size "${size^^}" \
+      --store "$out/store-$size" -o "$out/disks-$size"
+    [[ -z "$again" ]] && alloc[$size]=$(allocated_mib "$out/store-$size" "$out/disks-$size")
+    drop "$out/store-$size" "$out/disks-$size"
+  done
+done
+alloc_10g=${alloc[10g]}
+alloc_200g=${alloc[200g]}
 
 ref_compose=$(ref_seconds compose oci)
 ref_disk=$(ref_seconds unpack commit deploy bootloader_prep disk bootloader_install convert.qcow2)
@@ -143,14 +158,17 @@ cold=$(seconds compose-cold)
   echo "| image → qcow2, raw, vmdk, vhd, vhdx | $(seconds five-types) s | $ref_convert s" \
     "(qcow2, vmdk, vhd) | $(ratio "$(seconds five-types)" "$ref_convert") | ≤ 1.5 |" \
     "$(peak_mib five-types) MiB |"
-  echo "| raw, --disk-size 10G | $(seconds size-10g) s, $alloc_10g MiB allocated | | | |" \
+  t10=$(fastest size-10g size-10g-again)
+  t200=$(fastest size-200g size-200g-again)
+  echo "| raw, --disk-size 10G (faster of 2) | $t10 s, $alloc_10g MiB allocated | | | |" \
     "$(peak_mib size-10g) MiB |"
-  echo "| raw, --disk-size 200G | $(seconds size-200g) s, $alloc_200g MiB allocated | |" \
-    "$(ratio "$(seconds size-200g)" "$(seconds size-10g)") (time), $(ratio "$alloc_200g" "$alloc_10g")" \
+  echo "| raw, --disk-size 200G (faster of 2) | $t200 s, $alloc_200g MiB allocated | |" \
+    "$(ratio "$t200" "$t10") (time), $(ratio "$alloc_200g" "$alloc_10g")" \
     "(bytes) | ≤ 1.10 | $(peak_mib size-200g) MiB |"
   echo
   echo "debforge's steps (seconds inside the build; c = cache hit):"
-  for label in compose-cold compose-warm compose-plus-one raw-qcow2 five-types size-10g size-200g; do
+  for label in compose-cold compose-warm compose-plus-one raw-qcow2 five-types size-10g size-200g \
+      size-10g-again size-200g-again; do
     printf -- '- %s: %s\n' "$label" "$(jq -r '[.steps[] | "\(.name) \(.seconds * 10 | round / 10)\(if .cacheHit then "c" else "" end)"] | join(", ")' "$out/$label.json")"
   done
   echo

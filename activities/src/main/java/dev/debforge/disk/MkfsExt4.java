@@ -116,21 +116,6 @@ public final class MkfsExt4 {
       this(sourceDir, image, sizeBytes, uuid, label, hashSeed, config, fakeTime, 0, false);
     }
 
-    /** A file system at {@code offsetBytes} of {@code image}, whose bytes may hold data. */
-    public Options(
-        Path sourceDir,
-        Path image,
-        long sizeBytes,
-        UUID uuid,
-        String label,
-        UUID hashSeed,
-        Path config,
-        Long fakeTime,
-        long offsetBytes) {
-      this(sourceDir, image, sizeBytes, uuid, label, hashSeed, config, fakeTime, offsetBytes,
-          false);
-    }
-
     public Options {
       Objects.requireNonNull(sourceDir, "sourceDir");
       Objects.requireNonNull(image, "image");

@@ -50,7 +50,7 @@ class MkfsToolsTest {
         MkfsExt4.call(
             new MkfsExt4.Options(
                 Path.of("/src"), Path.of("disk.raw"), 64L << 20, ID, "root", null, null, null,
-                640L << 20));
+                640L << 20, false));
     int e = call.argv().indexOf("-E");
     assertEquals("root_owner=0:0,offset=" + (640L << 20), call.argv().get(e + 1));
     ToolCall inNewFile =
@@ -65,7 +65,7 @@ class MkfsToolsTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new MkfsExt4.Options(Path.of("s"), Path.of("f"), 4096, ID, "x", null, null, null,
-            512));
+            512, false));
   }
 
   @Test

@@ -23,13 +23,17 @@ class DiskPlanTest {
   }
 
   private static BuildPlan plan(String rootFs, List<String> verify) {
+    return plan(List.of("qcow2"), rootFs, verify);
+  }
+
+  private static BuildPlan plan(List<String> types, String rootFs, List<String> verify) {
     PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
     String[] image =
         DiskPlan.addImage(builder, "oci-archive:/i.tar", "sha256:" + "ab".repeat(32), true,
             "amd64", null);
     DiskPlan.addDisks(
         builder, image[0], image[1], "amd64", "debian",
-        new DiskPlan.Disks(List.of("qcow2"), rootFs, null, List.of(), "/out", null, null,
+        new DiskPlan.Disks(types, rootFs, null, List.of(), "/out", null, null,
             List.of(), verify, null),
         HOST);
     return builder.build("test");
@@ -183,16 +187,7 @@ class DiskPlanTest {
 
   @Test
   void theDisksAtTheirFullSizeArePublishedWithABlockMapTheOthersWithTheirSha256() {
-    PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
-    String[] image =
-        DiskPlan.addImage(builder, "oci-archive:/i.tar", "sha256:" + "ab".repeat(32), true,
-            "amd64", null);
-    DiskPlan.addDisks(
-        builder, image[0], image[1], "amd64", "debian",
-        new DiskPlan.Disks(List.of("raw", "qcow2", "vhd", "vmdk"), "ext4", null, List.of(),
-            "/out", null, null, List.of(), List.of(), null),
-        HOST);
-    BuildPlan plan = builder.build("test");
+    BuildPlan plan = plan(List.of("raw", "qcow2", "vhd", "vmdk"), "ext4", List.of());
     // raw is the partition step's disk itself: published from it, not copied by a convert step.
     assertEquals(
         List.of("extract", "ostree-commit", "deploy", "bootloader", "partition",

@@ -270,14 +270,8 @@ public final class DiskPlan {
         && output.fileName().equals(RAW_DISK_FILE);
   }
 
+  /** The disk type of an output made by debforge's convert stage; empty for a plugin's. */
   private static Optional<DiskType> builtin(Pipeline.Output output) {
-    if (!output.stage().equals(ConvertStage.ID)) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(DiskType.parse(output.id()));
-    } catch (IllegalArgumentException notOurs) {
-      return Optional.empty();
-    }
+    return output.stage().equals(ConvertStage.ID) ? DiskType.find(output.id()) : Optional.empty();
   }
 }

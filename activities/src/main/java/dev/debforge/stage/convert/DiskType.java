@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The disk image types {@code debforge build --type} makes, with the file names
@@ -68,13 +69,21 @@ public enum DiskType {
   }
 
   public static DiskType parse(String text) {
+    return find(text)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown disk type '" + text + "'; debforge makes " + ids()));
+  }
+
+  /** The type with this id (any case), or empty when debforge makes none by that name. */
+  public static Optional<DiskType> find(String text) {
     for (DiskType type : values()) {
       if (type.id.equals(text.toLowerCase(Locale.ROOT))) {
-        return type;
+        return Optional.of(type);
       }
     }
-    throw new IllegalArgumentException(
-        "unknown disk type '" + text + "'; debforge makes " + ids());
+    return Optional.empty();
   }
 
   /**

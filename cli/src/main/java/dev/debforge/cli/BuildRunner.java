@@ -269,7 +269,7 @@ final class BuildRunner {
       json.put("cacheHits", hits);
       json.put("stepsRun", ran);
       if (result.planSeconds() > 0) {
-        json.put("planSeconds", Math.round(result.planSeconds() * 100) / 100.0);
+        json.put("planSeconds", hundredths(result.planSeconds()));
       }
       json.put("artifacts", result.artifacts());
       json.put("steps", steps(result.steps()));
@@ -354,7 +354,7 @@ final class BuildRunner {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("buildId", buildId);
     json.put("status", status);
-    json.put("seconds", Math.round(seconds * 100) / 100.0);
+    json.put("seconds", hundredths(seconds));
     return json;
   }
 
@@ -367,7 +367,7 @@ final class BuildRunner {
       step.put("key", result.key());
       step.put("cacheHit", result.cacheHit());
       step.put("skipped", result.skipped());
-      step.put("seconds", Math.round(result.seconds() * 100) / 100.0);
+      step.put("seconds", hundredths(result.seconds()));
       step.put("facts", result.facts());
       steps.add(step);
     }
@@ -387,6 +387,11 @@ final class BuildRunner {
         err.flush();
       }
     }
+  }
+
+  /** Seconds as --json gives them: to the hundredth, so that many steps' rounding stays small. */
+  private static double hundredths(double seconds) {
+    return Math.round(seconds * 100) / 100.0;
   }
 
   private static String seconds(double seconds) {

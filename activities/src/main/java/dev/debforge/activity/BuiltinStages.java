@@ -11,6 +11,7 @@ import dev.debforge.stage.extract.ExtractStage;
 import dev.debforge.stage.initramfs.InitramfsStage;
 import dev.debforge.stage.ociexport.OciExportStage;
 import dev.debforge.stage.ostreecommit.OstreeCommitStage;
+import dev.debforge.stage.packages.PackagesStage;
 import dev.debforge.stage.partition.PartitionStage;
 import dev.debforge.stage.publish.PublishStage;
 import dev.debforge.stage.publishdisk.PublishDiskStage;
@@ -27,6 +28,7 @@ public final class BuiltinStages {
     Extensions extensions =
         new Extensions()
         .add(new DebootstrapStage())
+        .add(new PackagesStage())
         .add(new ConfigureStage())
         .add(new InitramfsStage())
         .add(new OstreeCommitStage())

@@ -18,6 +18,8 @@ import dev.debforge.stage.ociexport.OciExportOptions;
 import dev.debforge.stage.ociexport.OciExportStage;
 import dev.debforge.stage.ostreecommit.OstreeCommitOptions;
 import dev.debforge.stage.ostreecommit.OstreeCommitStage;
+import dev.debforge.stage.packages.PackagesOptions;
+import dev.debforge.stage.packages.PackagesStage;
 import dev.debforge.stage.publish.PublishOptions;
 import dev.debforge.stage.publish.PublishStage;
 import dev.debforge.stage.publishostree.PublishOstreeOptions;
@@ -29,9 +31,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The steps of a compose: {@code debootstrap → configure → initramfs → ostree-commit →
- * oci-export → publish}, and {@code publish-ostree} of the commit when the build publishes to an
- * OSTree repository (the plan adds it last). Every option a step's output depends on is in its
+ * The steps of a compose: {@code debootstrap → packages → configure → initramfs → ostree-commit
+ * → oci-export → publish}, and {@code publish-ostree} of the commit when the build publishes to an
+ * OSTree repository (the plan adds it last). {@code debootstrap} builds the base every image has;
+ * {@code packages}, there only when the recipe installs or removes packages, adds the recipe's on
+ * a copy of it, so a change to the recipe's packages starts from the stored base. Every option a step's output depends on is in its
  * options, so the store key changes exactly when the output would.
  */
 public final class ComposePlan {
@@ -109,12 +113,11 @@ public final class ComposePlan {
     include.addAll(bootloaderPackages(arch));
     include.addAll(Updater.PACKAGES);
     include.add(recipe.kernel().packageFor(arch));
-    include.addAll(recipe.packages().install());
     List<String> aptOptions = new ArrayList<>();
     if (recipe.base().snapshot() != null) {
       aptOptions.add("Acquire::Check-Valid-Until \"false\"");
     }
-    String debootstrap =
+    String base =
         plan.add(
             DebootstrapStage.ID,
             new DebootstrapOptions(
@@ -122,10 +125,22 @@ public final class ComposePlan {
                 recipe.base().variant(),
                 sources,
                 List.copyOf(include),
-                List.copyOf(new TreeSet<>(recipe.packages().remove())),
                 aptOptions),
             Map.of());
-    String packages = pipeline.at(plan, Anchor.AFTER_PACKAGES, debootstrap);
+    String installed = base;
+    if (!recipe.packages().install().isEmpty() || !recipe.packages().remove().isEmpty()) {
+      installed =
+          plan.add(
+              PackagesStage.ID,
+              new PackagesOptions(
+                  recipe.base().suite(),
+                  sources,
+                  List.copyOf(new TreeSet<>(recipe.packages().install())),
+                  List.copyOf(new TreeSet<>(recipe.packages().remove())),
+                  aptOptions),
+              Map.of("tree", base));
+    }
+    String packages = pipeline.at(plan, Anchor.AFTER_PACKAGES, installed);
     String configure =
         plan.add(
             ConfigureStage.ID,

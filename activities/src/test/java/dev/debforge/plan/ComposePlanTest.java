@@ -47,9 +47,11 @@ class ComposePlanTest {
   void composeRunsTheStagesInOrderEachReadingThePreviousTree() throws Exception {
     BuildPlan plan = plan(RECIPE, null);
     assertEquals(
-        List.of("debootstrap", "configure", "initramfs", "ostree-commit", "oci-export", "publish"),
+        List.of("debootstrap", "packages", "configure", "initramfs", "ostree-commit", "oci-export",
+            "publish"),
         plan.steps().stream().map(PlannedStep::stage).toList());
-    assertEquals(Map.of("tree", "debootstrap"), step(plan, "configure").inputs());
+    assertEquals(Map.of("tree", "debootstrap"), step(plan, "packages").inputs());
+    assertEquals(Map.of("tree", "packages"), step(plan, "configure").inputs());
     assertEquals(
         Map.of("tree", "initramfs", "commit", "ostree-commit"), step(plan, "oci-export").inputs());
   }
@@ -60,12 +62,29 @@ class ComposePlanTest {
   }
 
   @Test
-  void changedPackageChangesEveryKeyFromDebootstrapOn() throws Exception {
+  void changedPackageKeepsTheBaseAndChangesEveryKeyFromPackagesOn() throws Exception {
     BuildPlan a = plan(RECIPE, null);
-    BuildPlan b = plan(RECIPE.replace("[vim]", "[nano]"), null);
-    for (String name : List.of("debootstrap", "configure", "initramfs", "oci-export")) {
+    BuildPlan b = plan(RECIPE.replace("[vim]", "[vim, nano]"), null);
+    assertEquals(step(a, "debootstrap").key(), step(b, "debootstrap").key());
+    for (String name : List.of("packages", "configure", "initramfs", "oci-export")) {
       assertNotEquals(step(a, name).key(), step(b, name).key(), name);
     }
+  }
+
+  @Test
+  void aRecipeWithoutPackagesHasNoPackagesStepAndTheSameBase() throws Exception {
+    BuildPlan bare = plan(RECIPE.replace("packages:\n  install: [vim]\n", ""), null);
+    assertTrue(
+        bare.steps().stream().noneMatch(s -> s.stage().equals("packages")), bare.toString());
+    assertEquals(Map.of("tree", "debootstrap"), step(bare, "configure").inputs());
+    assertEquals(step(plan(RECIPE, null), "debootstrap").key(), step(bare, "debootstrap").key());
+  }
+
+  @Test
+  void removalsAloneGetAPackagesStep() throws Exception {
+    String options =
+        step(plan(RECIPE.replace("install: [vim]", "remove: [less]"), null), "packages").options();
+    assertTrue(options.contains("\"remove\":[\"less\"]"), options);
   }
 
   @Test
@@ -82,13 +101,16 @@ class ComposePlanTest {
   }
 
   @Test
-  void debootstrapInstallsTheBootablePackagesAndTheRecipes() throws Exception {
-    String options = step(plan(RECIPE, null), "debootstrap").options();
+  void debootstrapInstallsTheBootablePackagesAndPackagesTheRecipes() throws Exception {
+    BuildPlan plan = plan(RECIPE, null);
+    String base = step(plan, "debootstrap").options();
     for (String pkg :
-        List.of("linux-image-amd64", "ostree-boot", "dracut", "pigz", "grub-pc-bin", "grub-efi-amd64-bin",
-            "vim")) {
-      assertTrue(options.contains("\"" + pkg + "\""), pkg + " in " + options);
+        List.of("linux-image-amd64", "ostree-boot", "dracut", "pigz", "grub-pc-bin", "grub-efi-amd64-bin")) {
+      assertTrue(base.contains("\"" + pkg + "\""), pkg + " in " + base);
     }
+    assertTrue(!base.contains("\"vim\""), base);
+    assertTrue(step(plan, "packages").options().contains("\"install\":[\"vim\"]"),
+        step(plan, "packages").options());
   }
 
   @Test

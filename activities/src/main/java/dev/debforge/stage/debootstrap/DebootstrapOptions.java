@@ -10,7 +10,6 @@ import java.util.List;
  * @param sources full apt source lines ({@code deb URI SUITE COMPONENTS}); the plan resolves them
  *     from the recipe's mirror or snapshot, else from the host's apt configuration
  * @param include packages to install, sorted
- * @param remove packages to purge after installation, sorted
  * @param aptOptions apt configuration lines passed with {@code --aptopt} (a snapshot mirror needs
  *     {@code Acquire::Check-Valid-Until "false"})
  */
@@ -19,12 +18,10 @@ public record DebootstrapOptions(
     String variant,
     List<String> sources,
     List<String> include,
-    List<String> remove,
     List<String> aptOptions) {
   public DebootstrapOptions {
     sources = List.copyOf(sources);
     include = List.copyOf(include);
-    remove = remove == null ? List.of() : List.copyOf(remove);
     aptOptions = aptOptions == null ? List.of() : List.copyOf(aptOptions);
   }
 }

@@ -8,11 +8,12 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * {@code debootstrap}: builds the Debian root filesystem with mmdebstrap.
+ * {@code debootstrap}: builds the base Debian root filesystem with mmdebstrap.
  *
  * <p>Installs the suite's chosen variant plus the packages a bootable image needs (kernel, systemd,
- * dracut with OSTree's module, GRUB's module directories) and the recipe's packages, then purges
- * the recipe's removals. apt's package archives are shared between builds on a host.
+ * dracut with OSTree's module, GRUB's module directories, the updater's tools). The recipe's own
+ * packages are the {@code packages} stage's, on a copy of this tree, so a change to them does not
+ * build the base again. apt's package archives are shared between builds on a host.
  *
  * <p>Output: the root filesystem. Facts: {@code suite}, {@code packages} (how many are installed).
  */
@@ -27,7 +28,7 @@ public final class DebootstrapStage implements Stage<DebootstrapOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -48,7 +49,8 @@ public final class DebootstrapStage implements Stage<DebootstrapOptions> {
         Map.of("suite", options.suite(), "packages", Long.toString(installed)));
   }
 
-  private static long countInstalled(Path root) throws Exception {
+  /** How many packages the dpkg database of {@code root} has installed. */
+  public static long countInstalled(Path root) throws Exception {
     Path status = root.resolve("var/lib/dpkg/status");
     if (!Files.isRegularFile(status)) {
       return 0;

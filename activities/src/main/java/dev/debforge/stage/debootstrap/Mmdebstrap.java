@@ -38,11 +38,6 @@ public final class Mmdebstrap {
     argv.add("--skip=essential/unlink");
     argv.add("--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives/");
     argv.add("--setup-hook=sync-in " + cache + " /var/cache/apt/archives/");
-    if (!options.remove().isEmpty()) {
-      argv.add(
-          "--customize-hook=chroot \"$1\" apt-get purge --yes --auto-remove "
-              + String.join(" ", options.remove()));
-    }
     argv.add("--customize-hook=sync-out /var/cache/apt/archives " + cache);
     argv.add(options.suite());
     argv.add(target.toString());

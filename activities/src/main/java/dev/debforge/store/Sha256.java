@@ -23,8 +23,13 @@ public final class Sha256 {
 
   /** The SHA-256 of bytes in memory, hex. */
   public static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(newDigest().digest(bytes));
+  }
+
+  /** A SHA-256 digest to update. */
+  public static MessageDigest newDigest() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

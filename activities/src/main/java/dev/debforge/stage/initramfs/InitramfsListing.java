@@ -8,8 +8,13 @@ import java.io.PushbackInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.debforge.store.Sha256;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
@@ -50,27 +55,90 @@ public final class InitramfsListing {
    */
   public static Optional<Set<String>> read(Path image) throws IOException {
     Set<String> names = new TreeSet<>();
+    return visit(image, (path, mode, content, size) -> {
+      names.add(path);
+      skip(content, size);
+    }) ? Optional.of(names) : Optional.empty();
+  }
+
+  /**
+   * Every entry of {@code image} with what it holds: the SHA-256 of a regular file's bytes, the
+   * target of a symbolic link; or empty, as {@link #read}.
+   */
+  public static Optional<Map<String, Entry>> entries(Path image) throws IOException {
+    Map<String, Entry> entries = new TreeMap<>();
+    return visit(image, (path, mode, content, size) -> {
+      entries.put(path, Entry.read(mode, content, size));
+    }) ? Optional.of(entries) : Optional.empty();
+  }
+
+  /** An entry of the initramfs: its mode bits and type, and its content as {@link #content}. */
+  public record Entry(long mode, String content) {
+    private static final long TYPE = 0170000;
+    private static final long REGULAR = 0100000;
+    private static final long LINK = 0120000;
+
+    public boolean regular() {
+      return (mode & TYPE) == REGULAR;
+    }
+
+    public boolean link() {
+      return (mode & TYPE) == LINK;
+    }
+
+    static Entry read(long mode, InputStream in, long size) throws IOException {
+      if ((mode & TYPE) == LINK) {
+        byte[] target = in.readNBytes((int) Math.min(size, 4096));
+        skip(in, size - target.length);
+        return new Entry(mode, new String(target, StandardCharsets.UTF_8));
+      }
+      if ((mode & TYPE) != REGULAR) {
+        skip(in, size);
+        return new Entry(mode, "");
+      }
+      MessageDigest sha = Sha256.newDigest();
+      byte[] buffer = new byte[BUFFER];
+      long left = size;
+      while (left > 0) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+        if (n < 0) {
+          throw new EOFException("the initramfs ends inside a cpio entry");
+        }
+        sha.update(buffer, 0, n);
+        left -= n;
+      }
+      return new Entry(mode, HexFormat.of().formatHex(sha.digest()));
+    }
+  }
+
+  /** What is done with each entry; it reads exactly {@code size} bytes of {@code content}. */
+  private interface Visitor {
+    void entry(String path, long mode, InputStream content, long size) throws IOException;
+  }
+
+  /** Hands every entry to {@code visitor}; false when a part is in a format this does not read. */
+  private static boolean visit(Path image, Visitor visitor) throws IOException {
     try (PushbackInputStream in =
         new PushbackInputStream(new BufferedInputStream(Files.newInputStream(image), BUFFER),
             BUFFER)) {
       while (true) {
         int first = skipZeros(in);
         if (first < 0) {
-          return Optional.of(names);
+          return true;
         }
         int second = in.read();
         if (first == '0' && second == '7') {
-          readArchive(in, names, "07");
+          readArchive(in, visitor, "07");
         } else if (first == 0x1f && second == 0x8b) {
           try (GzipMember member = new GzipMember(in)) {
             // A compressed stream holds one or more archives, as an uncompressed part does.
             for (int next = skipZeros(member); next >= 0; next = skipZeros(member)) {
-              readArchive(member, names, String.valueOf((char) next));
+              readArchive(member, visitor, String.valueOf((char) next));
             }
             member.finish();
           }
         } else {
-          return Optional.empty();
+          return false;
         }
       }
     } catch (EOFException e) {
@@ -79,11 +147,11 @@ public final class InitramfsListing {
   }
 
   /**
-   * Reads one archive's entries up to its trailer, adding their names.
+   * Reads one archive's entries up to its trailer, handing them to {@code visitor}.
    *
    * @param read the first bytes of the first header, already read from {@code in}
    */
-  private static void readArchive(InputStream in, Set<String> names, String read)
+  private static void readArchive(InputStream in, Visitor visitor, String read)
       throws IOException {
     byte[] header = new byte[HEADER];
     int offset = read.length();
@@ -95,6 +163,7 @@ public final class InitramfsListing {
       if (!magic.equals("070701") && !magic.equals("070702")) {
         throw new Malformed("not a newc cpio header: " + printable(magic), null);
       }
+      long mode = hex(header, 14);
       long fileSize = hex(header, 54);
       long nameSize = hex(header, 94);
       if (nameSize < 1 || nameSize > 4096) {
@@ -104,14 +173,17 @@ public final class InitramfsListing {
       readFully(in, name, 0, name.length);
       skip(in, pad(HEADER + nameSize));
       String path = new String(name, 0, name.length - 1, StandardCharsets.UTF_8);
-      skip(in, fileSize + pad(fileSize));
       if (path.equals(TRAILER)) {
+        skip(in, fileSize + pad(fileSize));
         return;
       }
       String relative = path.replaceFirst("^(\\./|/)+", "");
       if (!relative.isEmpty() && !relative.equals(".")) {
-        names.add(relative);
+        visitor.entry(relative, mode, in, fileSize);
+      } else {
+        skip(in, fileSize);
       }
+      skip(in, pad(fileSize));
     }
   }
 

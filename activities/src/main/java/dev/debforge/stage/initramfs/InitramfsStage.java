@@ -4,6 +4,7 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
+import dev.debforge.plugin.ToolCall;
 import dev.debforge.store.Trees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -28,7 +30,13 @@ import java.util.stream.Stream;
  * chose a compression other than gzip); then {@code /boot} is emptied and the {@code /vmlinuz}
  * and {@code /initrd.img} links are removed, since OSTree owns /boot.
  *
- * <p>Facts: {@code kernel} (the kernel version).
+ * <p>dracut is not run again for a tree whose dracut inputs ({@link DracutInputs}) are those of an
+ * archive it wrote before on this host: that archive is taken from the {@link InitramfsCache}.
+ * Adding a package no dracut module names to a recipe, or changing a user or a file dracut does
+ * not read, keeps the initramfs; the archive's bytes are what dracut would write again.
+ *
+ * <p>Facts: {@code kernel} (the kernel version), {@code initramfs} ({@code built} or {@code
+ * reused}).
  */
 public final class InitramfsStage implements Stage<InitramfsOptions> {
 
@@ -47,7 +55,7 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -70,11 +78,21 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
           "the image has modules for kernel " + kver + " but no /boot/vmlinuz-" + kver,
           "install the kernel with its image package (kernel.package in the recipe)");
     }
+    Path image = root.resolve(Dracut.initramfsPath(kver).substring(1));
+    ToolCall dracut = Dracut.build(root, kver, options.modules(), options.sourceDateEpoch());
+    InitramfsCache cache = new InitramfsCache(
+        context.sharedCache("initramfs-" + context.architecture()), dracutCall(dracut));
+    if (cache.reuse(root, kver, image)) {
+      context.progress("the initramfs of kernel " + kver + " is the one dracut wrote before: "
+          + "nothing it reads has changed");
+      emptyBoot(root);
+      return new StageOutput(Map.of("kernel", kver, "initramfs", "reused"));
+    }
     context.progress("dracut for kernel " + kver + " with " + options.modules());
-    context.tools().run(Dracut.build(root, kver, options.modules(), options.sourceDateEpoch()));
-    Optional<Set<String>> paths;
+    context.tools().run(dracut);
+    Optional<Map<String, InitramfsListing.Entry>> entries;
     try {
-      paths = InitramfsListing.ofKernel(root, kver);
+      entries = InitramfsListing.entries(image);
     } catch (InitramfsListing.Malformed e) {
       // The same tree and options make the same file again: not worth another try.
       throw new BadInputException(
@@ -83,16 +101,26 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
           "check the dracut configuration the recipe adds (files under /etc/dracut.conf.d)");
     }
     List<String> missing =
-        paths.isPresent()
-            ? missingFrom(paths.get())
+        entries.isPresent()
+            ? missingFrom(entries.get().keySet())
             : missingFrom(context.tools().run(Dracut.list(root, kver)).stdout());
     if (!missing.isEmpty()) {
       throw new BadInputException(
           "the initramfs of kernel " + kver + " lacks " + String.join(", ", missing),
           "install ostree-boot, which ships dracut's ostree module");
     }
+    if (entries.isPresent()) {
+      cache.keep(root, kver, image, DracutInputs.record(root, entries.get()));
+    }
     emptyBoot(root);
-    return StageOutput.of("kernel", kver);
+    return new StageOutput(Map.of("kernel", kver, "initramfs", "built"));
+  }
+
+  /** What the archive is a function of besides the tree: dracut's command line and epoch. */
+  private static List<String> dracutCall(ToolCall dracut) {
+    List<String> call = new ArrayList<>(dracut.argv().subList(2, dracut.argv().size()));
+    call.add(String.valueOf(dracut.environment().get("SOURCE_DATE_EPOCH")));
+    return call;
   }
 
   /** The one kernel version under {@code /usr/lib/modules}. */

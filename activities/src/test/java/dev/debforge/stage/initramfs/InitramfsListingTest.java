@@ -105,6 +105,28 @@ class InitramfsListingTest {
   }
 
   @Test
+  void entriesGiveAFilesSha256AndALinksTarget() throws IOException {
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    entry(archive, "usr", 1, 040755, new byte[0]);
+    entry(archive, "usr/lib/os-release", 2, 0100644, "ID=debian\n".getBytes(StandardCharsets.UTF_8));
+    entry(archive, "bin", 3, 0120777, "usr/bin".getBytes(StandardCharsets.UTF_8));
+    entry(archive, "TRAILER!!!", 0, 0, new byte[0]);
+    Path image = write(concat(cpio(List.of("kernel"), 3), gzip(archive.toByteArray())));
+
+    var entries = InitramfsListing.entries(image).orElseThrow();
+
+    assertEquals(Set.of("kernel", "usr", "usr/lib/os-release", "bin"), entries.keySet());
+    var release = entries.get("usr/lib/os-release");
+    assertTrue(release.regular());
+    assertEquals(dev.debforge.store.Sha256.hex("ID=debian\n".getBytes(StandardCharsets.UTF_8)),
+        release.content());
+    assertTrue(entries.get("bin").link());
+    assertEquals("usr/bin", entries.get("bin").content());
+    assertTrue(!entries.get("usr").regular() && !entries.get("usr").link());
+    assertEquals(InitramfsListing.read(image).orElseThrow(), entries.keySet());
+  }
+
+  @Test
   void anEmptyFileHasNoPaths() throws IOException {
     assertTrue(InitramfsListing.read(write(new byte[0])).orElseThrow().isEmpty());
   }
@@ -120,16 +142,17 @@ class InitramfsListingTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int inode = 1;
     for (String name : names) {
-      entry(out, name, inode++, new byte[size]);
+      entry(out, name, inode++, 0100644, new byte[size]);
     }
-    entry(out, "TRAILER!!!", 0, new byte[0]);
+    entry(out, "TRAILER!!!", 0, 0, new byte[0]);
     return out.toByteArray();
   }
 
-  private static void entry(ByteArrayOutputStream out, String name, int inode, byte[] data) {
+  private static void entry(
+      ByteArrayOutputStream out, String name, int inode, long mode, byte[] data) {
     byte[] nameBytes = (name + "\0").getBytes(StandardCharsets.UTF_8);
     StringBuilder header = new StringBuilder("070701");
-    long[] fields = {inode, 0100644, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nameBytes.length, 0};
+    long[] fields = {inode, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nameBytes.length, 0};
     for (long field : fields) {
       header.append(String.format("%08x", field));
     }

@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * ROOT/tmp/KEY.RANDOM/                      outputs being written
  * ROOT/tmp/KEY.RANDOM.lock                  held by the process writing it
  * ROOT/trash/                               objects being removed by {@code debforge store gc}
- * ROOT/cache/NAME/                          caches shared between builds (apt archives, …)
+ * ROOT/cache/NAME/                          caches shared between builds (apt, initramfs)
  * ROOT/logs/BUILD/STAGE.log                 what each step's tools printed
  * ROOT/logs/BUILD/used-objects              the keys of the objects the build used
  * </pre>

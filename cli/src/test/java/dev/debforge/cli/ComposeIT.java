@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.oci.Registry;
+import dev.debforge.stage.initramfs.Dracut;
+import dev.debforge.stage.initramfs.InitramfsListing;
 import dev.debforge.store.Sha256;
+import dev.debforge.store.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +139,61 @@ class ComposeIT {
         first.get("artifacts").get(0).get("digest").asText(),
         result.get("artifacts").get(0).get("digest").asText(),
         "the same image");
+  }
+
+  /**
+   * One package more is installed on the stored base, and a package no dracut module names
+   * (htop) keeps the initramfs dracut wrote before: the archive taken again holds, file for file,
+   * what dracut writes for the new tree (dracut runs here on a copy of the tree to show it).
+   */
+  @Test
+  void aPackageIsInstalledOnTheStoredBaseAndKeepsTheInitramfs() throws Exception {
+    Path recipe = Files.writeString(work.resolve("htop.yaml"),
+        Files.readString(Path.of(RECIPE)) + "packages:\n  install: [htop]\n");
+    CliRun run =
+        CliRun.of("compose", recipe.toString(), "--arch", "amd64",
+            "-o", "oci-archive:" + work.resolve("htop.oci.tar"), "--store", STORE.toString(),
+            "--json");
+    assertEquals(0, run.exitCode(), run.err());
+    JsonNode result = JSON.readTree(run.out());
+    assertEquals(step(first, "debootstrap").get("key"), step(result, "debootstrap").get("key"),
+        "the same base: " + result);
+    assertTrue(step(result, "debootstrap").get("cacheHit").asBoolean(), result.toString());
+    JsonNode packages = step(result, "packages").get("facts");
+    assertTrue(packages.get("added").asInt() >= 1, packages.toString());
+    JsonNode initramfs = step(result, "initramfs").get("facts");
+    assertEquals("reused", initramfs.path("initramfs").asText(), result.toString());
+
+    Path configured = object(step(result, "configure"));
+    assertTrue(Files.isRegularFile(configured.resolve("usr/bin/htop")));
+    String kver = initramfs.get("kernel").asText();
+    Path reused = object(step(result, "initramfs"))
+        .resolve(Dracut.initramfsPath(kver).substring(1));
+    Path copy = work.resolve("dracut-root");
+    Tools.run("cp", "-a", "--reflink=auto", configured + "/.", copy.toString());
+    Tools.run(Dracut.build(copy, kver, List.of("systemd", "ostree"), null).argv()
+        .toArray(String[]::new));
+    Path fresh = copy.resolve(Dracut.initramfsPath(kver).substring(1));
+    assertEquals(InitramfsListing.entries(fresh).orElseThrow(),
+        InitramfsListing.entries(reused).orElseThrow(),
+        "the archive taken again has dracut's files for the tree with htop");
+    Trees.delete(copy);
+  }
+
+  private static JsonNode step(JsonNode result, String name) {
+    for (JsonNode step : result.get("steps")) {
+      if (step.get("name").asText().equals(name)) {
+        return step;
+      }
+    }
+    throw new AssertionError("no step " + name + " in " + result);
+  }
+
+  /** The stored output of a step, which a later test reads. */
+  private static Path object(JsonNode step) {
+    Path data = STORE.resolve("objects").resolve(step.get("key").asText()).resolve("data");
+    assertTrue(Files.isDirectory(data), "the store keeps " + step);
+    return data;
   }
 
   /**

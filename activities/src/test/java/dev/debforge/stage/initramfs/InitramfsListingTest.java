@@ -108,7 +108,8 @@ class InitramfsListingTest {
   void entriesGiveAFilesSha256AndALinksTarget() throws IOException {
     ByteArrayOutputStream archive = new ByteArrayOutputStream();
     entry(archive, "usr", 1, 040755, new byte[0]);
-    entry(archive, "usr/lib/os-release", 2, 0100644, "ID=debian\n".getBytes(StandardCharsets.UTF_8));
+    entry(archive, "usr/lib/os-release", 2, 0100644,
+        "ID=debian\n".getBytes(StandardCharsets.UTF_8));
     entry(archive, "bin", 3, 0120777, "usr/bin".getBytes(StandardCharsets.UTF_8));
     entry(archive, "TRAILER!!!", 0, 0, new byte[0]);
     Path image = write(concat(cpio(List.of("kernel"), 3), gzip(archive.toByteArray())));

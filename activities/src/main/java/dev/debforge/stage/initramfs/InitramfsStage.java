@@ -110,7 +110,12 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
           "install ostree-boot, which ships dracut's ostree module");
     }
     if (entries.isPresent()) {
-      cache.keep(root, kver, image, DracutInputs.record(root, entries.get()));
+      try {
+        cache.keep(root, kver, image, DracutInputs.record(root, entries.get()));
+      } catch (IOException e) {
+        // The archive is made; only a later build's shortcut is lost.
+        context.progress("warning: the initramfs is not kept for later builds: " + e);
+      }
     }
     emptyBoot(root);
     return new StageOutput(Map.of("kernel", kver, "initramfs", "built"));

@@ -4,6 +4,7 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.stage.debootstrap.DebootstrapStage;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -41,8 +42,8 @@ public final class PackagesStage implements Stage<PackagesOptions> {
     context.progress(
         "apt on the base: " + options.install().size() + " to install, "
             + options.remove().size() + " to purge");
-    var base = context.input("tree");
-    var cache = context.sharedCache("apt-archives-" + context.architecture());
+    Path base = context.input("tree");
+    Path cache = context.sharedCache("apt-archives-" + context.architecture());
     context.tools().run(
         AptOnBase.call(options, context.architecture(), base, context.output(), cache));
     long before = DebootstrapStage.countInstalled(base);

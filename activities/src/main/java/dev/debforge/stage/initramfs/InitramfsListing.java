@@ -21,9 +21,9 @@ import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
- * The paths inside an initramfs, read on the host: what {@code lsinitrd} lists, without running
- * it in the image (under qemu-user for a foreign architecture) and without decompressing to a
- * pipe.
+ * The paths inside an initramfs (and what each holds), read on the host: what {@code lsinitrd}
+ * lists, without running it in the image (under qemu-user for a foreign architecture) and without
+ * decompressing to a pipe.
  *
  * <p>The file is read as the kernel unpacks it: zero bytes are skipped, then comes either a cpio
  * archive in the "newc" format or a compressed stream holding cpio archives, and after either

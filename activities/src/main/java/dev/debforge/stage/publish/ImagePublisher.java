@@ -2,6 +2,9 @@ package dev.debforge.stage.publish;
 
 import dev.debforge.image.ImageReference;
 import dev.debforge.image.Skopeo;
+import dev.debforge.oci.OciArchiveWriter;
+import dev.debforge.oci.OciException;
+import dev.debforge.oci.OciImageReader;
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.ToolCall;
 import dev.debforge.plugin.ToolException;
@@ -18,8 +21,9 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Copies an image from an OCI layout to where the user asked, with skopeo: the {@code publish}
- * step of a compose and the image index of a multi-architecture one.
+ * Copies an image from an OCI layout to where the user asked, with skopeo, or for an {@code
+ * oci-archive:} file of one image with {@link OciArchiveWriter}: the {@code publish} step of a
+ * compose and the image index of a multi-architecture one.
  *
  * <p>Files and directories appear whole or not at all: the image is written beside the
  * destination under a temporary name and renamed into place, so a failed or cancelled build
@@ -70,12 +74,23 @@ public final class ImagePublisher {
     Trees.delete(partial);
     try {
       progress.accept("writing " + destination);
-      ImageReference relocated =
-          new ImageReference(inner.transport(), partial.toString(), inner.reference());
-      tools.run(copy(source, relocated, tlsVerify, all));
-      if (Files.isRegularFile(partial)) {
-        facts.put("sha256", Sha256.ofFile(partial));
+      if (writesArchiveItself(source, inner, all)) {
+        OciImageReader image;
+        try {
+          image = OciImageReader.open(source.path(), source.reference());
+        } catch (OciException e) {
+          throw new IOException("the image to publish cannot be read: " + e.getMessage(), e);
+        }
+        facts.put("sha256", OciArchiveWriter.write(image, inner.reference(), partial));
         facts.put("size", Long.toString(Files.size(partial)));
+      } else {
+        ImageReference relocated =
+            new ImageReference(inner.transport(), partial.toString(), inner.reference());
+        tools.run(copy(source, relocated, tlsVerify, all));
+        if (Files.isRegularFile(partial)) {
+          facts.put("sha256", Sha256.ofFile(partial));
+          facts.put("size", Long.toString(Files.size(partial)));
+        }
       }
       if (Files.isDirectory(target)) {
         Files.delete(target);
@@ -86,6 +101,17 @@ public final class ImagePublisher {
     }
     facts.put("artifact", target.toString());
     return facts;
+  }
+
+  /**
+   * Whether the destination is an {@code oci-archive:} of one image from a layout, which {@link
+   * OciArchiveWriter} writes in one pass; skopeo writes the rest.
+   */
+  static boolean writesArchiveItself(
+      ImageReference source, ImageReference destination, boolean all) {
+    return !all
+        && source.transport() == ImageReference.Transport.OCI
+        && destination.transport() == ImageReference.Transport.OCI_ARCHIVE;
   }
 
   private static ToolCall copy(

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code publish}: copies the image from the store to where the user asked, with skopeo.
+ * {@code publish}: copies the image from the store to where the user asked, with skopeo, or as an
+ * {@code oci-archive:} file written by {@link dev.debforge.oci.OciArchiveWriter}.
  *
  * <p>Files and directories appear whole or not at all ({@link ImagePublisher}). This step is
  * never cached: the destination may have changed.

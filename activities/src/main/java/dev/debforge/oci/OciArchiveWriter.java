@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.store.Sha256;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +15,12 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -25,7 +28,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /**
  * Writes an {@code oci-archive:} file, a tar of an OCI image layout, from one image of a layout:
  * what skopeo's and podman's {@code oci-archive} transport read, written in one pass over the
- * blobs (skopeo's copy read and wrote them, and the archive was read again for its SHA-256).
+ * blobs, each checked against its digest on the way (skopeo's copy read and wrote them, and the
+ * archive was read again for its SHA-256).
  *
  * <p>The archive holds {@code oci-layout}, an {@code index.json} naming the image by {@code
  * org.opencontainers.image.ref.name}, and the image's manifest, config and layers under {@code
@@ -64,18 +68,46 @@ public final class OciArchiveWriter {
       put(tar, "index.json", index(image, refName), created);
       directory(tar, "blobs/", created);
       directory(tar, "blobs/sha256/", created);
+      Set<String> written = new HashSet<>();
       for (OciDescriptor blob : contents) {
-        Path path = blobs.resolve(blob.digest().replace(':', '/'));
-        TarArchiveEntry entry = entry("blobs/" + blob.digest().replace(':', '/'),
-            TarConstants.LF_NORMAL, 0644, created);
-        entry.setSize(Files.size(path));
-        tar.putArchiveEntry(entry);
-        Files.copy(path, tar);
-        tar.closeArchiveEntry();
+        if (written.add(blob.digest())) {
+          copy(blobs.resolve(blob.digest().replace(':', '/')), blob, tar, created);
+        }
       }
       tar.finish();
     }
     return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /**
+   * Copies a blob into the archive, checking on the way that it is the one its descriptor names
+   * (as skopeo's copy did): a stored blob that changed is not published under its old name.
+   */
+  private static void copy(Path path, OciDescriptor blob, TarArchiveOutputStream tar,
+      Instant created) throws IOException {
+    long size = Files.size(path);
+    if (size != blob.size()) {
+      throw new IOException("blob " + blob.digest() + " in " + path.getParent() + " has " + size
+          + " bytes, not the " + blob.size() + " its descriptor gives");
+    }
+    TarArchiveEntry entry = entry("blobs/" + blob.digest().replace(':', '/'),
+        TarConstants.LF_NORMAL, 0644, created);
+    entry.setSize(size);
+    tar.putArchiveEntry(entry);
+    MessageDigest sha = Sha256.newDigest();
+    byte[] buffer = new byte[BUFFER];
+    try (InputStream in = Files.newInputStream(path)) {
+      for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+        sha.update(buffer, 0, n);
+        tar.write(buffer, 0, n);
+      }
+    }
+    tar.closeArchiveEntry();
+    String digest = "sha256:" + HexFormat.of().formatHex(sha.digest());
+    if (blob.digest().startsWith("sha256:") && !digest.equals(blob.digest())) {
+      throw new IOException("blob " + blob.digest() + " in " + path.getParent()
+          + " has the digest " + digest + ": the stored image is damaged");
+    }
   }
 
   /** The archive's index: the image's manifest, with its platform and the name asked for. */
@@ -91,7 +123,9 @@ public final class OciArchiveWriter {
     manifest.put("digest", image.manifest().digest());
     manifest.put("size", image.manifest().size());
     manifest.put("platform", platform);
-    manifest.put("annotations", Map.of("org.opencontainers.image.ref.name", refName));
+    if (refName != null) {
+      manifest.put("annotations", Map.of("org.opencontainers.image.ref.name", refName));
+    }
     Map<String, Object> index = new LinkedHashMap<>();
     index.put("schemaVersion", 2);
     index.put("mediaType", OciMediaTypes.IMAGE_INDEX);

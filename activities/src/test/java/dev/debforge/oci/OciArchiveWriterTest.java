@@ -2,14 +2,18 @@ package dev.debforge.oci;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -83,6 +87,40 @@ class OciArchiveWriterTest {
     assertEquals(OciArchiveWriter.write(image, "v1", first),
         OciArchiveWriter.write(image, "v1", second));
     assertArrayEquals(Files.readAllBytes(first), Files.readAllBytes(second));
+  }
+
+  @Test
+  void aStoredBlobThatChangedIsNotPublished() throws IOException {
+    Path layer = image.layoutDir().resolve(
+        "blobs/" + image.layers().get(0).digest().replace(':', '/'));
+    byte[] bytes = Files.readAllBytes(layer);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(layer, bytes);
+    IOException e = assertThrows(IOException.class,
+        () -> OciArchiveWriter.write(image, "v1", dir.resolve("image.oci.tar")));
+    assertTrue(e.getMessage().contains("the stored image is damaged"), e.getMessage());
+    Files.write(layer, Arrays.copyOf(bytes, bytes.length - 1));
+    e = assertThrows(IOException.class,
+        () -> OciArchiveWriter.write(image, "v1", dir.resolve("image.oci.tar")));
+    assertTrue(e.getMessage().contains("not the " + bytes.length + " its descriptor gives"),
+        e.getMessage());
+  }
+
+  @Test
+  void entriesAreDatedFromTheImagesCreation() throws Exception {
+    Path layout = dir.resolve("created");
+    new OciImageWriter().write(layout, List.of(dir.resolve("layer.tar")),
+        new ImageConfig("amd64", Instant.parse("2024-06-01T00:00:00Z"), Map.of(), null, null,
+            null, "v1"));
+    Path archive = dir.resolve("created.oci.tar");
+    OciArchiveWriter.write(OciImageReader.open(layout, null), "v1", archive);
+    try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(archive))) {
+      for (TarArchiveEntry entry = tar.getNextEntry(); entry != null;
+          entry = tar.getNextEntry()) {
+        assertEquals(Instant.parse("2024-06-01T00:00:00Z"), entry.getModTime().toInstant(),
+            entry.getName());
+      }
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.debforge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,32 +144,33 @@ class ComposeIT {
   }
 
   /**
-   * One package more is installed on the stored base, and a package no dracut module names
-   * (htop) keeps the initramfs dracut wrote before: the archive taken again holds, file for file,
-   * what dracut writes for the new tree (dracut runs here on a copy of the tree to show it).
+   * The recipe's packages are installed on the stored base, and packages no dracut module names
+   * (htop, hello) keep the initramfs dracut wrote before: the archive taken again holds, file for
+   * file, what dracut writes for the new tree (dracut runs here on a copy of the tree to show it).
+   * Each compose has a motd of its own, so that its initramfs step runs now and is not served
+   * from the store: the first keeps (or takes) the archive for a tree with htop, the second,
+   * with hello as well, must take it.
    */
   @Test
-  void aPackageIsInstalledOnTheStoredBaseAndKeepsTheInitramfs() throws Exception {
-    Path recipe = Files.writeString(work.resolve("htop.yaml"),
-        Files.readString(Path.of(RECIPE)) + "packages:\n  install: [htop]\n");
-    CliRun run =
-        CliRun.of("compose", recipe.toString(), "--arch", "amd64",
-            "-o", "oci-archive:" + work.resolve("htop.oci.tar"), "--store", STORE.toString(),
-            "--json");
-    assertEquals(0, run.exitCode(), run.err());
-    JsonNode result = JSON.readTree(run.out());
-    assertEquals(step(first, "debootstrap").get("key"), step(result, "debootstrap").get("key"),
-        "the same base: " + result);
-    assertTrue(step(result, "debootstrap").get("cacheHit").asBoolean(), result.toString());
-    JsonNode packages = step(result, "packages").get("facts");
-    assertTrue(packages.get("added").asInt() >= 1, packages.toString());
-    JsonNode initramfs = step(result, "initramfs").get("facts");
-    assertEquals("reused", initramfs.path("initramfs").asText(), result.toString());
+  void packagesAreInstalledOnTheStoredBaseAndKeepTheInitramfs() throws Exception {
+    String run = UUID.randomUUID().toString();
+    JsonNode htop = compose("htop", "[htop]", run);
+    JsonNode hello = compose("hello", "[hello, htop]", run);
+    for (JsonNode result : List.of(htop, hello)) {
+      assertEquals(step(first, "debootstrap").get("key"), step(result, "debootstrap").get("key"),
+          "the same base: " + result);
+      assertTrue(step(result, "debootstrap").get("cacheHit").asBoolean(), result.toString());
+      assertFalse(step(result, "initramfs").get("cacheHit").asBoolean(), result.toString());
+    }
+    assertTrue(step(htop, "packages").get("facts").get("added").asInt() >= 1, htop.toString());
+    JsonNode initramfs = step(hello, "initramfs").get("facts");
+    assertEquals("reused", initramfs.path("initramfs").asText(), hello.toString());
 
-    Path configured = object(step(result, "configure"));
+    Path configured = object(step(hello, "configure"));
     assertTrue(Files.isRegularFile(configured.resolve("usr/bin/htop")));
+    assertTrue(Files.isRegularFile(configured.resolve("usr/bin/hello")));
     String kver = initramfs.get("kernel").asText();
-    Path reused = object(step(result, "initramfs"))
+    Path reused = object(step(hello, "initramfs"))
         .resolve(Dracut.initramfsPath(kver).substring(1));
     Path copy = work.resolve("dracut-root");
     Tools.run("cp", "-a", "--reflink=auto", configured + "/.", copy.toString());
@@ -176,8 +179,24 @@ class ComposeIT {
     Path fresh = copy.resolve(Dracut.initramfsPath(kver).substring(1));
     assertEquals(InitramfsListing.entries(fresh).orElseThrow(),
         InitramfsListing.entries(reused).orElseThrow(),
-        "the archive taken again has dracut's files for the tree with htop");
+        "the archive taken again has dracut's files for the tree with hello and htop");
     Trees.delete(copy);
+  }
+
+  /** Composes the minimal recipe with {@code packages} and a motd of this run's. */
+  private static JsonNode compose(String name, String packages, String run) throws Exception {
+    String motd = "Welcome to minimal-bookworm, built by debforge.";
+    String recipe = Files.readString(Path.of(RECIPE));
+    assertTrue(recipe.contains(motd), recipe);
+    Path file = Files.writeString(work.resolve(name + ".yaml"),
+        recipe.replace(motd, motd + " " + name + " " + run)
+            + "packages:\n  install: " + packages + "\n");
+    CliRun compose =
+        CliRun.of("compose", file.toString(), "--arch", "amd64",
+            "-o", "oci-archive:" + work.resolve(name + ".oci.tar"), "--store", STORE.toString(),
+            "--json");
+    assertEquals(0, compose.exitCode(), compose.err());
+    return JSON.readTree(compose.out());
   }
 
   private static JsonNode step(JsonNode result, String name) {

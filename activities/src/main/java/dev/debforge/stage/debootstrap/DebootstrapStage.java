@@ -49,8 +49,7 @@ public final class DebootstrapStage implements Stage<DebootstrapOptions> {
         Map.of("suite", options.suite(), "packages", Long.toString(installed)));
   }
 
-  /** How many packages the dpkg database of {@code root} has installed. */
-  public static long countInstalled(Path root) throws Exception {
+  private static long countInstalled(Path root) throws Exception {
     Path status = root.resolve("var/lib/dpkg/status");
     if (!Files.isRegularFile(status)) {
       return 0;

@@ -46,8 +46,12 @@ import java.util.stream.Stream;
  *       pattern;
  *   <li>every entry of the tree (outside {@code /proc}, {@code /sys}, {@code /dev}, {@code /run},
  *       {@code /tmp}, {@code /var}, {@code /home}, {@code /root} and documentation) whose name is a
- *       word of dracut's scripts: what a module's check or install looks for by name ({@code
- *       lvm}, {@code cryptsetup}, a udev rule, a unit), in the archive or not yet.
+ *       word of dracut's scripts or matches one of their file name patterns: what a module's
+ *       check or install looks for by name ({@code lvm}, {@code cryptsetup}, a udev rule, a
+ *       unit, {@code libnss_*.so*}), in the archive or not yet; and for such a directory outside
+ *       the search path, the names in it ({@code modules-load.d}, {@code modprobe.d}: a module
+ *       takes their {@code *.conf}), even when it was empty;
+ *   <li>{@code etc/ld.so.preload}, which the dynamic loader dracut runs reads.
  * </ul>
  *
  * <p>So a package that brings a binary no dracut module names (htop) keeps the archive, and one
@@ -72,8 +76,19 @@ public final class DracutInputs {
           "usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale",
           "usr/lib/modules", "usr/lib/firmware", "usr/lib/dracut");
 
+  /** The version of what {@link #record} keeps and {@link #digest} covers; part of the key. */
+  static final String FORMAT = "dracut-inputs 2";
+
   private static final String GENERATED = "etc/ld.so.cache";
+  /** A module's check function, as dracut's module-setup.sh files write it. */
+  private static final Pattern CHECK = Pattern.compile("(?ms)^check\\(\\)\\s*\\{.*?^\\}");
   private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.+@-]{2,}");
+  /**
+   * A file name pattern with a literal start, as inst_libdir_file takes ({@code libnss_*.so*});
+   * not a part of a path ({@code /usr/lib*}{@code /ld-*.so} names directories).
+   */
+  private static final Pattern GLOB = Pattern.compile(
+      "(?<![/A-Za-z0-9_.+@*-])[A-Za-z0-9_.+@-]{3,}\\*[A-Za-z0-9_.+@*-]*(?![/A-Za-z0-9_.+@*-])");
 
   private DracutInputs() {}
 
@@ -82,16 +97,23 @@ public final class DracutInputs {
    *
    * @param copied paths the archive holds with the bytes the tree had, sorted
    * @param directories the directories files were copied from, outside the search path, sorted
+   * @param modules the dracut modules in the archive ({@code usr/lib/dracut/modules.txt}); empty
+   *     when not known
    */
-  public record Record(List<String> copied, List<String> directories) {
+  public record Record(List<String> copied, List<String> directories, List<String> modules) {
     public Record {
       copied = List.copyOf(copied);
       directories = List.copyOf(directories);
+      modules = modules == null ? List.of() : List.copyOf(modules);
     }
   }
 
-  /** The record of the archive dracut wrote from {@code root}, whose entries are given. */
-  public static Record record(Path root, Map<String, InitramfsListing.Entry> archive)
+  /**
+   * The record of the archive dracut wrote from {@code root}, whose entries and dracut modules
+   * are given.
+   */
+  public static Record record(
+      Path root, Map<String, InitramfsListing.Entry> archive, List<String> modules)
       throws IOException {
     List<String> copied = new ArrayList<>();
     Set<String> directories = new TreeSet<>();
@@ -118,7 +140,7 @@ public final class DracutInputs {
         directories.add(parent);
       }
     }
-    return new Record(copied, List.copyOf(directories));
+    return new Record(copied, List.copyOf(directories), modules);
   }
 
   /** Directories whose every entry the digest covers anyway. */
@@ -129,9 +151,18 @@ public final class DracutInputs {
 
   /** The digest of what of {@code root} dracut could read for {@code kver}, by {@code record}. */
   public static String digest(Path root, String kver, Record record) throws IOException {
+    MessageDigest sha = Sha256.newDigest();
+    lines(root, kver, record).forEach((key, value) -> sha.update(
+        (key + " " + value + "\n").getBytes(StandardCharsets.UTF_8)));
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /** What {@link #digest} covers, a line each: what the entry is, and how it is now. */
+  static TreeMap<String, String> lines(Path root, String kver, Record record)
+      throws IOException {
     TreeMap<String, String> lines = new TreeMap<>();
     for (String place : List.of("usr/lib/dracut", "etc/dracut.conf.d", "usr/bin/dracut",
-        "etc/dracut.conf")) {
+        "etc/dracut.conf", "etc/ld.so.preload")) {
       walk(root, root.resolve(place), Set.of(), path -> true, lines, "dracut ");
     }
     Path modules = root.resolve("usr/lib/modules").resolve(kver);
@@ -141,25 +172,53 @@ public final class DracutInputs {
       lines.put("copied " + path, describe(root, path));
     }
     for (String path : record.directories()) {
-      lines.put("names " + path, names(root.resolve(path)));
+      lines.put("names " + path, listing(root.resolve(path)));
     }
-    Set<String> words = words(root);
+    Names names = scriptNames(root, record.modules());
     Set<Path> notWalked = new HashSet<>();
     NOT_WALKED.forEach(path -> notWalked.add(root.resolve(path)));
     notWalked.add(root.resolve(GENERATED));
-    walk(root, root, notWalked, path -> words.contains(path.getFileName().toString()), lines,
-        "named ");
-    MessageDigest sha = Sha256.newDigest();
-    lines.forEach((key, value) -> sha.update(
-        (key + " " + value + "\n").getBytes(StandardCharsets.UTF_8)));
-    return HexFormat.of().formatHex(sha.digest());
+    Map<String, String> named = new TreeMap<>();
+    walk(root, root, notWalked, path -> names.match(path.getFileName().toString()), named, "");
+    for (Map.Entry<String, String> entry : named.entrySet()) {
+      String path = entry.getKey();
+      lines.put("named " + path, entry.getValue());
+      Path directory = root.resolve(path);
+      if (!SEARCH_PATH.contains(path) && !tripletDirectory(path)
+          && Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+        // A module may take what such a directory holds by pattern (modules-load.d/*.conf).
+        lines.put("in " + path, listing(directory));
+      }
+    }
+    return lines;
   }
 
-  /** The words of dracut's scripts: every name a module may look for. */
-  static Set<String> words(Path root) throws IOException {
+  /** The words and file name patterns of dracut's scripts: every name a module may look for. */
+  record Names(Set<String> words, List<Pattern> patterns) {
+    boolean match(String name) {
+      if (words.contains(name)) {
+        return true;
+      }
+      for (Pattern pattern : patterns) {
+        if (pattern.matcher(name).matches()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * The words and patterns of dracut's own scripts, of the modules in the archive, and of the
+   * {@code check()} of the others (what decides whether they come in); of every script whole
+   * when the archive's modules are not known.
+   */
+  static Names scriptNames(Path root, List<String> modules) throws IOException {
     Set<String> words = new HashSet<>();
-    List<Path> scripts = new ArrayList<>();
+    Set<String> globs = new TreeSet<>();
     Path dracut = root.resolve("usr/lib/dracut");
+    Path modulesDir = dracut.resolve("modules.d");
+    List<Path> scripts = new ArrayList<>();
     if (Files.isDirectory(dracut)) {
       try (Stream<Path> files = Files.walk(dracut)) {
         files.filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS))
@@ -172,12 +231,35 @@ public final class DracutInputs {
     }
     for (Path script : scripts) {
       String text = new String(Files.readAllBytes(script), StandardCharsets.ISO_8859_1);
-      Matcher matcher = WORD.matcher(text);
-      while (matcher.find()) {
-        words.add(matcher.group());
+      if (!modules.isEmpty() && script.startsWith(modulesDir)) {
+        String module = modulesDir.relativize(script).getName(0).toString()
+            .replaceFirst("^[0-9]+", "");
+        if (!modules.contains(module)) {
+          if (!script.getFileName().toString().equals("module-setup.sh")) {
+            continue;
+          }
+          Matcher check = CHECK.matcher(text);
+          if (check.find()) {
+            add(WORD, check.group(), words);
+            continue;
+          }
+        }
       }
+      add(WORD, text, words);
+      add(GLOB, text, globs);
     }
-    return words;
+    List<Pattern> patterns = new ArrayList<>();
+    for (String glob : globs) {
+      patterns.add(Pattern.compile(Pattern.quote(glob).replace("*", "\\E.*\\Q")));
+    }
+    return new Names(words, patterns);
+  }
+
+  private static void add(Pattern pattern, String text, Set<String> into) {
+    Matcher matcher = pattern.matcher(text);
+    while (matcher.find()) {
+      into.add(matcher.group());
+    }
   }
 
   private static boolean tripletDirectory(String path) {
@@ -269,7 +351,7 @@ public final class DracutInputs {
         || relative.matches("usr/lib/modules/.*\\.ko(\\.(xz|zst|gz))?");
   }
 
-  private static String names(Path directory) throws IOException {
+  private static String listing(Path directory) throws IOException {
     if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
       return "not a directory";
     }

@@ -40,7 +40,7 @@ final class InitramfsCache {
    *     a function of beside the tree
    */
   InitramfsCache(Path cache, List<String> call) {
-    this.dir = cache.resolve(Sha256.hex(String.join("\n", call)
+    this.dir = cache.resolve(Sha256.hex((DracutInputs.FORMAT + "\n" + String.join("\n", call))
         .getBytes(StandardCharsets.UTF_8)).substring(0, 32));
   }
 
@@ -107,6 +107,19 @@ final class InitramfsCache {
     List<Path> kept = entries();
     for (Path old : kept.subList(Math.min(KEPT, kept.size()), kept.size())) {
       Trees.delete(old);
+    }
+    removeAbandoned();
+  }
+
+  /** Removes what a build that was killed while keeping an archive left (an hour old or more). */
+  private void removeAbandoned() throws IOException {
+    Instant hourAgo = Instant.now().minusSeconds(3600);
+    try (DirectoryStream<Path> partial = Files.newDirectoryStream(dir, ".new-*")) {
+      for (Path path : partial) {
+        if (lastUsed(path).toInstant().isBefore(hourAgo)) {
+          Trees.delete(path);
+        }
+      }
     }
   }
 

@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.debforge.store.Sha256;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,21 +58,60 @@ public final class InitramfsListing {
    */
   public static Optional<Set<String>> read(Path image) throws IOException {
     Set<String> names = new TreeSet<>();
-    return visit(image, (path, mode, content, size) -> {
-      names.add(path);
-      skip(content, size);
+    return visit(image, (header, content) -> {
+      if (!header.path().isEmpty()) {
+        names.add(header.path());
+        skip(content, header.size());
+      }
     }) ? Optional.of(names) : Optional.empty();
   }
 
   /**
    * Every entry of {@code image} with what it holds: the SHA-256 of a regular file's bytes, the
-   * target of a symbolic link; or empty, as {@link #read}.
+   * target of a symbolic link; or empty, as {@link #read}. Hard links of one file (newc stores
+   * the bytes with the last of them only, the others are empty) all get the file's SHA-256.
    */
   public static Optional<Map<String, Entry>> entries(Path image) throws IOException {
     Map<String, Entry> entries = new TreeMap<>();
-    return visit(image, (path, mode, content, size) -> {
-      entries.put(path, Entry.read(mode, content, size));
-    }) ? Optional.of(entries) : Optional.empty();
+    Map<String, List<String>> links = new HashMap<>();
+    Map<String, Entry> linked = new HashMap<>();
+    int[] archive = {0};
+    boolean read = visit(image, (header, content) -> {
+      if (header.path().isEmpty()) {
+        archive[0]++; // a trailer: inode numbers start again
+        return;
+      }
+      Entry entry = Entry.read(header.mode(), content, header.size());
+      entries.put(header.path(), entry);
+      if (entry.regular() && header.links() > 1) {
+        String inode = archive[0] + ":" + header.inode();
+        links.computeIfAbsent(inode, k -> new ArrayList<>()).add(header.path());
+        if (header.size() > 0) {
+          linked.put(inode, entry);
+        }
+      }
+    });
+    links.forEach((inode, paths) -> {
+      Entry data = linked.get(inode);
+      if (data != null) {
+        paths.forEach(path -> entries.put(path, data));
+      }
+    });
+    return read ? Optional.of(entries) : Optional.empty();
+  }
+
+  /** The text of the regular file at {@code path} in {@code image}, if it has one (UTF-8). */
+  public static Optional<String> text(Path image, String path) throws IOException {
+    String[] text = {null};
+    visit(image, (header, content) -> {
+      if (header.path().equals(path) && (header.mode() & 0170000) == 0100000
+          && header.size() <= 1 << 20) {
+        text[0] = new String(content.readNBytes((int) header.size()), StandardCharsets.UTF_8);
+      } else {
+        skip(content, header.size());
+      }
+    });
+    return Optional.ofNullable(text[0]);
   }
 
   /** An entry of the initramfs: its mode bits and type, and its content as {@link #content}. */
@@ -111,9 +153,15 @@ public final class InitramfsListing {
     }
   }
 
-  /** What is done with each entry; it reads exactly {@code size} bytes of {@code content}. */
+  /** A cpio entry's header: an empty path marks an archive's trailer. */
+  private record Header(String path, long inode, long mode, long links, long size) {}
+
+  /**
+   * What is done with each entry; it reads exactly {@code header.size()} bytes of {@code
+   * content}.
+   */
   private interface Visitor {
-    void entry(String path, long mode, InputStream content, long size) throws IOException;
+    void entry(Header header, InputStream content) throws IOException;
   }
 
   /** Hands every entry to {@code visitor}; false when a part is in a format this does not read. */
@@ -163,7 +211,9 @@ public final class InitramfsListing {
       if (!magic.equals("070701") && !magic.equals("070702")) {
         throw new Malformed("not a newc cpio header: " + printable(magic), null);
       }
+      long inode = hex(header, 6);
       long mode = hex(header, 14);
+      long links = hex(header, 38);
       long fileSize = hex(header, 54);
       long nameSize = hex(header, 94);
       if (nameSize < 1 || nameSize > 4096) {
@@ -175,11 +225,12 @@ public final class InitramfsListing {
       String path = new String(name, 0, name.length - 1, StandardCharsets.UTF_8);
       if (path.equals(TRAILER)) {
         skip(in, fileSize + pad(fileSize));
+        visitor.entry(new Header("", 0, 0, 0, 0), InputStream.nullInputStream());
         return;
       }
       String relative = path.replaceFirst("^(\\./|/)+", "");
       if (!relative.isEmpty() && !relative.equals(".")) {
-        visitor.entry(relative, mode, in, fileSize);
+        visitor.entry(new Header(relative, inode, mode, links, fileSize), in);
       } else {
         skip(in, fileSize);
       }

@@ -82,7 +82,7 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
     ToolCall dracut = Dracut.build(root, kver, options.modules(), options.sourceDateEpoch());
     InitramfsCache cache = new InitramfsCache(
         context.sharedCache("initramfs-" + context.architecture()), dracutCall(dracut));
-    if (cache.reuse(root, kver, image)) {
+    if (reused(context, cache, root, kver, image)) {
       context.progress("the initramfs of kernel " + kver + " is the one dracut wrote before: "
           + "nothing it reads has changed");
       emptyBoot(root);
@@ -111,7 +111,9 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
     }
     if (entries.isPresent()) {
       try {
-        cache.keep(root, kver, image, DracutInputs.record(root, entries.get()));
+        List<String> included = InitramfsListing.text(image, "usr/lib/dracut/modules.txt")
+            .map(text -> List.of(text.strip().split("\\s+"))).orElse(List.of());
+        cache.keep(root, kver, image, DracutInputs.record(root, entries.get(), included));
       } catch (IOException e) {
         // The archive is made; only a later build's shortcut is lost.
         context.progress("warning: the initramfs is not kept for later builds: " + e);
@@ -119,6 +121,18 @@ public final class InitramfsStage implements Stage<InitramfsOptions> {
     }
     emptyBoot(root);
     return new StageOutput(Map.of("kernel", kver, "initramfs", "built"));
+  }
+
+  /** Whether the cache had the archive; a cache that cannot be read is as good as none. */
+  private static boolean reused(
+      StageContext context, InitramfsCache cache, Path root, String kver, Path image) {
+    try {
+      return cache.reuse(root, kver, image);
+    } catch (IOException e) {
+      context.progress("warning: the kept initramfs archives cannot be read, running dracut: "
+          + e);
+      return false;
+    }
   }
 
   /** What the archive is a function of besides the tree: dracut's command line and epoch. */

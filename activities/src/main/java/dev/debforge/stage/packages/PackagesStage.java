@@ -3,9 +3,13 @@ package dev.debforge.stage.packages;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
-import dev.debforge.stage.debootstrap.DebootstrapStage;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code packages}: installs the recipe's packages on the base and purges its removals.
@@ -16,7 +20,9 @@ import java.util.Map;
  * read only.
  *
  * <p>Facts: {@code packages} (how many are installed), {@code added} (how many more than the base
- * has; negative when the removals outweigh).
+ * has; negative when the removals outweigh), {@code upgraded} (how many of the base's packages apt
+ * took in a newer version: without a snapshot, the mirror may have moved on since the base was
+ * stored; each is named in the step's progress).
  */
 public final class PackagesStage implements Stage<PackagesOptions> {
 
@@ -46,10 +52,62 @@ public final class PackagesStage implements Stage<PackagesOptions> {
     Path cache = context.sharedCache("apt-archives-" + context.architecture());
     context.tools().run(
         AptOnBase.call(options, context.architecture(), base, context.output(), cache));
-    long before = DebootstrapStage.countInstalled(base);
-    long installed = DebootstrapStage.countInstalled(context.output());
-    context.progress(installed + " packages installed (" + (installed - before) + " added)");
-    return new StageOutput(
-        Map.of("packages", Long.toString(installed), "added", Long.toString(installed - before)));
+    Map<String, String> before = installed(base);
+    Map<String, String> after = installed(context.output());
+    List<String> upgraded = new ArrayList<>();
+    before.forEach((name, version) -> {
+      String now = after.get(name);
+      if (now != null && !now.equals(version)) {
+        upgraded.add(name + " " + version + " -> " + now);
+      }
+    });
+    context.progress(after.size() + " packages installed (" + (after.size() - before.size())
+        + " added)");
+    if (!upgraded.isEmpty()) {
+      // Without a snapshot the mirror moves on and the stored base does not: apt took newer
+      // versions where the recipe's packages needed them. A snapshot keeps them together.
+      context.progress("apt upgraded " + upgraded.size() + " of the base's packages, which the "
+          + "mirror has newer than the stored base: " + String.join(", ",
+              upgraded.subList(0, Math.min(10, upgraded.size())))
+          + (upgraded.size() > 10 ? ", …" : ""));
+    }
+    return new StageOutput(Map.of(
+        "packages", Integer.toString(after.size()),
+        "added", Integer.toString(after.size() - before.size()),
+        "upgraded", Integer.toString(upgraded.size())));
+  }
+
+  /** The installed packages of {@code root}'s dpkg database ({@code name:arch}) and versions. */
+  static Map<String, String> installed(Path root) throws IOException {
+    Map<String, String> installed = new TreeMap<>();
+    Path status = root.resolve("var/lib/dpkg/status");
+    if (!Files.isRegularFile(status)) {
+      return installed;
+    }
+    String name = null;
+    String arch = null;
+    String version = null;
+    boolean ok = false;
+    for (String line : Files.readAllLines(status)) {
+      if (line.isEmpty()) {
+        if (ok && name != null) {
+          installed.put(name + ":" + arch, version);
+        }
+        name = arch = version = null;
+        ok = false;
+      } else if (line.startsWith("Package: ")) {
+        name = line.substring(9).strip();
+      } else if (line.startsWith("Architecture: ")) {
+        arch = line.substring(14).strip();
+      } else if (line.startsWith("Version: ")) {
+        version = line.substring(9).strip();
+      } else if (line.equals("Status: install ok installed")) {
+        ok = true;
+      }
+    }
+    if (ok && name != null) {
+      installed.put(name + ":" + arch, version);
+    }
+    return installed;
   }
 }

@@ -32,7 +32,10 @@ class DracutInputsTest {
   void dracutRanInATree() throws IOException {
     write("usr/lib/dracut/modules.d/90lvm/module-setup.sh",
         "check() { require_binaries lvm || return 1; }\n"
-            + "install() { inst_multiple -o bash /usr/lib/sysctl.d/*.conf; }\n");
+            + "install() { inst_multiple -o /usr/bin/bash /usr/lib/sysctl.d/*.conf\n"
+            + "  inst_libdir_file 'libnss_*.so*'\n"
+            + "  for f in /usr/lib/modules-load.d/*.conf; do inst_simple \"$f\"; done; }\n");
+    Files.createDirectories(root.resolve("usr/lib/modules-load.d"));
     write("usr/bin/dracut", "#!/bin/bash\n# builds an initramfs\n");
     write("usr/lib/modules/" + KVER + "/kernel/fs/ext4.ko", "ext4 module");
     write("usr/lib/modules/" + KVER + "/modules.dep", "kernel/fs/ext4.ko:\n");
@@ -50,7 +53,7 @@ class DracutInputsTest {
     archive.put("etc/ld.so.cache", file("the archive's cache"));
     archive.put("etc/initrd-release", file("written by dracut"));
     archive.put("init", new InitramfsListing.Entry(0120777, "usr/lib/systemd/systemd"));
-    record = DracutInputs.record(root, archive);
+    record = DracutInputs.record(root, archive, List.of());
     before = DracutInputs.digest(root, KVER, record);
   }
 
@@ -63,6 +66,7 @@ class DracutInputsTest {
   @Test
   void aPackageNoModuleNamesKeepsTheDigest() throws IOException {
     write("usr/bin/htop", "htop binary");
+    write("usr/lib/x86_64-linux-gnu/libnl-3.so.200", "a library no module names");
     write("usr/share/doc/htop/copyright", "GPL");
     write("var/lib/dpkg/status", "Package: htop\n");
     write("etc/ld.so.cache", "a cache with htop's libraries");
@@ -111,6 +115,52 @@ class DracutInputsTest {
   void firmwareChangesIt() throws IOException {
     write("usr/lib/firmware/i915/dg2.bin", "firmware");
     assertNotEquals(before, DracutInputs.digest(root, KVER, record));
+  }
+
+  @Test
+  void aLibraryMatchingAModulesPatternChangesIt() throws IOException {
+    write("usr/lib/x86_64-linux-gnu/libnss_systemd.so.2", "an NSS module");
+    assertNotEquals(before, DracutInputs.digest(root, KVER, record));
+  }
+
+  @Test
+  void aFileInAnEmptyDirectoryAModuleNamesChangesIt() throws IOException {
+    write("usr/lib/modules-load.d/zfs.conf", "zfs\n");
+    assertNotEquals(before, DracutInputs.digest(root, KVER, record));
+  }
+
+  @Test
+  void aPreloadedLibraryChangesIt() throws IOException {
+    write("etc/ld.so.preload", "/usr/lib/libfoo.so\n");
+    assertNotEquals(before, DracutInputs.digest(root, KVER, record));
+  }
+
+  @Test
+  void aModuleOutsideTheArchiveCountsByItsCheckOnly() throws IOException {
+    write("usr/lib/dracut/modules.d/95nfs/module-setup.sh",
+        "check() {\n  require_binaries rpc.statd mount.nfs || return 1\n}\n\n"
+            + "install() {\n  inst_multiple -o nfsdcld /usr/lib/dracut/nfs-lib.sh\n}\n");
+    write("usr/lib/dracut/modules.d/95nfs/nfs-lib.sh", "nfsroot_to_var() { nfsidmap; }\n");
+    Map<String, InitramfsListing.Entry> archive = Map.of("usr/bin/bash", file("bash binary"));
+    DracutInputs.Record withModules =
+        DracutInputs.record(root, archive, List.of("lvm", "systemd"));
+    String digest = DracutInputs.digest(root, KVER, withModules);
+    write("usr/sbin/nfsdcld", "what nfs's install takes, once nfs is in");
+    write("usr/sbin/nfsidmap", "named by a script of nfs's only");
+    assertEquals(digest, DracutInputs.digest(root, KVER, withModules));
+    write("usr/sbin/mount.nfs", "what nfs's check looks for");
+    assertNotEquals(digest, DracutInputs.digest(root, KVER, withModules));
+  }
+
+  @Test
+  void aPathPatternIsNotAFilePattern() throws IOException {
+    write("usr/lib/dracut/modules.d/99base/dracut-lib.sh",
+        "for i in \"$1\"/usr/lib*/ld-*.so; do :; done\n");
+    DracutInputs.Record base =
+        DracutInputs.record(root, Map.of("usr/bin/bash", file("bash binary")), List.of("base"));
+    String digest = DracutInputs.digest(root, KVER, base);
+    write("usr/lib/x86_64-linux-gnu/libnl-3.so.200", "no module takes lib*");
+    assertEquals(digest, DracutInputs.digest(root, KVER, base));
   }
 
   @Test

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -76,8 +78,27 @@ class InitramfsCacheTest {
     }
   }
 
+  @Test
+  void whatAKilledBuildLeftIsRemovedOnceItIsOld() throws IOException {
+    Path cache = dir.resolve("cache");
+    InitramfsCache initramfs = new InitramfsCache(cache, CALL);
+    Path first = tree("t1", "bash 1");
+    initramfs.keep(first, KVER, image(first), record());
+    Path options;
+    try (Stream<Path> dirs = Files.list(cache)) {
+      options = dirs.findFirst().orElseThrow();
+    }
+    Path old = Files.createDirectory(options.resolve(".new-killed"));
+    Files.setLastModifiedTime(old, FileTime.from(Instant.now().minusSeconds(7200)));
+    Path recent = Files.createDirectory(options.resolve(".new-running"));
+    Path second = tree("t2", "bash 2");
+    initramfs.keep(second, KVER, image(second), record());
+    assertFalse(Files.exists(old));
+    assertTrue(Files.exists(recent), "another build may be writing it");
+  }
+
   private static DracutInputs.Record record() {
-    return new DracutInputs.Record(List.of("usr/bin/bash"), List.of());
+    return new DracutInputs.Record(List.of("usr/bin/bash"), List.of(), List.of());
   }
 
   /** A tree whose bash (copied into the archive) says {@code bash}. */

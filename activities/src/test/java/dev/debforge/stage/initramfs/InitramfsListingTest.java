@@ -128,6 +128,34 @@ class InitramfsListingTest {
   }
 
   @Test
+  void hardLinksAllGetTheBytesOfTheOneThatCarriesThem() throws IOException {
+    byte[] data = "the same library".getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    entry(archive, "usr/lib/a.so", 7, 0100755, 2, new byte[0]);
+    entry(archive, "usr/lib/b.so", 7, 0100755, 2, data);
+    entry(archive, "usr/lib/empty", 8, 0100644, 1, new byte[0]);
+    entry(archive, "TRAILER!!!", 0, 0, new byte[0]);
+    var entries = InitramfsListing.entries(write(gzip(archive.toByteArray()))).orElseThrow();
+    String sha = dev.debforge.store.Sha256.hex(data);
+    assertEquals(sha, entries.get("usr/lib/a.so").content());
+    assertEquals(sha, entries.get("usr/lib/b.so").content());
+    assertEquals(dev.debforge.store.Sha256.hex(new byte[0]),
+        entries.get("usr/lib/empty").content());
+  }
+
+  @Test
+  void theTextOfOneFile() throws IOException {
+    ByteArrayOutputStream archive = new ByteArrayOutputStream();
+    entry(archive, "usr/lib/dracut/modules.txt", 1, 0100644,
+        "systemd\nostree\n".getBytes(StandardCharsets.UTF_8));
+    entry(archive, "TRAILER!!!", 0, 0, new byte[0]);
+    Path image = write(concat(cpio(List.of("early"), 5), gzip(archive.toByteArray())));
+    assertEquals(Optional.of("systemd\nostree\n"),
+        InitramfsListing.text(image, "usr/lib/dracut/modules.txt"));
+    assertEquals(Optional.empty(), InitramfsListing.text(image, "etc/absent"));
+  }
+
+  @Test
   void anEmptyFileHasNoPaths() throws IOException {
     assertTrue(InitramfsListing.read(write(new byte[0])).orElseThrow().isEmpty());
   }
@@ -151,9 +179,14 @@ class InitramfsListingTest {
 
   private static void entry(
       ByteArrayOutputStream out, String name, int inode, long mode, byte[] data) {
+    entry(out, name, inode, mode, 1, data);
+  }
+
+  private static void entry(
+      ByteArrayOutputStream out, String name, int inode, long mode, int links, byte[] data) {
     byte[] nameBytes = (name + "\0").getBytes(StandardCharsets.UTF_8);
     StringBuilder header = new StringBuilder("070701");
-    long[] fields = {inode, mode, 0, 0, 1, 0, data.length, 0, 0, 0, 0, nameBytes.length, 0};
+    long[] fields = {inode, mode, 0, 0, links, 0, data.length, 0, 0, 0, 0, nameBytes.length, 0};
     for (long field : fields) {
       header.append(String.format("%08x", field));
     }

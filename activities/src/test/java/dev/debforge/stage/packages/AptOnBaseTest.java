@@ -32,8 +32,8 @@ class AptOnBaseTest {
             "--setup-hook=cp -a --reflink=auto '/s/base/.' \"$1\"/",
             "--setup-hook=mkdir -p \"$1\"/var/cache/apt/archives/",
             "--setup-hook=sync-in /s/c /var/cache/apt/archives/",
-            "--customize-hook=chroot \"$1\" apt-get install --yes htop openssh-server",
-            "--customize-hook=chroot \"$1\" apt-get purge --yes --auto-remove nano",
+            "--customize-hook=" + AptOnBase.APT + " install htop openssh-server",
+            "--customize-hook=" + AptOnBase.APT + " purge --auto-remove nano",
             "--customize-hook=sync-out /var/cache/apt/archives /s/c",
             "bookworm",
             "/s/out",
@@ -56,7 +56,7 @@ class AptOnBaseTest {
                 List.of("less"), null),
             "amd64", Path.of("/b"), Path.of("/o"), Path.of("/c"));
     assertEquals(
-        List.of("--customize-hook=chroot \"$1\" apt-get purge --yes --auto-remove less"),
+        List.of("--customize-hook=" + AptOnBase.APT + " purge --auto-remove less"),
         call.argv().stream().filter(a -> a.contains("apt-get")).toList());
   }
 }

@@ -85,10 +85,11 @@ public final class DracutInputs {
   private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.+@-]{2,}");
   /**
    * A file name pattern with a literal start, as inst_libdir_file takes ({@code libnss_*.so*});
-   * not a part of a path ({@code /usr/lib*}{@code /ld-*.so} names directories).
+   * or a path's last part ({@code /sbin/fsck*}); not a directory in a path ({@code lib*} in
+   * {@code /usr/lib*}{@code /ld-*.so}).
    */
   private static final Pattern GLOB = Pattern.compile(
-      "(?<![/A-Za-z0-9_.+@*-])[A-Za-z0-9_.+@-]{3,}\\*[A-Za-z0-9_.+@*-]*(?![/A-Za-z0-9_.+@*-])");
+      "(?<![A-Za-z0-9_.+@*-])[A-Za-z0-9_.+@-]{3,}\\*[A-Za-z0-9_.+@*-]*(?![/A-Za-z0-9_.+@*-])");
 
   private DracutInputs() {}
 

@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  *
  * <p>dracut is not run again for a tree whose dracut inputs ({@link DracutInputs}) are those of an
  * archive it wrote before on this host: that archive is taken from the {@link InitramfsCache}.
- * Adding a package no dracut module names to a recipe, or changing a user or a file dracut does
- * not read, keeps the initramfs; the archive's bytes are what dracut would write again.
+ * Adding a package no dracut module names to a recipe, or changing a file dracut does not read
+ * (a motd, a kernel argument), keeps the initramfs, with the files dracut would write again; a
+ * changed user or hostname does not (dracut reads passwd, group and hostname).
  *
  * <p>Facts: {@code kernel} (the kernel version), {@code initramfs} ({@code built} or {@code
  * reused}).

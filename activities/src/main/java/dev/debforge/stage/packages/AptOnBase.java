@@ -24,8 +24,8 @@ public final class AptOnBase {
   /**
    * apt of the host on the chroot, as mmdebstrap runs it for {@code --include}: with mmdebstrap's
    * apt configuration (the chroot's sources and state, no recommends) and dpkg run in the
-   * chroot. So downloads use the host's certificates and {@code file:} mirrors, which the base
-   * (without ca-certificates) could not.
+   * chroot. So downloads use the host's certificates, which apt in the base (without
+   * ca-certificates) could not.
    */
   static final String APT =
       "APT_CONFIG=\"$MMDEBSTRAP_APT_CONFIG\" apt-get -o Dir::Bin::dpkg=env"

@@ -153,14 +153,18 @@ class DracutInputsTest {
   }
 
   @Test
-  void aPathPatternIsNotAFilePattern() throws IOException {
+  void aDirectoryPatternIsNotAFilePatternButAPathsLastPartIs() throws IOException {
     write("usr/lib/dracut/modules.d/99base/dracut-lib.sh",
         "for i in \"$1\"/usr/lib*/ld-*.so; do :; done\n");
-    DracutInputs.Record base =
-        DracutInputs.record(root, Map.of("usr/bin/bash", file("bash binary")), List.of("base"));
+    write("usr/lib/dracut/modules.d/99fs-lib/module-setup.sh",
+        "install() {\n  inst_multiple -o /sbin/fsck* /usr/sbin/fsck*\n}\n");
+    DracutInputs.Record base = DracutInputs.record(
+        root, Map.of("usr/bin/bash", file("bash binary")), List.of("base", "fs-lib"));
     String digest = DracutInputs.digest(root, KVER, base);
     write("usr/lib/x86_64-linux-gnu/libnl-3.so.200", "no module takes lib*");
     assertEquals(digest, DracutInputs.digest(root, KVER, base));
+    write("usr/sbin/fsck.exfat", "fs-lib takes every fsck helper");
+    assertNotEquals(digest, DracutInputs.digest(root, KVER, base));
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.debforge.stage.debootstrap;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -43,19 +42,9 @@ public final class DebootstrapStage implements Stage<DebootstrapOptions> {
             + options.include().size() + " extra packages");
     Path cache = context.sharedCache("apt-archives-" + context.architecture());
     context.tools().run(Mmdebstrap.call(options, context.architecture(), context.output(), cache));
-    long installed = countInstalled(context.output());
+    long installed = DpkgStatus.installed(context.output()).size();
     context.progress(installed + " packages installed");
     return new StageOutput(
         Map.of("suite", options.suite(), "packages", Long.toString(installed)));
-  }
-
-  private static long countInstalled(Path root) throws Exception {
-    Path status = root.resolve("var/lib/dpkg/status");
-    if (!Files.isRegularFile(status)) {
-      return 0;
-    }
-    try (var lines = Files.lines(status)) {
-      return lines.filter(line -> line.equals("Status: install ok installed")).count();
-    }
   }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -267,12 +268,8 @@ public final class DracutInputs {
     return path.matches("(usr/)?lib/[a-z0-9_]+-linux-gnu[a-z0-9_]*");
   }
 
-  private interface Wanted {
-    boolean test(Path path);
-  }
-
   /** Adds a line for every entry under {@code start} (itself included) that is wanted. */
-  private static void walk(Path root, Path start, Set<Path> skipped, Wanted wanted,
+  private static void walk(Path root, Path start, Set<Path> skipped, Predicate<Path> wanted,
       Map<String, String> lines, String prefix) throws IOException {
     if (!Files.exists(start, LinkOption.NOFOLLOW_LINKS)) {
       return;

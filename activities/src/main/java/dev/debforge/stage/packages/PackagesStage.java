@@ -3,13 +3,11 @@ package dev.debforge.stage.packages;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.debforge.stage.debootstrap.DpkgStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * {@code packages}: installs the recipe's packages on the base and purges its removals.
@@ -52,8 +50,8 @@ public final class PackagesStage implements Stage<PackagesOptions> {
     Path cache = context.sharedCache("apt-archives-" + context.architecture());
     context.tools().run(
         AptOnBase.call(options, context.architecture(), base, context.output(), cache));
-    Map<String, String> before = installed(base);
-    Map<String, String> after = installed(context.output());
+    Map<String, String> before = DpkgStatus.installed(base);
+    Map<String, String> after = DpkgStatus.installed(context.output());
     List<String> upgraded = new ArrayList<>();
     before.forEach((name, version) -> {
       String now = after.get(name);
@@ -75,39 +73,5 @@ public final class PackagesStage implements Stage<PackagesOptions> {
         "packages", Integer.toString(after.size()),
         "added", Integer.toString(after.size() - before.size()),
         "upgraded", Integer.toString(upgraded.size())));
-  }
-
-  /** The installed packages of {@code root}'s dpkg database ({@code name:arch}) and versions. */
-  static Map<String, String> installed(Path root) throws IOException {
-    Map<String, String> installed = new TreeMap<>();
-    Path status = root.resolve("var/lib/dpkg/status");
-    if (!Files.isRegularFile(status)) {
-      return installed;
-    }
-    String name = null;
-    String arch = null;
-    String version = null;
-    boolean ok = false;
-    for (String line : Files.readAllLines(status)) {
-      if (line.isEmpty()) {
-        if (ok && name != null) {
-          installed.put(name + ":" + arch, version);
-        }
-        name = arch = version = null;
-        ok = false;
-      } else if (line.startsWith("Package: ")) {
-        name = line.substring(9).strip();
-      } else if (line.startsWith("Architecture: ")) {
-        arch = line.substring(14).strip();
-      } else if (line.startsWith("Version: ")) {
-        version = line.substring(9).strip();
-      } else if (line.equals("Status: install ok installed")) {
-        ok = true;
-      }
-    }
-    if (ok && name != null) {
-      installed.put(name + ":" + arch, version);
-    }
-    return installed;
   }
 }

@@ -1,4 +1,4 @@
-package dev.debforge.stage.packages;
+package dev.debforge.stage.debootstrap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PackagesStageTest {
+class DpkgStatusTest {
 
   @TempDir Path root;
 
@@ -39,6 +39,6 @@ class PackagesStageTest {
     assertEquals(
         Map.of("libc6:amd64", "2.36-9+deb12u13", "libc6:arm64", "2.36-9+deb12u13",
             "htop:amd64", "3.2.2-2"),
-        PackagesStage.installed(root));
+        DpkgStatus.installed(root));
   }
 }

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * to an OCI layout and pushed to a loopback registry; then the arm64 image, pulled back from the
  * registry by the index's digest, made into disks and booted to a login under UEFI (AAVMF) in
  * qemu-system-aarch64 with software emulation. The slowest test here, some 15 minutes, most of it
- * mmdebstrap and dracut under emulation; the amd64 half is the other tests' compose, from the
- * store.
+ * mmdebstrap and dracut under emulation. {@code scripts/test} runs it beside the other tests with
+ * a store of its own ({@code debforge.it.store}): the second compose must find the first's images,
+ * which the shared store, kept to its size limit by the tests beside, may have given away.
  *
  * <p>Then, on a build service with one amd64 and one arm64 worker, a multi-architecture build of
  * disks runs each architecture on its own worker, and the amd64 worker, killed in the middle of
@@ -80,7 +81,8 @@ class Arm64DiskIT {
               "--no-tls-verify", "--store", ComposeIT.STORE.toString(), "--json");
       assertEquals(0, push.exitCode(), push.err());
       assertEquals(digest,
-          JSON.readTree(push.out()).get("artifacts").get(0).get("digest").asText());
+          JSON.readTree(push.out()).get("artifacts").get(0).get("digest").asText(),
+          "every step was cached, so the index is the same: " + push.err());
       JsonNode pushed =
           JSON.readTree(Tools.run("skopeo", "inspect", "--raw", "--tls-verify=false", ref));
       assertEquals(2, pushed.get("manifests").size());
@@ -197,8 +199,8 @@ class Arm64DiskIT {
       JsonNode amd64Status = status(temporal, amd64Id);
       assertTrue(amd64Status.get("worker").asText().endsWith("pid " + replacement.pid()),
           amd64Status.toString());
-      // Other notes may come first: the store's size limit, kept to by the builds beside this
-      // one, may take an input between planning and reading, and the build is planned again.
+      // Other notes may come first: the store's size limit, kept to by the arm64 child beside
+      // this one, may take an input between planning and reading, and the build is planned again.
       List<String> notes = new ArrayList<>();
       amd64Status.get("notes").forEach(note -> notes.add(note.asText()));
       assertTrue(notes.stream().anyMatch(note -> note.contains("was lost")),
@@ -207,9 +209,9 @@ class Arm64DiskIT {
       assertTrue(arm64Status.get("worker").asText().endsWith("pid " + arm64.pid()),
           "the arm64 child stayed on the arm64 worker: " + arm64Status);
       // Steps that finished before the kill ran on the first worker. Whether the replacement
-      // runs one again is the store's business here, not the lost worker's: the builds beside
-      // this one keep the shared store to its size limit and may take a cheap output meanwhile
-      // (WorkerProcessesIT, with a store of its own, checks that none is run again).
+      // runs one again is the store's business here, not the lost worker's: the arm64 child
+      // keeps the store to its size limit too and may take a cheap output meanwhile
+      // (WorkerProcessesIT, whose store holds one build, checks that none is run again).
       for (String step : finished) {
         List<Long> runs = WorkerProcessesIT.runPids(ComposeIT.STORE, amd64Id, step);
         assertTrue(!runs.isEmpty() && runs.get(0) == amd64.pid(),

@@ -32,7 +32,9 @@ import java.util.Optional;
 /**
  * The steps that turn an image into disks: {@code extract → ostree-commit → deploy →
  * bootloader → partition → [verify (one per firmware)] → convert (one per type) →
- * publish-disk}, with a {@code tools} step feeding partition for an XFS root. For {@code run},
+ * publish-disk}, with a {@code tools} step feeding partition for an XFS root. raw and ami are
+ * published from the partition step, and qcow2 is converted as it is published
+ * ({@link DiskType#direct}): they have no convert step. For {@code run},
  * the compose steps' tree and commit take the place of extract and ostree-commit.
  */
 public final class DiskPlan {
@@ -229,14 +231,16 @@ public final class DiskPlan {
             OutputType.Input.RAW_DISK, disk);
     for (String type : disks.types()) {
       Pipeline.Output output = pipeline.output(type, arch);
-      if (rawCopy(output)) {
-        // raw and ami are the disk itself: published from the disk step, not copied into the
-        // store first.
+      Optional<DiskType> direct = builtin(output).filter(DiskType::direct);
+      if (rawCopy(output) || direct.isPresent()) {
+        // raw and ami are the disk itself, and qemu-img writes qcow2 as fast as a copy:
+        // published from the disk step, not stored first.
         plan.addUncached(
             PublishDiskStage.ID + "-" + output.id(),
             PublishDiskStage.ID,
             new PublishDiskOptions(
-                disks.directory(), output.id(), output.directory(), output.fileName(), true),
+                disks.directory(), output.id(), output.directory(), output.fileName(),
+                sparse(output), direct.map(DiskType::id).orElse(null)),
             Map.of("disk", disk));
         continue;
       }

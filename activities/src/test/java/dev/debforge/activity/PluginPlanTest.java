@@ -216,10 +216,11 @@ class PluginPlanTest {
     assertEquals("{\"text\":\"hello\"}", made.options());
     PlannedStep publish = step(plan, "publish-disk-alpha-out");
     assertEquals(
-        "{\"blockMap\":false,\"directory\":\"/out\",\"fileName\":\"out.txt\","
-            + "\"subdirectory\":\"alpha\",\"type\":\"alpha-out\"}",
+        "{\"blockMap\":false,\"convert\":null,\"directory\":\"/out\","
+            + "\"fileName\":\"out.txt\",\"subdirectory\":\"alpha\",\"type\":\"alpha-out\"}",
         publish.options());
-    assertEquals("{\"type\":\"qcow2\"}", step(plan, "convert-qcow2").options());
+    assertTrue(step(plan, "publish-disk-qcow2").options().contains("\"convert\":\"qcow2\""));
+    assertEquals(Map.of("disk", "partition"), step(plan, "publish-disk-qcow2").inputs());
   }
 
   @Test
@@ -304,7 +305,7 @@ class PluginPlanTest {
     List<String> names = plan.steps().stream().map(PlannedStep::name).toList();
     assertEquals(
         List.of("debootstrap", "hook-early", "configure", "initramfs", "alpha-stage", "hook-last",
-            "ostree-commit", "deploy", "hook-second", "bootloader", "partition", "convert-qcow2",
+            "ostree-commit", "deploy", "hook-second", "bootloader", "partition",
             "publish-disk-qcow2"),
         names);
     assertEquals(Map.of("tree", "debootstrap"), step(plan, "hook-early").inputs());

@@ -41,10 +41,10 @@ class DiskPlanTest {
 
   @Test
   void theRawDiskBootsWithEachFirmwareBeforeItIsConverted() {
-    BuildPlan plan = plan(List.of("uefi", "bios"));
+    BuildPlan plan = plan(List.of("qcow2", "vmdk"), "ext4", List.of("uefi", "bios"));
     assertEquals(
         List.of("extract", "ostree-commit", "deploy", "bootloader", "partition", "verify-uefi",
-            "verify-bios", "convert-qcow2", "publish-disk-qcow2"),
+            "verify-bios", "publish-disk-qcow2", "convert-vmdk", "publish-disk-vmdk"),
         plan.steps().stream().map(PlannedStep::name).toList());
     PlannedStep bios = plan.steps().get(6);
     assertEquals("verify", bios.stage());
@@ -58,10 +58,13 @@ class DiskPlanTest {
     for (PlannedStep step : plan.steps().subList(0, 7)) {
       assertEquals(List.of(), step.after(), step.name());
     }
-    for (PlannedStep step : plan.steps().subList(7, 9)) {
+    for (PlannedStep step : plan.steps().subList(7, 10)) {
       assertEquals(List.of("verify-uefi", "verify-bios"), step.after(), step.name());
     }
-    assertEquals(plan(List.of()).steps().get(5).key(), plan.steps().get(7).key(),
+    PlannedStep unverified =
+        plan(List.of("qcow2", "vmdk"), "ext4", List.of()).steps().get(6);
+    assertEquals("convert-vmdk", unverified.name());
+    assertEquals(unverified.key(), plan.steps().get(8).key(),
         "what a step waits for is not in its key");
   }
 
@@ -162,7 +165,7 @@ class DiskPlanTest {
   @Test
   void withoutVerifyThereIsNoBoot() {
     assertEquals(
-        List.of("extract", "ostree-commit", "deploy", "bootloader", "partition", "convert-qcow2",
+        List.of("extract", "ostree-commit", "deploy", "bootloader", "partition",
             "publish-disk-qcow2"),
         plan(List.of()).steps().stream().map(PlannedStep::name).toList());
   }
@@ -172,7 +175,7 @@ class DiskPlanTest {
     BuildPlan plan = plan("xfs", List.of());
     assertEquals(
         List.of("extract", "ostree-commit", "deploy", "bootloader", "tools", "partition",
-            "convert-qcow2", "publish-disk-qcow2"),
+            "publish-disk-qcow2"),
         plan.steps().stream().map(PlannedStep::name).toList());
     PlannedStep tools = plan.steps().get(4);
     assertEquals(
@@ -188,13 +191,24 @@ class DiskPlanTest {
   @Test
   void theDisksAtTheirFullSizeArePublishedWithABlockMapTheOthersWithTheirSha256() {
     BuildPlan plan = plan(List.of("raw", "qcow2", "vhd", "vmdk"), "ext4", List.of());
-    // raw is the partition step's disk itself: published from it, not copied by a convert step.
+    // raw is the partition step's disk itself: published from it, not copied by a convert step;
+    // qcow2 is converted from it as it is published; vhd and vmdk are stored first.
     assertEquals(
         List.of("extract", "ostree-commit", "deploy", "bootloader", "partition",
-            "publish-disk-raw", "convert-qcow2", "publish-disk-qcow2", "convert-vhd",
-            "publish-disk-vhd", "convert-vmdk", "publish-disk-vmdk"),
+            "publish-disk-raw", "publish-disk-qcow2", "convert-vhd", "publish-disk-vhd",
+            "convert-vmdk", "publish-disk-vmdk"),
         plan.steps().stream().map(PlannedStep::name).toList());
-    assertEquals(Map.of("disk", "partition"), plan.steps().get(5).inputs());
+    Map<String, String> converts = new java.util.TreeMap<>();
+    for (PlannedStep step : plan.steps()) {
+      if (step.stage().equals("publish-disk")) {
+        String convert = step.options().replaceAll(".*\"convert\":(\"?\\w+\"?).*", "$1");
+        converts.put(step.name(), step.inputs().get("disk") + " " + convert);
+      }
+    }
+    assertEquals(
+        Map.of("publish-disk-raw", "partition null", "publish-disk-qcow2", "partition \"qcow2\"",
+            "publish-disk-vhd", "convert-vhd null", "publish-disk-vmdk", "convert-vmdk null"),
+        converts);
     Map<String, String> options = new java.util.TreeMap<>();
     for (PlannedStep step : plan.steps()) {
       if (step.stage().equals("publish-disk")) {

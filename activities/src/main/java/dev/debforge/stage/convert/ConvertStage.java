@@ -5,6 +5,7 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
+import dev.debforge.plugin.ToolRunner;
 import dev.debforge.store.Sha256;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,19 +62,37 @@ public final class ConvertStage implements Stage<ConvertOptions> {
               List.of("cp", "--sparse=always", raw.toString(), target.toString()),
               Duration.ofMinutes(30)));
     } else {
-      context.tools().run(QemuImg.convert(new QemuImg.Convert(raw, target, type.format(), false)));
-      if (type.format() == QemuImg.Format.QCOW2 || type.format() == QemuImg.Format.VHDX
-          || type.format() == QemuImg.Format.VDI) {
-        context.tools().run(QemuImg.check(target, type.format()));
-      }
+      convert(context.tools(), raw, target, type);
       context.progress("comparing with the raw disk");
-      context.tools().run(QemuImg.compare(raw, target, type.format()));
+      compare(context.tools(), raw, target, type);
     }
     return new StageOutput(
         Map.of(
             "type", type.id(),
             "file", type.fileName(),
             "size", Long.toString(Files.size(target))));
+  }
+
+  /**
+   * Writes the raw disk as a qemu-img format at {@code target} and checks the result's metadata
+   * where the format has a check (qcow2, vhdx, vdi); {@link #compare} then checks its content.
+   */
+  public static void convert(ToolRunner tools, Path raw, Path target, DiskType type)
+      throws Exception {
+    if (type.format() == null || type.format() == QemuImg.Format.RAW) {
+      throw new IllegalArgumentException(type.id() + " is not a qemu-img conversion");
+    }
+    tools.run(QemuImg.convert(new QemuImg.Convert(raw, target, type.format(), false)));
+    if (type.format() == QemuImg.Format.QCOW2 || type.format() == QemuImg.Format.VHDX
+        || type.format() == QemuImg.Format.VDI) {
+      tools.run(QemuImg.check(target, type.format()));
+    }
+  }
+
+  /** Fails unless the disk {@link #convert} wrote holds what the raw disk holds. */
+  public static void compare(ToolRunner tools, Path raw, Path converted, DiskType type)
+      throws Exception {
+    tools.run(QemuImg.compare(raw, converted, type.format()));
   }
 
   /** The OVA's three files, made in scratch and archived with the descriptor first. */

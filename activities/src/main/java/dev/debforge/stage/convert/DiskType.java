@@ -63,6 +63,18 @@ public enum DiskType {
     return format == QemuImg.Format.RAW || format == QemuImg.Format.VHD;
   }
 
+  /**
+   * Whether the build writes this type straight into the output directory as it publishes it,
+   * instead of storing it and copying it there: qemu-img makes a qcow2 from the raw disk as fast
+   * as the stored file would be copied, so storing it would only write every byte twice, and it
+   * makes the same bytes each time. A build with nothing changed converts it again, in about the
+   * time of that copy. A vhd is as cheap but not the same twice (its footer has the time and a
+   * random id), so it is stored: a rebuild publishes the same file.
+   */
+  public boolean direct() {
+    return this == QCOW2;
+  }
+
   /** qemu-img's format, or null for a type that is not a qemu-img conversion. */
   public QemuImg.Format format() {
     return format;

@@ -6,6 +6,8 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
+import dev.debforge.stage.convert.ConvertStage;
+import dev.debforge.stage.convert.DiskType;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Trees;
 import java.io.IOException;
@@ -25,7 +27,10 @@ import java.util.stream.Stream;
  * layout bootc-image-builder uses: {@code qcow2/disk.qcow2}, {@code image/disk.raw}, …).
  *
  * <p>The file is copied sparsely under a temporary name beside its destination and renamed into
- * place, so the output directory never holds a half-written disk. Never cached.
+ * place, so the output directory never holds a half-written disk. Never cached. A type that
+ * qemu-img makes as fast as a copy (qcow2: {@link PublishDiskOptions#convert}) is not
+ * stored at all: the stage converts the raw disk into that temporary file, checks it and compares
+ * it with the raw disk as the convert stage would, and renames it into place.
  *
  * <p>A disk at its declared size, mostly holes (raw, ami, vhd: {@link PublishDiskOptions#blockMap})
  * gets a block map beside it, {@code FILE.bmap} in bmap-tools' format ({@link BlockMap}), which
@@ -33,13 +38,16 @@ import java.util.stream.Stream;
  * read nor hashed, so publishing a 200 GiB disk costs what a 10 GiB one does. Any other file is
  * named by its SHA-256.
  *
- * <p>Input: {@code disk} (a convert step). Facts: {@code artifact}, {@code type}, {@code size},
+ * <p>Input: {@code disk} (a convert step; the partition step's raw disk to convert). Facts: {@code artifact}, {@code type}, {@code size},
  * and either {@code sha256} or {@code bmap} (the map's path) and {@code bmapChecksum} (the
  * checksum the map carries).
  */
 public final class PublishDiskStage implements Stage<PublishDiskOptions> {
 
   public static final String ID = "publish-disk";
+
+  /** The raw disk a conversion reads, as the partition step names it. */
+  static final String RAW_DISK = "disk.raw";
 
   @Override
   public String id() {
@@ -59,7 +67,7 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
   @Override
   public StageOutput run(StageContext context, PublishDiskOptions options) throws Exception {
     String fileName = options.fileName();
-    Path source = context.input("disk").resolve(fileName);
+    DiskType conversion = options.convert() == null ? null : DiskType.parse(options.convert());
     Path dir = Path.of(options.directory()).resolve(options.subdirectory());
     Path created = firstMissing(dir);
     Files.createDirectories(dir);
@@ -72,23 +80,36 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
     Path partial = dir.resolve(partialPrefix + ProcessHandle.current().pid());
     Path mapPartial = dir.resolve(mapPrefix + ProcessHandle.current().pid());
     boolean published = false;
-    // The stored file is named (hashed, or mapped) on a thread of its own while cp copies it:
-    // both read it from the page cache, and on two processors the hash costs no time of its own.
-    List<Sha256.Range> data = dataRanges(context, source);
-    FutureTask<Naming> naming =
-        new FutureTask<>(
-            () -> options.blockMap()
-                ? new Naming(BlockMap.of(source, data), null)
-                : new Naming(null, Sha256.ofSparseFile(source, data)));
-    Thread namer = new Thread(naming, "publish-disk-hash");
-    namer.setDaemon(true);
+    Thread namer = null;
     try {
+      Path raw = context.input("disk").resolve(RAW_DISK);
+      Path source = conversion != null ? partial : context.input("disk").resolve(fileName);
+      if (conversion != null) {
+        context.progress("writing " + target + " (" + conversion.id() + " of the raw disk)");
+        ConvertStage.convert(context.tools(), raw, partial, conversion);
+      }
+      // The file is named (hashed, or mapped) on a thread of its own while cp copies it, or while
+      // qemu-img compares the converted file with the raw disk: both read it from the page
+      // cache, and on two processors the hash costs no time of its own.
+      List<Sha256.Range> data = dataRanges(context, source);
+      FutureTask<Naming> naming =
+          new FutureTask<>(
+              () -> options.blockMap()
+                  ? new Naming(BlockMap.of(source, data), null)
+                  : new Naming(null, Sha256.ofSparseFile(source, data)));
+      namer = new Thread(naming, "publish-disk-hash");
+      namer.setDaemon(true);
       namer.start();
-      context.progress("writing " + target);
-      context.tools().run(
-          ToolCall.of(
-              List.of("cp", "--sparse=always", source.toString(), partial.toString()),
-              Duration.ofMinutes(30)));
+      if (conversion != null) {
+        context.progress("comparing with the raw disk");
+        ConvertStage.compare(context.tools(), raw, partial, conversion);
+      } else {
+        context.progress("writing " + target);
+        context.tools().run(
+            ToolCall.of(
+                List.of("cp", "--sparse=always", source.toString(), partial.toString()),
+                Duration.ofMinutes(30)));
+      }
       Map<String, String> facts = new TreeMap<>();
       facts.put("artifact", target.toString());
       facts.put("type", options.type());
@@ -115,7 +136,9 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
       published = true;
       return new StageOutput(facts);
     } finally {
-      namer.interrupt();
+      if (namer != null) {
+        namer.interrupt();
+      }
       Trees.delete(partial);
       Trees.delete(mapPartial);
       if (!published && created != null) {

@@ -74,15 +74,36 @@ public final class LayerStream extends InputStream {
             Files.newInputStream(blob), Digest.parse(descriptor.digest()).newMessageDigest());
   }
 
-  /** The decompressor over the blob, made on the first read so that its errors are reads'. */
-  private InputStream decompressed() throws IOException {
+  /**
+   * The decompressor over the blob, made on the first read so that its errors are reads'. It
+   * runs on a thread of its own ({@link ReadAhead}), which also hashes the uncompressed bytes for
+   * the diff_id and, once the compressed stream ends, reads the rest of the blob: the reader's
+   * thread is left to write the files.
+   */
+  private InputStream decompressed() {
     if (decompressed == null) {
       decompressed =
-          switch (OciMediaTypes.layerCompression(descriptor.mediaType())) {
-            case NONE -> new BufferedInputStream(raw, BUFFER);
-            case GZIP -> new GZIPInputStream(raw, BUFFER);
-            case ZSTD -> new ZstdInputStream(new BufferedInputStream(raw, BUFFER));
-          };
+          new ReadAhead(
+              "layer-" + index + "-read",
+              () -> switch (OciMediaTypes.layerCompression(descriptor.mediaType())) {
+                case NONE -> raw;
+                case GZIP -> new GZIPInputStream(raw, BUFFER);
+                case ZSTD -> new ZstdInputStream(new BufferedInputStream(raw, BUFFER));
+              },
+              new ReadAhead.Chunks() {
+                @Override
+                public void read(byte[] buffer, int length) {
+                  diffDigest.update(buffer, 0, length);
+                }
+
+                @Override
+                public void ended() throws IOException {
+                  byte[] rest = new byte[BUFFER];
+                  while (raw.read(rest, 0, rest.length) >= 0) {
+                    // Bytes after the compressed stream still belong to the blob and its digest.
+                  }
+                }
+              });
     }
     return decompressed;
   }
@@ -158,7 +179,6 @@ public final class LayerStream extends InputStream {
           null);
     }
     if (n > 0) {
-      diffDigest.update(buffer, offset, n);
       uncompressedBytes += n;
     }
     return n;
@@ -174,9 +194,8 @@ public final class LayerStream extends InputStream {
     while (read(buffer, 0, buffer.length) >= 0) {
       // Drained only to be hashed.
     }
-    while (raw.read(buffer, 0, buffer.length) >= 0) {
-      // Bytes after the compressed stream still belong to the blob and its digest.
-    }
+    // The thread that decompressed the layer has read the rest of the blob and hashed the
+    // uncompressed bytes by the time the end was read.
     String actualBlob = raw.digest();
     if (raw.count != descriptor.size() || !actualBlob.equals(descriptor.digest())) {
       throw blobMismatch(actualBlob, raw.count);

@@ -387,7 +387,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
   }
 
   private DiskPlan.Host host() {
-    return new DiskPlan.Host(HostTools.architecture(), hostArchives.get());
+    return new DiskPlan.Host(HostTools.architecture(), hostArchives);
   }
 
   /** The archives the host's apt uses, for recipes that name no mirror. */

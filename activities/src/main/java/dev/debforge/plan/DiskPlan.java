@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The steps that turn an image into disks: {@code extract → ostree-commit → deploy →
@@ -54,11 +55,17 @@ public final class DiskPlan {
    * The machine that plans and runs the steps, for tools it must fetch for itself.
    *
    * @param architecture its architecture, in Debian's naming
-   * @param archiveUris the archives its apt uses, as {@code apt-get indextargets} prints them
+   * @param archives the archives its apt uses, as {@code apt-get indextargets} prints them; asked
+   *     for only by a plan that fetches tools (an XFS root), as asking apt takes half a second
    */
-  public record Host(String architecture, List<String> archiveUris) {
-    public Host {
-      archiveUris = List.copyOf(archiveUris);
+  public record Host(String architecture, Supplier<List<String>> archives) {
+
+    public Host(String architecture, List<String> archiveUris) {
+      this(architecture, () -> archiveUris);
+    }
+
+    public List<String> archiveUris() {
+      return List.copyOf(archives.get());
     }
   }
 

@@ -27,6 +27,11 @@ class DiskPlanTest {
   }
 
   private static BuildPlan plan(List<String> types, String rootFs, List<String> verify) {
+    return plan(types, rootFs, verify, HOST);
+  }
+
+  private static BuildPlan plan(
+      List<String> types, String rootFs, List<String> verify, DiskPlan.Host host) {
     PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
     String[] image =
         DiskPlan.addImage(builder, "oci-archive:/i.tar", "sha256:" + "ab".repeat(32), true,
@@ -35,8 +40,23 @@ class DiskPlanTest {
         builder, image[0], image[1], "amd64", "debian",
         new DiskPlan.Disks(types, rootFs, null, List.of(), "/out", null, null,
             List.of(), verify, null),
-        HOST);
+        host);
     return builder.build("test");
+  }
+
+  @Test
+  void onlyAPlanThatFetchesToolsAsksTheHostsAptForItsArchives() {
+    java.util.concurrent.atomic.AtomicInteger asked =
+        new java.util.concurrent.atomic.AtomicInteger();
+    DiskPlan.Host host =
+        new DiskPlan.Host("amd64", () -> {
+          asked.incrementAndGet();
+          return List.of("http://mirror.example/debian");
+        });
+    plan(List.of("qcow2"), "ext4", List.of(), host);
+    assertEquals(0, asked.get(), "apt-get indextargets takes half a second");
+    plan(List.of("qcow2"), "xfs", List.of(), host);
+    assertEquals(1, asked.get());
   }
 
   @Test

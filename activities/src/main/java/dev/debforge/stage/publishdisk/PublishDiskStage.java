@@ -38,9 +38,9 @@ import java.util.stream.Stream;
  * read nor hashed, so publishing a 200 GiB disk costs what a 10 GiB one does. Any other file is
  * named by its SHA-256.
  *
- * <p>Input: {@code disk} (a convert step; the partition step's raw disk to convert). Facts: {@code artifact}, {@code type}, {@code size},
- * and either {@code sha256} or {@code bmap} (the map's path) and {@code bmapChecksum} (the
- * checksum the map carries).
+ * <p>Input: {@code disk} (a convert step, or the partition step's raw disk to convert). Facts:
+ * {@code artifact}, {@code type}, {@code size}, and either {@code sha256} or {@code bmap} (the
+ * map's path) and {@code bmapChecksum} (the checksum the map carries).
  */
 public final class PublishDiskStage implements Stage<PublishDiskOptions> {
 

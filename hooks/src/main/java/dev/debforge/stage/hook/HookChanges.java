@@ -42,7 +42,8 @@ final class HookChanges {
       Consumer<String> progress) throws IOException, ToolException, BadInputException {
     if (!requests.install().isEmpty() || !requests.remove().isEmpty()) {
       progress.accept("hook " + hook + ": apt " + requests.install() + " − " + requests.remove());
-      try (HostResolver resolver = HostResolver.lend(root)) {
+      try (HostResolver resolver = HostResolver.lend(root);
+          HostCertificates certificates = HostCertificates.lend(root, HostCertificates.HOST)) {
         for (ToolCall call : apt(root, requests.install(), requests.remove())) {
           tools.run(call);
         }
@@ -144,6 +145,50 @@ final class HookChanges {
 
   private static ToolCall call(List<String> argv) {
     return ToolCall.of(argv, TOOL_TIMEOUT);
+  }
+
+  /**
+   * The build host's CA certificates, lent to an image that has none while its apt downloads: an
+   * image without the ca-certificates package (a minbase one) has apt's https support but no
+   * certificate to check a server's with, so an https mirror (deb.debian.org, the snapshot
+   * service) would be refused. Only what was added is taken away again: the file, and the
+   * directories made for it.
+   */
+  static final class HostCertificates implements AutoCloseable {
+    /** Where Debian's ca-certificates puts the bundle, and where apt's GnuTLS looks for it. */
+    static final String BUNDLE = "etc/ssl/certs/ca-certificates.crt";
+    static final Path HOST = Path.of("/").resolve(BUNDLE);
+
+    private final List<Path> added;
+
+    private HostCertificates(List<Path> added) {
+      this.added = added;
+    }
+
+    static HostCertificates lend(Path root, Path host) throws IOException {
+      Path file = root.resolve(BUNDLE);
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || !Files.isReadable(host)) {
+        return new HostCertificates(List.of());
+      }
+      List<Path> added = new ArrayList<>();
+      for (Path dir = file.getParent(); !Files.exists(dir, LinkOption.NOFOLLOW_LINKS);
+          dir = dir.getParent()) {
+        added.add(0, dir);
+      }
+      for (Path dir : added) {
+        Files.createDirectory(dir);
+      }
+      Files.copy(host, file);
+      added.add(file);
+      return new HostCertificates(added);
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (int i = added.size() - 1; i >= 0; i--) {
+        Files.deleteIfExists(added.get(i));
+      }
+    }
   }
 
   /**

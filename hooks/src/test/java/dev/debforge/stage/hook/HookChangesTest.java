@@ -1,6 +1,7 @@
 package dev.debforge.stage.hook;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,9 +57,41 @@ class HookChangesTest {
             List.of("systemctl", "--root=" + r, "disable", "fstrim.timer")),
         calls);
     assertEquals("image's own\n", Files.readString(root.resolve("etc/resolv.conf")));
+    assertFalse(Files.exists(root.resolve("etc/ssl")), "the host's certificates were only lent");
     assertEquals(
         "# Written by debforge from the recipe's hook motd.\nkargs = [\"console=ttyS0\", \"quiet\"]\n",
         Files.readString(root.resolve("usr/lib/bootc/kargs.d/50-hook-motd.toml")));
+  }
+
+  @Test
+  void anImageWithoutCertificatesBorrowsTheHostsForItsAptOnly() throws Exception {
+    Path root = Files.createDirectories(temp.resolve("bare"));
+    Files.createDirectories(root.resolve("etc"));
+    Path host = Files.writeString(temp.resolve("host.crt"), "host's bundle\n");
+    Path lent = root.resolve(HookChanges.HostCertificates.BUNDLE);
+    try (HookChanges.HostCertificates certificates =
+        HookChanges.HostCertificates.lend(root, host)) {
+      assertEquals("host's bundle\n", Files.readString(lent));
+    }
+    assertFalse(Files.exists(root.resolve("etc/ssl")), "the directories made for it are gone");
+    assertTrue(Files.isDirectory(root.resolve("etc")));
+
+    // An image with its own keeps it, and keeps it afterwards.
+    Files.createDirectories(lent.getParent());
+    Files.writeString(lent, "image's own\n");
+    try (HookChanges.HostCertificates certificates =
+        HookChanges.HostCertificates.lend(root, host)) {
+      assertEquals("image's own\n", Files.readString(lent));
+    }
+    assertEquals("image's own\n", Files.readString(lent));
+
+    // A host without a bundle lends nothing.
+    Files.delete(lent);
+    try (HookChanges.HostCertificates certificates =
+        HookChanges.HostCertificates.lend(root, temp.resolve("absent.crt"))) {
+      assertFalse(Files.exists(lent));
+    }
+    assertTrue(Files.isDirectory(lent.getParent()), "what the image had stays");
   }
 
   @Test

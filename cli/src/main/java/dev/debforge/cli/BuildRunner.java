@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -271,7 +272,7 @@ final class BuildRunner {
       if (result.planSeconds() > 0) {
         json.put("planSeconds", hundredths(result.planSeconds()));
       }
-      json.put("artifacts", result.artifacts());
+      json.put("artifacts", result.artifacts().stream().map(BuildRunner::artifactJson).toList());
       json.put("steps", steps(result.steps()));
       out.println(JSON.writeValueAsString(json));
       out.flush();
@@ -281,6 +282,21 @@ final class BuildRunner {
     for (Map<String, String> artifact : result.artifacts()) {
       progress("  " + artifact.get("artifact") + "  " + identity(artifact));
     }
+  }
+
+  /**
+   * A published artifact as {@code --json} prints it: its path and type first, then its other
+   * facts by name, the same order in every run (the facts come through the engine unordered).
+   */
+  static Map<String, String> artifactJson(Map<String, String> facts) {
+    Map<String, String> json = new LinkedHashMap<>();
+    for (String first : List.of("artifact", "type")) {
+      if (facts.containsKey(first)) {
+        json.put(first, facts.get(first));
+      }
+    }
+    new TreeMap<>(facts).forEach(json::putIfAbsent);
+    return json;
   }
 
   /**
@@ -368,7 +384,7 @@ final class BuildRunner {
       step.put("cacheHit", result.cacheHit());
       step.put("skipped", result.skipped());
       step.put("seconds", hundredths(result.seconds()));
-      step.put("facts", result.facts());
+      step.put("facts", new TreeMap<>(result.facts()));
       steps.add(step);
     }
     return steps;

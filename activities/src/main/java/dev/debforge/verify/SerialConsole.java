@@ -74,19 +74,29 @@ public final class SerialConsole implements AutoCloseable {
     UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
     IOException last = null;
     while (System.nanoTime() < deadline && stillWorthTrying.getAsBoolean()) {
+      SocketChannel channel;
       try {
-        SocketChannel channel = SocketChannel.open(address);
-        SerialConsole console =
-            new SerialConsole(channel, append
-                ? Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND)
-                : Files.newBufferedWriter(logFile, StandardCharsets.UTF_8));
-        console.reader.start();
-        return console;
+        channel = SocketChannel.open(address);
       } catch (IOException e) {
         last = e;
         Thread.sleep(50);
+        continue;
       }
+      // A log that cannot be written is no reason to try again: the connection is closed and
+      // the error is the caller's.
+      Writer log;
+      try {
+        log = append
+            ? Files.newBufferedWriter(logFile, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND)
+            : Files.newBufferedWriter(logFile, StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      SerialConsole console = new SerialConsole(channel, log);
+      console.reader.start();
+      return console;
     }
     throw new IOException(
         "could not connect to the serial console at " + socket

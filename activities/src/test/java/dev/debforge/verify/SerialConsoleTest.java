@@ -39,6 +39,26 @@ class SerialConsoleTest {
   }
 
   @Test
+  void aLogThatCannotBeWrittenFailsAtOnceAndLeavesNoConnectionOpen() throws Exception {
+    Path socket = dir.resolve("s.sock");
+    try (java.nio.channels.ServerSocketChannel server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(socket));
+      long started = System.nanoTime();
+      assertThrows(java.io.IOException.class, () -> SerialConsole.connect(socket,
+          Duration.ofSeconds(20), () -> true, dir.resolve("no-such-dir/log")));
+      assertTrue(System.nanoTime() - started < Duration.ofSeconds(10).toNanos(),
+          "not tried again until the timeout");
+      try (java.nio.channels.SocketChannel accepted = server.accept()) {
+        assertEquals(-1, accepted.read(java.nio.ByteBuffer.allocate(1)),
+            "the console's side of the connection is closed");
+      }
+      server.configureBlocking(false);
+      assertEquals(null, server.accept(), "one connection, not one per try");
+    }
+  }
+
+  @Test
   void expectTimesOutWithThePattern() throws Exception {
     Path socket = dir.resolve("s.sock");
     try (FakeConsole fake = new FakeConsole(socket, "nothing useful\r\n", "pw")) {

@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /**
@@ -79,6 +81,38 @@ public final class PartitionStage implements Stage<PartitionOptions> {
     Path bootloader = context.input("bootloader");
     Path scratch = context.scratch();
 
+    // The root's hard-linked copy (mkfs has no exclude, and /boot must be empty in the root) is
+    // made beside the sizing, the table and the /boot file system: on two processors it then
+    // costs little time of its own.
+    Path rootDir = scratch.resolve("rootfs");
+    FutureTask<Void> rootCopy =
+        new FutureTask<>(
+            () -> {
+              context.tools().run(Trees.copy(sysroot, rootDir, true));
+              emptyDirectory(rootDir.resolve("boot"));
+              return null;
+            });
+    Thread copier = new Thread(rootCopy, "partition-root-copy");
+    copier.setDaemon(true);
+    copier.start();
+    try {
+      return assemble(context, options, arch, sysroot, bootloader, rootDir, rootCopy);
+    } finally {
+      // Never left writing into the scratch directory the runtime removes next.
+      copier.join();
+    }
+  }
+
+  private StageOutput assemble(
+      StageContext context,
+      PartitionOptions options,
+      Architecture arch,
+      Path sysroot,
+      Path bootloader,
+      Path rootDir,
+      FutureTask<Void> rootCopy)
+      throws Exception {
+    Path scratch = context.scratch();
     long content = diskUsage(context, sysroot);
     LayoutRequest request = LayoutRequest.defaults(arch, options.seed(), content);
     if (options.sizeBytes() != null) {
@@ -126,9 +160,14 @@ public final class PartitionStage implements Stage<PartitionOptions> {
                 boot.offsetBytes(), true)));
 
     context.progress("root file system (" + options.rootFsType() + ")");
-    Path rootDir = scratch.resolve("rootfs");
-    context.tools().run(Trees.copy(sysroot, rootDir, true));
-    emptyDirectory(rootDir.resolve("boot"));
+    try {
+      rootCopy.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
     makeRoot(context, options, root, rootDir, disk, config);
     Trees.delete(rootDir);
 

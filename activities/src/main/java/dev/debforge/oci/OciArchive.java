@@ -6,6 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
@@ -27,17 +32,23 @@ public final class OciArchive {
   private OciArchive() {}
 
   /**
-   * Unpacks {@code archive} into {@code layout}, which must not exist yet.
+   * Unpacks {@code archive} into {@code layout}, which must not exist yet. Each blob is hashed as
+   * it is written; those whose content has the digest they are named by are returned, so that
+   * a reader need not read them once more before it trusts them
+   * ({@link OciImageReader#open(Path, String, String, Set)}). A blob that does not is written all
+   * the same: the reader finds it out if the image uses it.
    *
+   * @return the digests ({@code sha256:HEX}) of the blobs checked as they were written
    * @throws OciException when the file is missing, not a tar, truncated, or holds no layout
    */
-  public static void unpack(Path archive, Path layout) throws IOException, OciException {
+  public static Set<String> unpack(Path archive, Path layout) throws IOException, OciException {
     Files.createDirectories(layout.getParent());
     Files.createDirectory(layout);
     Path blobs = Files.createDirectory(layout.resolve("blobs"));
     String hint =
         "give a tar of an OCI image layout, as `skopeo copy … oci-archive:FILE` or `debforge"
             + " compose -o oci-archive:FILE` write it; for a directory use oci:DIR";
+    Set<String> checked = new HashSet<>();
     try (InputStream file = Files.newInputStream(archive);
         TarArchiveInputStream tar = new TarArchiveInputStream(file)) {
       TarArchiveEntry entry;
@@ -50,7 +61,16 @@ public final class OciArchive {
           continue;
         }
         Files.createDirectories(target.getParent());
-        Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+        Digest named = blobDigest(layout, target);
+        if (named == null) {
+          Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+          continue;
+        }
+        MessageDigest hash = named.newMessageDigest();
+        Files.copy(new DigestInputStream(tar, hash), target, StandardCopyOption.REPLACE_EXISTING);
+        if (HexFormat.of().formatHex(hash.digest()).equals(named.hex())) {
+          checked.add(named.toString());
+        }
       }
     } catch (NoSuchFileException e) {
       throw new OciException("the archive " + archive + " does not exist", archive, hint);
@@ -68,6 +88,16 @@ public final class OciArchive {
           archive,
           hint);
     }
+    return checked;
+  }
+
+  /** The digest a blob of the layout is named by, or null for the layout's other files. */
+  private static Digest blobDigest(Path layout, Path target) {
+    Path relative = layout.resolve("blobs").relativize(target);
+    if (relative.getNameCount() != 2 || relative.startsWith("..")) {
+      return null;
+    }
+    return Digest.parse(relative.getName(0) + ":" + relative.getName(1));
   }
 
   /** Where an entry of a layout goes, or null when it is not part of one. */

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +44,8 @@ public final class OciImageReader {
   private final Map<String, String> labels;
   private final List<OciDescriptor> layers;
   private final List<String> diffIds;
+  /** Blobs whose content was checked against their digest as they were written. */
+  private final Set<String> checkedBlobs;
 
   private OciImageReader(
       Path layoutDir,
@@ -50,8 +53,10 @@ public final class OciImageReader {
       OciDescriptor config,
       JsonNode configJson,
       List<OciDescriptor> layers,
-      List<String> diffIds) {
+      List<String> diffIds,
+      Set<String> checkedBlobs) {
     this.layoutDir = layoutDir;
+    this.checkedBlobs = checkedBlobs;
     this.manifest = manifest;
     this.config = config;
     this.architecture = configJson.path("architecture").asText("");
@@ -86,6 +91,19 @@ public final class OciImageReader {
    */
   public static OciImageReader open(Path layoutDir, String refOrNull, String architectureOrNull)
       throws IOException, OciException {
+    return open(layoutDir, refOrNull, architectureOrNull, Set.of());
+  }
+
+  /**
+   * Opens an image whose layout was written by debforge a moment ago, some of its blobs checked
+   * against their digest as they were written ({@link OciArchive#unpack}): their layers are not
+   * read once more before they are decompressed (they are still hashed as they are, and checked
+   * at the end).
+   */
+  public static OciImageReader open(
+      Path layoutDir, String refOrNull, String architectureOrNull, Set<String> checkedBlobs)
+      throws IOException, OciException {
+    Set<String> checked = Set.copyOf(checkedBlobs);
     OciPlatform wanted =
         architectureOrNull == null ? null : OciPlatform.fromDebian(architectureOrNull);
     Path layoutFile = layoutDir.resolve("oci-layout");
@@ -173,7 +191,8 @@ public final class OciImageReader {
           "the image is malformed; rebuild or re-copy it");
     }
     OciImageReader image =
-        new OciImageReader(layoutDir, chosen, configDescriptor, configJson, layers, diffIds);
+        new OciImageReader(
+            layoutDir, chosen, configDescriptor, configJson, layers, diffIds, checked);
     if (wanted != null && !wanted.architecture().equals(image.architecture)) {
       throw new OciException(
           "the image is for architecture '" + image.architecture + "', but this build is for "
@@ -236,7 +255,8 @@ public final class OciImageReader {
   public LayerStream openLayer(int index) throws IOException, OciException {
     OciDescriptor layer = layers.get(index);
     Path blob = blobFile(layoutDir, layer, "layer " + index);
-    return new LayerStream(index, layer, diffIds.get(index), blob);
+    return new LayerStream(index, layer, diffIds.get(index), blob,
+        checkedBlobs.contains(layer.digest()));
   }
 
   private static OciDescriptor choose(

@@ -80,9 +80,33 @@ class OciArchiveTest {
   }
 
   @Test
+  void theBlobsWhoseContentHasTheirNameAreCheckedAsTheyAreWritten() throws Exception {
+    Path unpacked = dir.resolve("work/image");
+    java.util.Set<String> checked = OciArchive.unpack(archive(false), unpacked);
+    OciImageReader image = OciImageReader.open(unpacked, null);
+    assertEquals(
+        java.util.Set.of(image.layers().get(0).digest(), image.config().digest(),
+            image.manifest().digest()),
+        checked);
+
+    // A checked layer is not read before it is unpacked, but it is hashed as it is: a blob that
+    // changed after it was written is still found out, at its end.
+    Path layer = Digest.parse(image.layers().get(0).digest()).blobPath(unpacked);
+    byte[] bytes = Files.readAllBytes(layer);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(layer, bytes);
+    OciImageReader trusting = OciImageReader.open(unpacked, null, null, checked);
+    try (LayerStream stream = trusting.openLayer(0)) {
+      OciException e = assertThrows(OciException.class, stream::finish);
+      assertTrue(e.getMessage().contains("blob is corrupt"), e.getMessage());
+    }
+  }
+
+  @Test
   void aManifestThatDoesNotMatchTheArchivesIndexIsRefused() throws Exception {
     Path unpacked = dir.resolve("work/image");
-    OciArchive.unpack(archive(true), unpacked);
+    assertEquals(2, OciArchive.unpack(archive(true), unpacked).size(),
+        "the layer and the config are what their names say, the manifest is not");
     OciException e = assertThrows(OciException.class, () -> OciImageReader.open(unpacked, null));
     assertTrue(e.getMessage().contains("the manifest blob sha256:"), e.getMessage());
     assertTrue(e.getMessage().contains("does not match its digest"), e.getMessage());

@@ -116,8 +116,8 @@ public final class ExtractStage implements Stage<ExtractOptions> {
       case OCI_ARCHIVE -> {
         context.progress("unpacking " + source);
         Path layout = context.scratch().resolve("image");
-        OciArchive.unpack(source.path(), layout);
-        image = OciImageReader.open(layout, source.reference(), arch);
+        Set<String> checked = OciArchive.unpack(source.path(), layout);
+        image = OciImageReader.open(layout, source.reference(), arch, checked);
       }
       default -> {
         Path layout = context.scratch().resolve("image");

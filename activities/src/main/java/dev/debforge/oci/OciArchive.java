@@ -42,6 +42,23 @@ public final class OciArchive {
    * @throws OciException when the file is missing, not a tar, truncated, or holds no layout
    */
   public static Set<String> unpack(Path archive, Path layout) throws IOException, OciException {
+    return unpack(archive, layout, Long.MAX_VALUE);
+  }
+
+  /**
+   * Unpacks what {@link OciImageReader#open} reads of the archive's layout: {@code oci-layout},
+   * {@code index.json} and the blobs of at most 16 MiB (indexes, manifests, configs); layers
+   * are passed over without being read, so this costs the same for an image of any size.
+   */
+  public static void unpackMetadata(Path archive, Path layout) throws IOException, OciException {
+    unpack(archive, layout, METADATA_BYTES);
+  }
+
+  /** Blobs larger than this are left out of {@link #unpackMetadata}. */
+  static final long METADATA_BYTES = 16L << 20;
+
+  private static Set<String> unpack(Path archive, Path layout, long maxBlobBytes)
+      throws IOException, OciException {
     Files.createDirectories(layout.getParent());
     Files.createDirectory(layout);
     Path blobs = Files.createDirectory(layout.resolve("blobs"));
@@ -62,6 +79,9 @@ public final class OciArchive {
         }
         Files.createDirectories(target.getParent());
         Digest named = blobDigest(layout, target);
+        if (named != null && entry.getSize() > maxBlobBytes) {
+          continue;
+        }
         if (named == null) {
           Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
           continue;

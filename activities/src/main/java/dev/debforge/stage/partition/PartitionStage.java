@@ -20,6 +20,7 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
+import dev.debforge.process.SideTask;
 import dev.debforge.process.ToolTree;
 import dev.debforge.store.Trees;
 import java.io.IOException;
@@ -32,8 +33,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /**
@@ -85,21 +84,15 @@ public final class PartitionStage implements Stage<PartitionOptions> {
     // made beside the sizing, the table and the /boot file system: on two processors it then
     // costs little time of its own.
     Path rootDir = scratch.resolve("rootfs");
-    FutureTask<Void> rootCopy =
-        new FutureTask<>(
+    try (SideTask<Void> rootCopy =
+        SideTask.start(
+            "partition-root-copy",
             () -> {
               context.tools().run(Trees.copy(sysroot, rootDir, true));
               emptyDirectory(rootDir.resolve("boot"));
               return null;
-            });
-    Thread copier = new Thread(rootCopy, "partition-root-copy");
-    copier.setDaemon(true);
-    copier.start();
-    try {
+            })) {
       return assemble(context, options, arch, sysroot, bootloader, rootDir, rootCopy);
-    } finally {
-      // Never left writing into the scratch directory the runtime removes next.
-      copier.join();
     }
   }
 
@@ -110,7 +103,7 @@ public final class PartitionStage implements Stage<PartitionOptions> {
       Path sysroot,
       Path bootloader,
       Path rootDir,
-      FutureTask<Void> rootCopy)
+      SideTask<Void> rootCopy)
       throws Exception {
     Path scratch = context.scratch();
     long content = diskUsage(context, sysroot);
@@ -160,14 +153,7 @@ public final class PartitionStage implements Stage<PartitionOptions> {
                 boot.offsetBytes(), true)));
 
     context.progress("root file system (" + options.rootFsType() + ")");
-    try {
-      rootCopy.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    rootCopy.get();
     makeRoot(context, options, root, rootDir, disk, config);
     Trees.delete(rootDir);
 

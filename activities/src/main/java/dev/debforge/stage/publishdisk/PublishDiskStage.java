@@ -6,6 +6,7 @@ import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
+import dev.debforge.process.SideTask;
 import dev.debforge.stage.convert.ConvertStage;
 import dev.debforge.stage.convert.DiskType;
 import dev.debforge.store.Sha256;
@@ -18,8 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.stream.Stream;
 
 /**
@@ -80,7 +79,7 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
     Path partial = dir.resolve(partialPrefix + ProcessHandle.current().pid());
     Path mapPartial = dir.resolve(mapPrefix + ProcessHandle.current().pid());
     boolean published = false;
-    Thread namer = null;
+    SideTask<Naming> naming = null;
     try {
       Path raw = context.input("disk").resolve(RAW_DISK);
       Path source = conversion != null ? partial : context.input("disk").resolve(fileName);
@@ -92,14 +91,12 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
       // qemu-img compares the converted file with the raw disk: both read it from the page
       // cache, and on two processors the hash costs no time of its own.
       List<Sha256.Range> data = dataRanges(context, source);
-      FutureTask<Naming> naming =
-          new FutureTask<>(
+      naming =
+          SideTask.start(
+              "publish-disk-hash",
               () -> options.blockMap()
                   ? new Naming(BlockMap.of(source, data), null)
                   : new Naming(null, Sha256.ofSparseFile(source, data)));
-      namer = new Thread(naming, "publish-disk-hash");
-      namer.setDaemon(true);
-      namer.start();
       if (conversion != null) {
         context.progress("comparing with the raw disk");
         ConvertStage.compare(context.tools(), raw, partial, conversion);
@@ -114,7 +111,7 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
       facts.put("artifact", target.toString());
       facts.put("type", options.type());
       facts.put("size", Long.toString(Files.size(partial)));
-      Naming named = named(naming);
+      Naming named = naming.get();
       if (named.map() != null) {
         BlockMap map = named.map();
         Files.writeString(mapPartial, map.text());
@@ -136,8 +133,8 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
       published = true;
       return new StageOutput(facts);
     } finally {
-      if (namer != null) {
-        namer.interrupt();
+      if (naming != null) {
+        naming.close();
       }
       Trees.delete(partial);
       Trees.delete(mapPartial);
@@ -149,17 +146,6 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
 
   /** What names the published file: its block map or its SHA-256. */
   private record Naming(BlockMap map, String sha256) {}
-
-  private static Naming named(FutureTask<Naming> naming) throws Exception {
-    try {
-      return naming.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
-  }
 
   /**
    * The ranges of the stored file that hold data: a raw disk of 10 GiB holds some 1 GiB, and its

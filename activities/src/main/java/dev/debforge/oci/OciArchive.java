@@ -73,21 +73,22 @@ public final class OciArchive {
         if (!entry.isFile()) {
           continue;
         }
-        Path target = target(layout, blobs, entry.getName());
+        Target target = target(layout, blobs, entry.getName());
         if (target == null) {
           continue;
         }
-        Files.createDirectories(target.getParent());
-        Digest named = blobDigest(layout, target);
-        if (named != null && entry.getSize() > maxBlobBytes) {
+        Files.createDirectories(target.path().getParent());
+        Digest named = target.digest();
+        if (named == null) {
+          Files.copy(tar, target.path(), StandardCopyOption.REPLACE_EXISTING);
           continue;
         }
-        if (named == null) {
-          Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
+        if (entry.getSize() > maxBlobBytes) {
           continue;
         }
         MessageDigest hash = named.newMessageDigest();
-        Files.copy(new DigestInputStream(tar, hash), target, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+            new DigestInputStream(tar, hash), target.path(), StandardCopyOption.REPLACE_EXISTING);
         if (HexFormat.of().formatHex(hash.digest()).equals(named.hex())) {
           checked.add(named.toString());
         }
@@ -111,23 +112,17 @@ public final class OciArchive {
     return checked;
   }
 
-  /** The digest a blob of the layout is named by, or null for the layout's other files. */
-  private static Digest blobDigest(Path layout, Path target) {
-    Path relative = layout.resolve("blobs").relativize(target);
-    if (relative.getNameCount() != 2 || relative.startsWith("..")) {
-      return null;
-    }
-    return Digest.parse(relative.getName(0) + ":" + relative.getName(1));
-  }
+  /** Where an entry of the layout goes, and for a blob the digest it is named by (else null). */
+  private record Target(Path path, Digest digest) {}
 
   /** Where an entry of a layout goes, or null when it is not part of one. */
-  private static Path target(Path layout, Path blobs, String name) {
+  private static Target target(Path layout, Path blobs, String name) {
     String path = name;
     while (path.startsWith("./")) {
       path = path.substring(2);
     }
     if (path.equals("oci-layout") || path.equals("index.json")) {
-      return layout.resolve(path);
+      return new Target(layout.resolve(path), null);
     }
     String[] parts = path.split("/");
     if (parts.length != 3 || !parts[0].equals("blobs")) {
@@ -135,7 +130,8 @@ public final class OciArchive {
     }
     try {
       Digest digest = Digest.parse(parts[1] + ":" + parts[2]);
-      return digest.blobPath(layout).startsWith(blobs) ? digest.blobPath(layout) : null;
+      Path blob = digest.blobPath(layout);
+      return blob.startsWith(blobs) ? new Target(blob, digest) : null;
     } catch (IllegalArgumentException e) {
       return null;
     }

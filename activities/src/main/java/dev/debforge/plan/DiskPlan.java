@@ -127,7 +127,10 @@ public final class DiskPlan {
                 "debforge/" + ComposePlan.ostreeArch(arch),
                 digest.substring(digest.indexOf(':') + 1, digest.indexOf(':') + 13),
                 "debforge build of " + image,
-                epoch),
+                epoch,
+                // The extracted tree is the image as it was read and no debforge step archives it, so
+                // repository may take its files as they are.
+                true),
             Map.of("tree", tree));
     return new String[] {tree, commit};
   }

@@ -45,6 +45,18 @@ class ComposePlanTest {
   }
 
   @Test
+  void composeCommitsACopyOfTheTreeWhichOciExportArchives() throws Exception {
+    String options = step(plan(RECIPE, 0L), "ostree-commit").options();
+    List<String> keys = new java.util.ArrayList<>();
+    PlanBuilder.CANONICAL.readTree(options).fieldNames().forEachRemaining(keys::add);
+    assertEquals(
+        List.of("ref", "subject", "timestamp", "version"),
+        keys,
+        "no adopt key: oci-export archives the tree while deploy may link the repository's"
+            + " files, and the step's key stays what it was: " + options);
+  }
+
+  @Test
   void composeRunsTheStagesInOrderEachReadingThePreviousTree() throws Exception {
     BuildPlan plan = plan(RECIPE, null);
     assertEquals(

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.debforge.plugin.Anchor;
 import dev.debforge.plugin.OutputType;
 import dev.debforge.stage.deploy.DeployOptions;
+import dev.debforge.stage.ostreecommit.OstreeCommitOptions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -168,6 +169,20 @@ class DiskPlanTest {
         deployOptions(new DeployOptions.Origin("file:///r", null))
             .contains("\"origin\":{\"url\":\"file:///r\"}"),
         "the default ref, the commit's, is left out");
+  }
+
+  @Test
+  void aBuildCommitsTheExtractedTreesFilesAsTheyAre() throws Exception {
+    PlanBuilder builder = new PlanBuilder("amd64", stage -> 1);
+    DiskPlan.addImage(builder, "oci-archive:/i.tar", "sha256:" + "ab".repeat(32), true, "amd64",
+        null);
+    String options = builder.build("test").steps().stream()
+        .filter(step -> step.name().equals("ostree-commit"))
+        .findFirst()
+        .orElseThrow()
+        .options();
+    assertTrue(
+        PlanBuilder.CANONICAL.readValue(options, OstreeCommitOptions.class).adopt(), options);
   }
 
   @Test

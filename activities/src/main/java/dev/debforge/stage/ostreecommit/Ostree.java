@@ -27,6 +27,9 @@ public final class Ostree {
     argv.add("--tree=dir=" + tree);
     argv.add("--bootable");
     argv.add("--fsync=false");
+    if (options.adopt()) {
+      argv.add("--consume");
+    }
     if (options.subject() != null) {
       argv.add("--subject=" + options.subject());
     }

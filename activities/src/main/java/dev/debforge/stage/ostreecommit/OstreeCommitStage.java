@@ -13,7 +13,9 @@ import java.util.Map;
  * <p>The tree is rearranged into OSTree's layout ({@link OstreeLayout}) in a hard-linked copy, so
  * the input in the store stays as it was, then committed with {@code --bootable}, which records
  * the kernel and initramfs under {@code /usr/lib/modules}. The output is the repository
- * ({@code repo/}), from which {@code deploy} pulls.
+ * ({@code repo/}), from which {@code deploy} pulls. With {@link OstreeCommitOptions#adopt} the
+ * repository takes the copy's links as its objects (ostree removes the copy as it commits), so
+ * the content is not written again: the same commit.
  *
  * <p>Facts: {@code commit} (the checksum), {@code ref}, {@code version}.
  */
@@ -44,7 +46,8 @@ public final class OstreeCommitStage implements Stage<OstreeCommitOptions> {
     OstreeLayout.convert(tree);
     Path repo = context.output().resolve("repo");
     context.tools().run(Ostree.init(repo, "bare"));
-    context.progress("committing " + options.ref());
+    context.progress("committing " + options.ref() + (options.adopt()
+        ? " (the tree's files become the repository's objects)" : ""));
     context.tools().run(Ostree.commit(repo, tree, options));
     String commit = context.tools().run(Ostree.revParse(repo, options.ref())).stdout().strip();
     context.progress("commit " + commit);

@@ -6,7 +6,11 @@ import java.util.Map;
 /** What a running stage may use: its inputs, its output directory, the host tools and a log. */
 public interface StageContext {
 
-  /** The output directory of an earlier step, by the role the plan gave it ({@code tree}, …). */
+  /**
+   * The output directory of an earlier step, by the role the plan gave it ({@code tree}, …).
+   * Read-only: its files may be hard links shared with other stored objects, and another step may
+   * link them while this one reads them (their ctime then changes, their content never).
+   */
   Path input(String role);
 
   /** The facts an earlier step reported, by the same role. */

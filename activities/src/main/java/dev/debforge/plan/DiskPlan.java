@@ -128,8 +128,8 @@ public final class DiskPlan {
                 digest.substring(digest.indexOf(':') + 1, digest.indexOf(':') + 13),
                 "debforge build of " + image,
                 epoch,
-                // The extracted tree is the image as it was read and no debforge step archives it, so
-                // repository may take its files as they are.
+                // The extracted tree is the image as read, and no debforge step archives it:
+                // the repository may take its files as they are.
                 true),
             Map.of("tree", tree));
     return new String[] {tree, commit};

@@ -40,12 +40,27 @@ public final class SideTask<T> implements AutoCloseable {
     }
   }
 
-  /** Interrupts the work if it has not ended, and waits for its thread. */
+  /**
+   * Interrupts the work if it has not ended, and waits for its thread, even when the calling
+   * thread is interrupted meanwhile (its interrupt is kept for later): the step's own cleanup, in
+   * a finally after this, must not be skipped by a cancelled activity.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (!task.isDone()) {
       thread.interrupt();
     }
-    thread.join();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        thread.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

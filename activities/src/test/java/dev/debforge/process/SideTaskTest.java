@@ -48,4 +48,44 @@ class SideTaskTest {
     task.close();
     assertTrue(ended.get(), "close returned only once the work had ended");
   }
+
+  @Test
+  void anInterruptedCallerStillWaitsAndKeepsItsInterrupt() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean ended = new AtomicBoolean();
+    SideTask<Void> task =
+        SideTask.start(
+            "test",
+            () -> {
+              // Work that does not answer interrupts: close must wait for it all the same.
+              while (true) {
+                try {
+                  release.await();
+                  break;
+                } catch (InterruptedException ignored) {
+                  // carries on
+                }
+              }
+              ended.set(true);
+              return null;
+            });
+    Thread releaser = new Thread(() -> {
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        return;
+      }
+      release.countDown();
+    });
+    releaser.start();
+    Thread.currentThread().interrupt();
+    try {
+      task.close();
+      assertTrue(ended.get(), "close returned only once the work had ended");
+      assertTrue(Thread.interrupted(), "the caller's interrupt is kept (and cleared here)");
+    } finally {
+      Thread.interrupted();
+      releaser.join();
+    }
+  }
 }

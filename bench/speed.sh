@@ -62,6 +62,7 @@ echo "results in $out" >&2
 debforge() {
   local label=$1; shift
   echo "debforge $label: $*" >&2
+  sync
   /usr/bin/time -v -o "$out/$label.time" "$top/debforge" "$@" --progress quiet --json \
     > "$out/$label.json"
 }
@@ -83,8 +84,12 @@ allocated_mib() { du -s --block-size=1M "$@" | awk '{s += $1} END {print s}'; }
 
 # reference STEP…: the reference's steps in its own directory; their step= and substep= lines
 # are appended to reference.txt.
+# Both start with `sync` (untimed): what the run before wrote (the reference's conversions write
+# some 4 GB, a dropped store is a tree of unlinks) is on disk before the next run's clock starts,
+# so neither side pays for the other's writeback.
 reference() {
   echo "reference: $*" >&2
+  sync
   W="$out/reference" bash "$reference" "$@" 2>"$out/reference-$1.log" | tee -a "$out/reference.txt" \
     >/dev/null
 }

@@ -212,10 +212,10 @@ class DiskToolsIT {
     // not the declared size, and not the journal's 64 MiB of zeros either; the journals read
     // back as those mke2fs wrote. (The rest of the two disks differs only in the times mke2fs
     // 1.47.0 still takes from the clock when two runs straddle a second.)
-    long allocated = allocatedBytes(disk);
+    long allocated = AllocatedBytes.of(disk);
     assertTrue(allocated < 16 * MIB, "allocated " + allocated + " bytes");
-    assertTrue(allocatedBytes(written) > allocated + 60 * MIB,
-        allocatedBytes(written) + " bytes with the journals written, " + allocated + " without");
+    assertTrue(AllocatedBytes.of(written) > allocated + 60 * MIB,
+        AllocatedBytes.of(written) + " bytes with the journals written, " + allocated + " without");
     for (Partition part : List.of(bootPart, rootPart)) {
       long journalBytes = 0;
       for (long[] blocks : journalExtents(disk, part)) {
@@ -278,11 +278,6 @@ class DiskToolsIT {
         rootPart.offsetBytes(), zeroed)));
     run(Debugfs.setInodeFlags(disk, rootPart.offsetBytes(),
         "/ostree/deploy/debian/deploy/c.0", Debugfs.EXTENTS | Debugfs.IMMUTABLE));
-  }
-
-  private long allocatedBytes(Path file) throws ToolException {
-    return Long.parseLong(run(ToolCall.of(
-        List.of("stat", "-c", "%b", file.toString()), Duration.ofMinutes(1))).trim()) * 512;
   }
 
   private String run(ToolCall call) throws ToolException {

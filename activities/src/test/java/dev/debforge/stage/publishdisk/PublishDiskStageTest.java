@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.debforge.disk.AllocatedBytes;
 import dev.debforge.disk.QemuImg;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.plugin.ToolCall;
@@ -108,13 +109,7 @@ class PublishDiskStageTest {
     Path file = out.resolve("raw/disk.raw");
     assertEquals(-1, Files.mismatch(disk.resolve("disk.raw"), file));
     assertEquals(DISK, Files.size(file));
-    long allocated =
-        Long.parseLong(
-            ProcessRunner.logging(line -> {})
-                .run(ToolCall.of(List.of("stat", "-c", "%b", file.toString()),
-                    Duration.ofMinutes(1)))
-                .stdout()
-                .strip()) * 512;
+    long allocated = AllocatedBytes.of(file);
     assertTrue(allocated <= 4L << 20,
         "2 MiB of data take at most 4 MiB of the 64 MiB disk, not " + allocated);
     assertEquals(out.resolve("raw/disk.raw.bmap").toString(), published.facts().get("bmap"));

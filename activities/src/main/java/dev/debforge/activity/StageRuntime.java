@@ -29,6 +29,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -122,34 +123,43 @@ public final class StageRuntime {
                 liveness.progress(message);
               });
       writeLine(logWriter, "# " + STARTED + " on " + HOST + " (pid " + PID + ")");
-      StageOutput output;
       try {
-        output = withInheritedFacts(context, runTyped(stage, context, step.options()));
-      } catch (Exception e) {
-        // The log ends with why the step stopped, for `debforge logs`.
-        String why = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
-        writeLine(logWriter, String.format(Locale.ROOT, "# failed after %.1f s: %s",
-            (System.nanoTime() - started) / 1e9, why.replace("\n", "\n# ")));
-        events.failed(request.buildId(), step.name(), why);
-        Optional<Origin> plugin = registry.origin(stage.id());
-        if (plugin.isPresent() && PluginFailedException.unexpected(e)) {
-          throw new PluginFailedException(plugin.get(), stage.id(), e);
-        }
-        throw e;
+        return runAndCommit(request, stage, context, pending, logWriter, started);
       } finally {
+        // After the commit: an input held until its dependent is visible cannot go first.
         context.releaseInputs();
       }
-      pending.removeScratch();
-      double seconds = (System.nanoTime() - started) / 1e9;
-      if (step.key() == null) {
-        return new StepResult(step.name(), step.stage(), null, false, seconds, output.facts());
-      }
-      StoredObject stored = pending.commit(step.stage(), output.facts());
-      store.recordUse(request.buildId(), step.key());
-      StoreBudget.recordCost(store, step.key(), seconds);
-      keepToBudget(request.buildId(), step.name());
-      return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
     }
+  }
+
+  private StepResult runAndCommit(StepRequest request, Stage<?> stage, Context context,
+      Store.Pending pending, BufferedWriter logWriter, long started) throws Exception {
+    PlannedStep step = request.step();
+    StageOutput output;
+    try {
+      output = withInheritedFacts(context, runTyped(stage, context, step.options()));
+    } catch (Exception e) {
+      // The log ends with why the step stopped, for `debforge logs`.
+      String why = e.getMessage() != null ? e.getMessage() : e.getClass().getName();
+      writeLine(logWriter, String.format(Locale.ROOT, "# failed after %.1f s: %s",
+          (System.nanoTime() - started) / 1e9, why.replace("\n", "\n# ")));
+      events.failed(request.buildId(), step.name(), why);
+      Optional<Origin> plugin = registry.origin(stage.id());
+      if (plugin.isPresent() && PluginFailedException.unexpected(e)) {
+        throw new PluginFailedException(plugin.get(), stage.id(), e);
+      }
+      throw e;
+    }
+    pending.removeScratch();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (step.key() == null) {
+      return new StepResult(step.name(), step.stage(), null, false, seconds, output.facts());
+    }
+    StoredObject stored = pending.commit(step.stage(), output.facts(), context.inputKeys());
+    store.recordUse(request.buildId(), step.key());
+    StoreBudget.recordCost(store, step.key(), seconds);
+    keepToBudget(request.buildId(), step.name());
+    return new StepResult(step.name(), step.stage(), step.key(), false, seconds, stored.facts());
   }
 
   /**
@@ -271,6 +281,11 @@ public final class StageRuntime {
         inputs.put(input.key(), held);
       }
       return held.object();
+    }
+
+    /** The keys of the inputs the stage read: what its object is made from. */
+    synchronized Set<String> inputKeys() {
+      return Set.copyOf(inputs.keySet());
     }
 
     synchronized void releaseInputs() {

@@ -1,5 +1,6 @@
 package dev.debforge.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -301,10 +303,6 @@ public final class Store {
     }
 
     /**
-     * Makes the object visible under its key. When another build finished the same key first,
-     * its object wins and this one is discarded: both hold the same content by construction.
-     */
-    /**
      * Removes the step's scratch directory, which is never part of the object: part of the step's
      * own work (a scratch tree can be a root file system of hard links into the step's input, half
      * a second to delete), done before the step's time is taken. Not later, beside the next step:
@@ -316,8 +314,25 @@ public final class Store {
     }
 
     public StoredObject commit(String stage, Map<String, String> facts) throws IOException {
+      return commit(stage, facts, Set.of());
+    }
+
+    /**
+     * Makes the object visible under its key, recording the objects it was made from: removing
+     * one of them removes this one too ({@link StoreGc}), so that the store never holds an
+     * object beside a remade input it was not made from (two makes of one key need not be equal
+     * byte for byte: a file system image carries what its tools chose). The caller must still
+     * hold those inputs ({@link #use}), so that none can go before the record is visible.
+     *
+     * <p>When another build finished the same key first, its object wins and this one is
+     * discarded; the steps after this one read the winner.
+     */
+    public StoredObject commit(String stage, Map<String, String> facts, Set<String> inputs)
+        throws IOException {
+      inputs.forEach(Store::requireKey);
       removeScratch();
-      Meta meta = new Meta(stage, new TreeMap<>(facts), Instant.now().toString());
+      Meta meta = new Meta(stage, new TreeMap<>(facts), Instant.now().toString(),
+          List.copyOf(new TreeSet<>(inputs)));
       JSON.writeValue(tmp.resolve(META).toFile(), meta);
       Files.createFile(tmp.resolve(LOCK));
       publish();
@@ -370,10 +385,20 @@ public final class Store {
     }
   }
 
-  /** What {@code meta.json} holds. */
-  public record Meta(String stage, Map<String, String> facts, String created) {
+  /**
+   * What {@code meta.json} holds.
+   *
+   * @param inputs the keys of the objects the step read to make this one ({@link Lineage}); empty
+   *     for an object made from none, or made before debforge recorded them
+   */
+  public record Meta(
+      String stage,
+      Map<String, String> facts,
+      String created,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> inputs) {
     public Meta {
       facts = facts == null ? Map.of() : facts;
+      inputs = inputs == null ? List.of() : List.copyOf(inputs);
     }
   }
 

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +27,10 @@ import java.util.Set;
  * recent use (GreedyDual's idea). A debootstrap of 40 s outlives the disk conversions of the next
  * half hour of builds, which are remade in a second or two, so the base images many builds share
  * stay while the one-off disks go.
+ *
+ * <p>An object goes with everything made from it ({@link Lineage}), and ranks as the best of
+ * them: the partition step's raw disk, cheap to make, stays as long as the vmdk converted from
+ * it, and what the running build used keeps what it was made from.
  *
  * <p>It must be cheap enough to run after every step, so an object's size is measured once, when
  * the budget first sees it, and kept beside its {@code meta.json} in {@code size}. Each object is
@@ -81,21 +86,36 @@ public final class StoreBudget {
       return new Trimmed(removed, before, total);
     }
     StoreGc gc = new StoreGc(store);
-    Map<String, Instant> rank = new HashMap<>();
+    Lineage lineage = Lineage.read(store);
+    // The running build's objects keep what they were made from, as a removal would take them.
+    Set<String> kept = lineage.withInputs(keep);
+    Map<String, Instant> own = new HashMap<>();
+    Map<String, ObjectEntry> entries = new HashMap<>();
     for (ObjectEntry entry : objects) {
       double seconds = recordedSeconds(store.objectDir(entry.key()));
-      rank.put(entry.key(),
+      own.put(entry.key(),
           entry.lastUsed().plusMillis((long) (seconds * COST_WEIGHT.toMillis())));
+      entries.put(entry.key(), entry);
     }
+    // An object ranks as the best of what was made from it: a cheap raw disk that an expensive
+    // conversion was made from stays as long as the conversion does.
+    Map<String, Instant> rank = lineage.latestWithDescendants(own);
     objects.sort(Comparator.comparing((ObjectEntry entry) -> rank.get(entry.key()))
         .thenComparing(ObjectEntry::key));
+    Set<String> gone = new HashSet<>();
     for (ObjectEntry entry : objects) {
       if (total <= maxBytes) {
         break;
       }
-      if (!keep.contains(entry.key()) && gc.remove(entry.key(), false)) {
-        removed.add(entry);
-        total -= entry.bytes();
+      if (kept.contains(entry.key()) || gone.contains(entry.key())) {
+        continue;
+      }
+      for (String key : gc.remove(entry.key(), lineage, false)) {
+        ObjectEntry each = entries.get(key);
+        if (gone.add(key) && each != null) {
+          removed.add(each);
+          total -= each.bytes();
+        }
       }
     }
     return new Trimmed(removed, before, total);

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,10 @@ import java.util.stream.Stream;
  * {@code keepBuilds}, every object the last N builds did not use goes; with no option at all,
  * objects unused for {@link #DEFAULT_AGE}. {@code keepBuilds} always protects what the last N
  * builds (by their latest step) used, and {@code all} removes every object.
+ *
+ * <p>An object goes with every object made from it ({@link Lineage}), and counts as last used
+ * when the last of them was: a raw disk unused for a month stays while the qcow2 converted from
+ * it was used yesterday, and what a kept build used keeps what it was made from.
  *
  * <p>It is safe while builds run. A step holds a shared lock on each input it reads, and an
  * object is removed only under an exclusive lock, so one in use is skipped and reported. The
@@ -83,32 +88,50 @@ public final class StoreGc {
   public Result collect(Policy policy, Instant now) throws IOException {
     List<Path> stale = policy.dryRun() ? List.of() : store.removeStale();
     StoreUsage usage = StoreUsage.measure(store);
+    Lineage lineage = Lineage.read(store);
     Map<String, Instant> builds = lastSteps();
+    // What the kept builds used keeps what it was made from, as a removal would take it along.
     Set<String> kept = policy.keepBuilds() != null && !policy.all()
-        ? keysOf(newest(builds, policy.keepBuilds()))
+        ? lineage.withInputs(keysOf(newest(builds, policy.keepBuilds())))
         : Set.of();
     Duration age = policy.age();
     boolean everythingElse =
         policy.all() || (policy.keepBuilds() != null && age == null && policy.maxBytes() == null);
 
+    Map<String, ObjectEntry> entries = new HashMap<>();
+    Map<String, Instant> used = new HashMap<>();
+    for (ObjectEntry entry : usage.objects()) {
+      entries.put(entry.key(), entry);
+      used.put(entry.key(), entry.lastUsed());
+    }
+    // An object counts as used when anything made from it was: it goes with them, not before.
+    Map<String, Instant> lastUsed = lineage.latestWithDescendants(used);
     List<ObjectEntry> oldestFirst = new ArrayList<>(usage.objects());
-    oldestFirst.sort(Comparator.comparing(ObjectEntry::lastUsed).thenComparing(ObjectEntry::key));
+    oldestFirst.sort(Comparator.comparing((ObjectEntry entry) -> lastUsed.get(entry.key()))
+        .thenComparing(ObjectEntry::key));
     long before = usage.objectBytes();
     long total = before;
     List<ObjectEntry> removed = new ArrayList<>();
+    Set<String> gone = new HashSet<>();
     List<ObjectEntry> inUse = new ArrayList<>();
     for (ObjectEntry entry : oldestFirst) {
-      if (kept.contains(entry.key())) {
+      if (kept.contains(entry.key()) || gone.contains(entry.key())) {
         continue;
       }
-      boolean old = age != null && entry.lastUsed().isBefore(now.minus(age));
+      boolean old = age != null && lastUsed.get(entry.key()).isBefore(now.minus(age));
       boolean overBudget = policy.maxBytes() != null && total > policy.maxBytes();
       if (!(everythingElse || old || overBudget)) {
         continue;
       }
-      if (remove(entry.key(), policy.dryRun())) {
-        removed.add(entry);
-        total -= entry.bytes();
+      List<String> taken = remove(entry.key(), lineage, policy.dryRun());
+      if (!taken.isEmpty()) {
+        for (String key : taken) {
+          ObjectEntry each = entries.get(key);
+          if (gone.add(key) && each != null) {
+            removed.add(each);
+            total -= each.bytes();
+          }
+        }
       } else if (Files.isDirectory(store.objectDir(entry.key()))) {
         inUse.add(entry);
       }
@@ -127,29 +150,53 @@ public final class StoreGc {
     return new Result(removed, inUse, logs, stale, before, total, policy.dryRun());
   }
 
-  /** Removes one object unless a build holds it; false when it is held (or already gone). */
-  boolean remove(String key, boolean dryRun) throws IOException {
-    Path dir = store.objectDir(key);
-    Optional<Locks.Lease> lease = Locks.tryExclusive(dir.resolve(Store.LOCK));
-    if (lease.isEmpty()) {
-      return false;
-    }
-    Path trash;
-    try (Locks.Lease held = lease.get()) {
+  /**
+   * Removes one object and every object made from it ({@link Lineage}), or none of them when a
+   * build holds any (or one was made from them meanwhile).
+   *
+   * @return the keys removed (in a dry run, that would be), dependents first; empty when held
+   */
+  List<String> remove(String key, Lineage lineage, boolean dryRun) throws IOException {
+    List<String> order = lineage.removalOrder(key);
+    List<Locks.Lease> leases = new ArrayList<>();
+    List<Path> trashed = new ArrayList<>();
+    List<String> removed = new ArrayList<>();
+    try {
+      for (String each : order) {
+        Optional<Locks.Lease> lease = Locks.tryExclusive(store.objectDir(each).resolve(Store.LOCK));
+        if (lease.isEmpty()) {
+          return List.of();
+        }
+        leases.add(lease.get());
+      }
       if (dryRun) {
-        return true;
+        lineage.forget(order);
+        return order;
       }
-      trash =
-          Files.createDirectories(store.root().resolve(Store.TRASH))
-              .resolve(key + "." + UUID.randomUUID());
-      try {
-        Files.move(dir, trash, StandardCopyOption.ATOMIC_MOVE);
-      } catch (NoSuchFileException gone) {
-        return false;
+      // A step that made an object from these held one of them until its object was visible;
+      // all are locked now, so what is read here is all that was made from them.
+      if (!Lineage.read(store).descendants(key).equals(lineage.descendants(key))) {
+        return List.of();
       }
+      Path trash = Files.createDirectories(store.root().resolve(Store.TRASH));
+      for (String each : order) {
+        Path to = trash.resolve(each + "." + UUID.randomUUID());
+        try {
+          Files.move(store.objectDir(each), to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+          continue;
+        }
+        trashed.add(to);
+        removed.add(each);
+      }
+    } finally {
+      leases.forEach(Locks.Lease::close);
     }
-    Trees.delete(trash);
-    return true;
+    lineage.forget(removed);
+    for (Path each : trashed) {
+      Trees.delete(each);
+    }
+    return removed;
   }
 
   private boolean keptBuild(String build, Map<String, Instant> builds, StoreGc.Policy policy) {

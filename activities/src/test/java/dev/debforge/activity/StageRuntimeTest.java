@@ -220,6 +220,73 @@ class StageRuntimeTest {
     assertEquals("new\n", Files.readString(out.resolve("added")));
   }
 
+  /** A stage whose every run writes other bytes, as a file system image's tools may. */
+  static final class Random extends TestStage {
+    Random() {
+      super("random");
+    }
+
+    @Override
+    public StageOutput run(StageContext context, Map options) throws Exception {
+      byte[] bytes = new byte[1 << 20];
+      new java.security.SecureRandom().nextBytes(bytes);
+      Files.write(context.output().resolve("disk"), bytes);
+      return new StageOutput(Map.of());
+    }
+  }
+
+  /** A conversion: a copy of its input's disk. */
+  static final class Converting extends TestStage {
+    Converting() {
+      super("converting");
+    }
+
+    @Override
+    public StageOutput run(StageContext context, Map options) throws Exception {
+      Files.copy(context.input("disk").resolve("disk"), context.output().resolve("disk"));
+      return new StageOutput(Map.of());
+    }
+  }
+
+  /**
+   * A CI run published a raw disk and a vmdk that differed: the store's size limit had removed the
+   * cheap raw disk and kept the costly vmdk converted from it, and the next build made the raw
+   * disk again (other bytes: file systems carry their tools' choices) beside the old vmdk. An
+   * object now records the inputs it read, and none of them goes without it.
+   */
+  @Test
+  void aRemadeInputNeverMeetsAnObjectMadeFromTheOneItReplaced() throws Exception {
+    Store store = new Store(dir.resolve("store"));
+    StageRuntime runtime = new StageRuntime(store,
+        new Extensions().add(new Random()).add(new Converting()), BuildEvents.NONE);
+    String rawKey = "b".repeat(64);
+    String vmdkKey = "a".repeat(64);
+    PlannedStep raw = new PlannedStep("partition", "random", rawKey, "{}", Map.of());
+    PlannedStep vmdk = new PlannedStep("convert", "converting", vmdkKey, "{}",
+        Map.of("disk", "partition"));
+    for (String build : List.of("build-1", "build-2")) {
+      StepResult made = runtime.run(new StepRequest(build, "amd64", raw, Map.of()), Liveness.NONE);
+      runtime.run(new StepRequest(build, "amd64", vmdk, Map.of("disk", made)), Liveness.NONE);
+      com.fasterxml.jackson.databind.JsonNode meta = new com.fasterxml.jackson.databind
+          .ObjectMapper().readTree(store.root().resolve("objects/" + vmdkKey + "/meta.json")
+              .toFile());
+      assertEquals("[\"" + rawKey + "\"]", String.valueOf(meta.get("inputs")),
+          "the vmdk records the raw disk it read");
+      assertTrue(java.util.Arrays.equals(
+          Files.readAllBytes(store.lookup(rawKey).orElseThrow().data().resolve("disk")),
+          Files.readAllBytes(store.lookup(vmdkKey).orElseThrow().data().resolve("disk"))),
+          build + ": the stored vmdk is the stored raw disk");
+      // One object over the limit: the raw disk, used an hour before the vmdk and cheap, ranks
+      // below it alone; it now ranks as the vmdk, which goes by itself (the first key).
+      Files.setLastModifiedTime(store.root().resolve("objects/" + rawKey + "/meta.json"),
+          java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+      StoreBudget.recordCost(store, vmdkKey, 90);
+      long all = new StoreBudget(store, Long.MAX_VALUE).trim(java.util.Set.of()).bytesBefore();
+      assertEquals(1,
+          new StoreBudget(store, all - 1).trim(java.util.Set.of()).removed().size());
+    }
+  }
+
   private static StepRequest request(String buildId, String key) {
     return new StepRequest(buildId, "amd64",
         new PlannedStep("writing", "writing", key, "{}", Map.of()), Map.of());

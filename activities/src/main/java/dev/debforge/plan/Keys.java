@@ -13,6 +13,13 @@ import java.util.TreeMap;
  */
 public final class Keys {
 
+  /**
+   * Part of every key, so that a store's objects of an older format are never found: 2, objects
+   * record the inputs they were made from ({@code Lineage}), which removals follow; objects of
+   * format 1 did not, and a removal could leave one beside an input made again.
+   */
+  static final int STORE_FORMAT = 2;
+
   private Keys() {}
 
   /**
@@ -28,8 +35,8 @@ public final class Keys {
   /**
    * The key of a step whose stage may come from a plugin.
    *
-   * @param plugin the plugin's {@code id@version}, or null for debforge's own stages (whose keys
-   *     are then what they always were); a new plugin version gives new keys to its steps
+   * @param plugin the plugin's {@code id@version}, or null for debforge's own stages; a new
+   *     plugin version gives new keys to its steps
    */
   public static String of(
       String stage,
@@ -39,6 +46,7 @@ public final class Keys {
       String options,
       Map<String, String> inputKeys) {
     StringBuilder text = new StringBuilder();
+    text.append("format=").append(STORE_FORMAT).append('\n');
     text.append("stage=").append(stage).append('\n');
     text.append("version=").append(version).append('\n');
     if (plugin != null) {

@@ -9,6 +9,7 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.ToolCall;
 import dev.debforge.plugin.ToolException;
 import dev.debforge.plugin.ToolRunner;
+import dev.debforge.store.PartialFiles;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Trees;
 import java.io.IOException;
@@ -69,9 +70,8 @@ public final class ImagePublisher {
           target + " is a directory that is not empty",
           "remove it or choose another destination; debforge replaces files, not directories");
     }
-    Path partial = parent.resolve("." + target.getFileName() + ".partial-" + ProcessHandle
-        .current().pid());
-    Trees.delete(partial);
+    PartialFiles.removeOrphans(target);
+    Path partial = PartialFiles.beside(target);
     try {
       progress.accept("writing " + destination);
       if (writesArchiveItself(source, inner, all)) {

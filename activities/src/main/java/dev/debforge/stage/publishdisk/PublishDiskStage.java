@@ -9,6 +9,7 @@ import dev.debforge.plugin.ToolCall;
 import dev.debforge.process.SideTask;
 import dev.debforge.stage.convert.ConvertStage;
 import dev.debforge.stage.convert.DiskType;
+import dev.debforge.store.PartialFiles;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Trees;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * {@code publish-disk}: copies one disk image from the store to {@code DIR/TYPE/FILE} (the
@@ -71,13 +71,11 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
     Path created = firstMissing(dir);
     Files.createDirectories(dir);
     Path target = dir.resolve(fileName);
-    String partialPrefix = "." + fileName + ".partial-";
     Path mapTarget = dir.resolve(fileName + ".bmap");
-    String mapPrefix = "." + fileName + ".bmap.partial-";
-    removeOrphans(dir, partialPrefix);
-    removeOrphans(dir, mapPrefix);
-    Path partial = dir.resolve(partialPrefix + ProcessHandle.current().pid());
-    Path mapPartial = dir.resolve(mapPrefix + ProcessHandle.current().pid());
+    PartialFiles.removeOrphans(target);
+    PartialFiles.removeOrphans(mapTarget);
+    Path partial = PartialFiles.beside(target);
+    Path mapPartial = PartialFiles.beside(mapTarget);
     boolean published = false;
     SideTask<Naming> naming = null;
     try {
@@ -174,30 +172,6 @@ public final class PublishDiskStage implements Stage<PublishDiskOptions> {
         Files.deleteIfExists(p);
       } catch (IOException notEmpty) {
         return;
-      }
-    }
-  }
-
-  /**
-   * Deletes partial copies left by a worker that was killed while writing them: their pid is no
-   * longer alive.
-   */
-  private static void removeOrphans(Path dir, String prefix) throws IOException {
-    try (Stream<Path> entries = Files.list(dir)) {
-      for (Path entry : entries.toList()) {
-        String name = entry.getFileName().toString();
-        if (!name.startsWith(prefix)) {
-          continue;
-        }
-        try {
-          long pid = Long.parseLong(name.substring(prefix.length()));
-          if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-            continue;
-          }
-        } catch (NumberFormatException notOurs) {
-          continue;
-        }
-        Trees.delete(entry);
       }
     }
   }

@@ -97,6 +97,38 @@ class PublishDiskStageTest {
     }
   }
 
+  /**
+   * An attempt whose heartbeat timed out may still be running when the workflow's next attempt
+   * of the step starts on the same worker: each writes a partial file of its own, and the disk
+   * in place is always whole.
+   */
+  @Test
+  void twoAttemptsAtOnceInOneProcessEachPublishAWholeDisk() throws Exception {
+    Path disk = rawDisk();
+    Path out = dir.resolve("out");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<StageOutput>> attempts = new java.util.ArrayList<>();
+      for (String attempt : List.of("1", "2")) {
+        attempts.add(pool.submit(() -> new PublishDiskStage().run(
+            new TestStageContext(dir.resolve("publish-raw-" + attempt), "amd64")
+                .withInput("disk", disk, Map.of()),
+            new PublishDiskOptions(out.toString(), "raw", "raw", "disk.raw", true))));
+      }
+      for (Future<StageOutput> attempt : attempts) {
+        assertEquals(out.resolve("raw/disk.raw").toString(),
+            attempt.get().facts().get("artifact"));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(-1, Files.mismatch(disk.resolve("disk.raw"), out.resolve("raw/disk.raw")));
+    try (Stream<Path> left = Files.list(out.resolve("raw"))) {
+      assertEquals(List.of("disk.raw", "disk.raw.bmap"),
+          left.map(p -> p.getFileName().toString()).sorted().toList(), "no partial file");
+    }
+  }
+
   @Test
   void aRawDiskIsPublishedWithItsHolesAndNamedByItsBlockMap() throws Exception {
     Path disk = rawDisk();

@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -21,21 +24,32 @@ import java.util.TreeSet;
  * equal byte for byte (a file system image carries its tools' choices). So an object must never
  * outlive an input it was made from: were the input removed and made again, a later build would
  * find the old object beside the new input, and publish, say, a raw disk and a vmdk converted
- * from another raw disk. Removal therefore takes an object's dependents with it ({@link
- * StoreGc}), and what keeps an object (a running build, a recent use) keeps its inputs.
+ * from another raw disk. Removals therefore go leaf first ({@link #leafFirst}): what keeps an
+ * object (a running build, a recent use, a reader) keeps its inputs; and removing an object
+ * takes whatever was made from it meanwhile along ({@link StoreGc}).
  */
 final class Lineage {
 
   /** Object → the objects made from it. */
   private final Map<String, Set<String>> dependents;
+  /** Object → the objects it was made from. */
+  private final Map<String, List<String>> inputs;
 
-  private Lineage(Map<String, Set<String>> dependents) {
+  private Lineage(Map<String, Set<String>> dependents, Map<String, List<String>> inputs) {
     this.dependents = dependents;
+    this.inputs = inputs;
+  }
+
+  /** What a traversal does with an object: true when it went. */
+  @FunctionalInterface
+  interface Visit {
+    boolean remove(String key) throws IOException;
   }
 
   /** Reads the record of every finished object; one whose meta.json is unreadable has none. */
   static Lineage read(Store store) throws IOException {
     Map<String, Set<String>> dependents = new HashMap<>();
+    Map<String, List<String>> inputsOf = new HashMap<>();
     for (Path dir : Store.list(store.root().resolve(Store.OBJECTS))) {
       String key = dir.getFileName().toString();
       Path meta = dir.resolve(Store.META);
@@ -48,11 +62,12 @@ final class Lineage {
       } catch (IOException goneOrUnreadable) {
         continue;
       }
+      inputsOf.put(key, inputs);
       for (String input : inputs) {
         dependents.computeIfAbsent(input, k -> new TreeSet<>()).add(key);
       }
     }
-    return new Lineage(dependents);
+    return new Lineage(dependents, inputsOf);
   }
 
   /** The objects made from {@code key}, directly or through others. */
@@ -95,37 +110,33 @@ final class Lineage {
   }
 
   /**
-   * The latest of each object's own time and those of the objects made from it: an object lives
-   * as long as anything made from it does. Objects {@code times} lacks count as the earliest.
+   * Offers {@code keys} for removal leaf first: each time the first, by {@code order}, of those
+   * that no object still here was made from. An object that stays ({@code visit} says false: it
+   * is kept, recent, held) keeps every object it was made from, which is then never offered.
    */
-  <T extends Comparable<T>> Map<String, T> latestWithDescendants(Map<String, T> times) {
-    Map<String, T> latest = new HashMap<>();
-    for (Map.Entry<String, T> entry : times.entrySet()) {
-      T best = entry.getValue();
-      for (String descendant : descendants(entry.getKey())) {
-        T time = times.get(descendant);
-        if (time != null && time.compareTo(best) > 0) {
-          best = time;
+  void leafFirst(Collection<String> keys, Comparator<String> order, Visit visit)
+      throws IOException {
+    Map<String, Integer> remaining = new HashMap<>();
+    for (String key : keys) {
+      remaining.put(key, dependents.getOrDefault(key, Set.of()).size());
+    }
+    PriorityQueue<String> leaves = new PriorityQueue<>(order);
+    remaining.forEach((key, count) -> {
+      if (count == 0) {
+        leaves.add(key);
+      }
+    });
+    while (!leaves.isEmpty()) {
+      String key = leaves.poll();
+      if (!visit.remove(key)) {
+        continue;
+      }
+      for (String input : inputs.getOrDefault(key, List.of())) {
+        Integer count = remaining.computeIfPresent(input, (k, n) -> n - 1);
+        if (count != null && count == 0) {
+          leaves.add(input);
         }
       }
-      latest.put(entry.getKey(), best);
     }
-    return latest;
-  }
-
-  /** {@code keys} and every object any of them was made from, directly or through others. */
-  Set<String> withInputs(Set<String> keys) {
-    Map<String, Set<String>> inputs = new HashMap<>();
-    dependents.forEach((input, made) -> made.forEach(
-        dependent -> inputs.computeIfAbsent(dependent, k -> new TreeSet<>()).add(input)));
-    Set<String> closed = new TreeSet<>();
-    Deque<String> todo = new ArrayDeque<>(keys);
-    while (!todo.isEmpty()) {
-      String next = todo.pop();
-      if (closed.add(next)) {
-        todo.addAll(inputs.getOrDefault(next, Set.of()));
-      }
-    }
-    return closed;
   }
 }

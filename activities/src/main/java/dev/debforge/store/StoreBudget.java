@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,9 +27,9 @@ import java.util.Set;
  * half hour of builds, which are remade in a second or two, so the base images many builds share
  * stay while the one-off disks go.
  *
- * <p>An object goes with everything made from it ({@link Lineage}), and ranks as the best of
- * them: the partition step's raw disk, cheap to make, stays as long as the vmdk converted from
- * it, and what the running build used keeps what it was made from.
+ * <p>An object goes only after everything made from it ({@link Lineage}): the partition step's
+ * raw disk, cheap to make, stays while the vmdk converted from it does, and what the running
+ * build used keeps what it was made from.
  *
  * <p>It must be cheap enough to run after every step, so an object's size is measured once, when
  * the budget first sees it, and kept beside its {@code meta.json} in {@code size}. Each object is
@@ -87,37 +86,35 @@ public final class StoreBudget {
     }
     StoreGc gc = new StoreGc(store);
     Lineage lineage = Lineage.read(store);
-    // The running build's objects keep what they were made from, as a removal would take them.
-    Set<String> kept = lineage.withInputs(keep);
-    Map<String, Instant> own = new HashMap<>();
+    Map<String, Instant> rank = new HashMap<>();
     Map<String, ObjectEntry> entries = new HashMap<>();
     for (ObjectEntry entry : objects) {
       double seconds = recordedSeconds(store.objectDir(entry.key()));
-      own.put(entry.key(),
+      rank.put(entry.key(),
           entry.lastUsed().plusMillis((long) (seconds * COST_WEIGHT.toMillis())));
       entries.put(entry.key(), entry);
     }
-    // An object ranks as the best of what was made from it: a cheap raw disk that an expensive
-    // conversion was made from stays as long as the conversion does.
-    Map<String, Instant> rank = lineage.latestWithDescendants(own);
-    objects.sort(Comparator.comparing((ObjectEntry entry) -> rank.get(entry.key()))
-        .thenComparing(ObjectEntry::key));
-    Set<String> gone = new HashSet<>();
-    for (ObjectEntry entry : objects) {
-      if (total <= maxBytes) {
-        break;
-      }
-      if (kept.contains(entry.key()) || gone.contains(entry.key())) {
-        continue;
-      }
-      for (String key : gc.remove(entry.key(), lineage, false)) {
-        ObjectEntry each = entries.get(key);
-        if (gone.add(key) && each != null) {
-          removed.add(each);
-          total -= each.bytes();
-        }
-      }
-    }
+    long[] left = {total};
+    // Leaf first: the running build's objects keep what they were made from.
+    lineage.leafFirst(
+        entries.keySet(),
+        Comparator.comparing((String key) -> rank.get(key))
+            .thenComparing(Comparator.naturalOrder()),
+        key -> {
+          if (left[0] <= maxBytes || keep.contains(key)) {
+            return false;
+          }
+          List<String> taken = gc.remove(key, lineage, false);
+          for (String each : taken) {
+            ObjectEntry gone = entries.get(each);
+            if (gone != null) {
+              removed.add(gone);
+              left[0] -= gone.bytes();
+            }
+          }
+          return !taken.isEmpty();
+        });
+    total = left[0];
     return new Trimmed(removed, before, total);
   }
 

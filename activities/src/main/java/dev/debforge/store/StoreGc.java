@@ -30,9 +30,9 @@ import java.util.stream.Stream;
  * objects unused for {@link #DEFAULT_AGE}. {@code keepBuilds} always protects what the last N
  * builds (by their latest step) used, and {@code all} removes every object.
  *
- * <p>An object goes with every object made from it ({@link Lineage}), and counts as last used
- * when the last of them was: a raw disk unused for a month stays while the qcow2 converted from
- * it was used yesterday, and what a kept build used keeps what it was made from.
+ * <p>An object goes only after every object made from it ({@link Lineage}): a raw disk unused
+ * for a month stays while the qcow2 converted from it was used yesterday, and what a kept build
+ * used, or a build reads, keeps what it was made from.
  *
  * <p>It is safe while builds run. A step holds a shared lock on each input it reads, and an
  * object is removed only under an exclusive lock, so one in use is skipped and reported. The
@@ -90,52 +90,52 @@ public final class StoreGc {
     StoreUsage usage = StoreUsage.measure(store);
     Lineage lineage = Lineage.read(store);
     Map<String, Instant> builds = lastSteps();
-    // What the kept builds used keeps what it was made from, as a removal would take it along.
     Set<String> kept = policy.keepBuilds() != null && !policy.all()
-        ? lineage.withInputs(keysOf(newest(builds, policy.keepBuilds())))
+        ? keysOf(newest(builds, policy.keepBuilds()))
         : Set.of();
     Duration age = policy.age();
     boolean everythingElse =
         policy.all() || (policy.keepBuilds() != null && age == null && policy.maxBytes() == null);
 
     Map<String, ObjectEntry> entries = new HashMap<>();
-    Map<String, Instant> used = new HashMap<>();
-    for (ObjectEntry entry : usage.objects()) {
-      entries.put(entry.key(), entry);
-      used.put(entry.key(), entry.lastUsed());
-    }
-    // An object counts as used when anything made from it was: it goes with them, not before.
-    Map<String, Instant> lastUsed = lineage.latestWithDescendants(used);
-    List<ObjectEntry> oldestFirst = new ArrayList<>(usage.objects());
-    oldestFirst.sort(Comparator.comparing((ObjectEntry entry) -> lastUsed.get(entry.key()))
-        .thenComparing(ObjectEntry::key));
+    usage.objects().forEach(entry -> entries.put(entry.key(), entry));
     long before = usage.objectBytes();
-    long total = before;
+    long[] left = {before};
     List<ObjectEntry> removed = new ArrayList<>();
-    Set<String> gone = new HashSet<>();
     List<ObjectEntry> inUse = new ArrayList<>();
-    for (ObjectEntry entry : oldestFirst) {
-      if (kept.contains(entry.key()) || gone.contains(entry.key())) {
-        continue;
-      }
-      boolean old = age != null && lastUsed.get(entry.key()).isBefore(now.minus(age));
-      boolean overBudget = policy.maxBytes() != null && total > policy.maxBytes();
-      if (!(everythingElse || old || overBudget)) {
-        continue;
-      }
-      List<String> taken = remove(entry.key(), lineage, policy.dryRun());
-      if (!taken.isEmpty()) {
-        for (String key : taken) {
-          ObjectEntry each = entries.get(key);
-          if (gone.add(key) && each != null) {
-            removed.add(each);
-            total -= each.bytes();
+    // Leaf first, least recently used first: an object goes only after everything made from it,
+    // so what stays (kept, recent, held) keeps what it was made from.
+    lineage.leafFirst(
+        entries.keySet(),
+        Comparator.comparing((String key) -> entries.get(key).lastUsed())
+            .thenComparing(Comparator.naturalOrder()),
+        key -> {
+          ObjectEntry entry = entries.get(key);
+          if (kept.contains(key)) {
+            return false;
           }
-        }
-      } else if (Files.isDirectory(store.objectDir(entry.key()))) {
-        inUse.add(entry);
-      }
-    }
+          boolean old = age != null && entry.lastUsed().isBefore(now.minus(age));
+          boolean overBudget = policy.maxBytes() != null && left[0] > policy.maxBytes();
+          if (!(everythingElse || old || overBudget)) {
+            return false;
+          }
+          List<String> taken = remove(key, lineage, policy.dryRun());
+          if (taken.isEmpty()) {
+            if (Files.isDirectory(store.objectDir(key))) {
+              inUse.add(entry);
+            }
+            return false;
+          }
+          for (String each : taken) {
+            ObjectEntry gone = entries.get(each);
+            if (gone != null) {
+              removed.add(gone);
+              left[0] -= gone.bytes();
+            }
+          }
+          return true;
+        });
+    long total = left[0];
 
     List<String> logs = new ArrayList<>();
     for (Map.Entry<String, Instant> build : logTimes().entrySet()) {

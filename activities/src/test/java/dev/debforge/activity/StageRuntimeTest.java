@@ -277,7 +277,7 @@ class StageRuntimeTest {
           Files.readAllBytes(store.lookup(vmdkKey).orElseThrow().data().resolve("disk"))),
           build + ": the stored vmdk is the stored raw disk");
       // One object over the limit: the raw disk, used an hour before the vmdk and cheap, ranks
-      // below it alone; it now ranks as the vmdk, which goes by itself (the first key).
+      // below it, but goes only after what was made from it: the vmdk goes.
       Files.setLastModifiedTime(store.root().resolve("objects/" + rawKey + "/meta.json"),
           java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
       StoreBudget.recordCost(store, vmdkKey, 90);

@@ -1,6 +1,7 @@
 package dev.debforge.store;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.NoSuchFileException;
@@ -49,6 +50,7 @@ final class Locks {
         if (held != null && --held.count == 0) {
           HELD.remove(file);
           held.release();
+          HELD.notifyAll(); // a shared lock may wait for this exclusive one
         }
       }
     }
@@ -56,10 +58,12 @@ final class Locks {
 
   private static final class Held {
     private final FileChannel channel;
+    private final boolean exclusive;
     private int count = 1;
 
-    Held(FileChannel channel) {
+    Held(FileChannel channel, boolean exclusive) {
       this.channel = channel;
+      this.exclusive = exclusive;
     }
 
     void release() {
@@ -72,14 +76,23 @@ final class Locks {
   }
 
   /**
-   * A shared lock on the file, created if missing, waiting while another process holds it
-   * exclusively.
+   * A shared lock on the file, created if missing, waiting while another process, or another
+   * thread of this one, holds it exclusively (a removal: the object is usually gone after it).
    *
    * @throws NoSuchFileException when the file's directory is gone
    */
   static Lease shared(Path file) throws IOException {
     synchronized (HELD) {
       Held held = HELD.get(file);
+      while (held != null && held.exclusive) {
+        try {
+          HELD.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted waiting for the lock " + file);
+        }
+        held = HELD.get(file);
+      }
       if (held != null) {
         held.count++;
         return new Lease(file);
@@ -87,7 +100,7 @@ final class Locks {
       FileChannel channel = open(file);
       try {
         channel.lock(0, Long.MAX_VALUE, true);
-        HELD.put(file, new Held(channel));
+        HELD.put(file, new Held(channel, false));
       } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;
@@ -122,7 +135,7 @@ final class Locks {
         channel.close();
         return Optional.empty();
       }
-      HELD.put(file, new Held(channel));
+      HELD.put(file, new Held(channel, true));
       return Optional.of(new Lease(file));
     }
   }

@@ -36,6 +36,7 @@ import dev.debforge.stage.verify.VerifyStage;
 import dev.debforge.store.Sha256;
 import dev.debforge.store.Store;
 import dev.debforge.store.Trees;
+import io.temporal.activity.Activity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,14 @@ public final class PlanActivitiesImpl implements PlanActivities {
 
   @Override
   public BuildPlan plan(BuildRequest request) {
+    return plan(request, buildId());
+  }
+
+  /**
+   * Plans for the build {@code buildId} (null: none), which the stored outputs it reads are
+   * recorded as used by.
+   */
+  BuildPlan plan(BuildRequest request, String buildId) {
     try {
       BuildPlan plan = switch (request.kind()) {
         case "compose" -> compose(request);
@@ -84,7 +93,7 @@ public final class PlanActivitiesImpl implements PlanActivities {
             throw new BadInputException(
                 "unknown build kind '" + request.kind() + "'", "use compose, build or run");
       };
-      return store == null ? plan : withStored(plan);
+      return store == null ? plan : withStored(plan, buildId);
     } catch (Exception e) {
       throw Failures.toFailure("plan", e);
     }
@@ -92,11 +101,11 @@ public final class PlanActivitiesImpl implements PlanActivities {
 
   /**
    * The facts of each of the plan's step outputs that the store has, by key. The stored outputs
-   * that the build will read are marked as used now: the build counts on them from this moment,
-   * and a size limit that another build keeps to meanwhile takes the least recently used objects
-   * first. Stored outputs that only cached or skipped steps stand for are left as they were.
+   * that the build will read are marked as used now, and recorded as the build's: the build
+   * counts on them from this moment, and the size limit keeps the running build's objects (and
+   * what they were made from) while it takes the least recently used others. Stored outputs that only cached or skipped steps stand for are left as they were.
    */
-  private BuildPlan withStored(BuildPlan plan) {
+  private BuildPlan withStored(BuildPlan plan, String buildId) {
     Map<String, Map<String, String>> found = new LinkedHashMap<>();
     for (PlannedStep step : plan.steps()) {
       if (step.key() != null) {
@@ -104,8 +113,27 @@ public final class PlanActivitiesImpl implements PlanActivities {
       }
     }
     BuildPlan stored = plan.withStored(found);
-    stored.readFromStore().forEach(store::lookup);
+    for (String key : stored.readFromStore()) {
+      store.lookup(key);
+      if (buildId != null) {
+        try {
+          // Kept by the size limit from now on, and with them what they were made from.
+          store.recordUse(buildId, key);
+        } catch (IOException e) {
+          // A store this worker cannot write fails at the first step, saying so.
+        }
+      }
+    }
     return stored;
+  }
+
+  /** The build this plan is for: the workflow's id; null when not planned in an activity. */
+  private static String buildId() {
+    try {
+      return Activity.getExecutionContext().getInfo().getWorkflowId();
+    } catch (IllegalStateException notInAnActivity) {
+      return null;
+    }
   }
 
   private BuildPlan compose(BuildRequest request) throws BadInputException, IOException {

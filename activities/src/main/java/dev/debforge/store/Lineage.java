@@ -2,6 +2,7 @@ package dev.debforge.store;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +27,8 @@ import java.util.TreeSet;
  * outlive an input it was made from: were the input removed and made again, a later build would
  * find the old object beside the new input, and publish, say, a raw disk and a vmdk converted
  * from another raw disk. Removals therefore go leaf first ({@link #leafFirst}): what keeps an
- * object (a running build, a recent use, a reader) keeps its inputs; and removing an object
- * takes whatever was made from it meanwhile along ({@link StoreGc}).
+ * object (a running build, a recent use, a reader) keeps its inputs; and an object made from one
+ * being removed stops that removal ({@link StoreGc}).
  */
 final class Lineage {
 
@@ -34,10 +36,14 @@ final class Lineage {
   private final Map<String, Set<String>> dependents;
   /** Object → the objects it was made from. */
   private final Map<String, List<String>> inputs;
+  /** Every object read, made from something or not. */
+  private final Set<String> known;
 
-  private Lineage(Map<String, Set<String>> dependents, Map<String, List<String>> inputs) {
+  private Lineage(
+      Map<String, Set<String>> dependents, Map<String, List<String>> inputs, Set<String> known) {
     this.dependents = dependents;
     this.inputs = inputs;
+    this.known = known;
   }
 
   /** What a traversal does with an object: true when it went. */
@@ -50,6 +56,7 @@ final class Lineage {
   static Lineage read(Store store) throws IOException {
     Map<String, Set<String>> dependents = new HashMap<>();
     Map<String, List<String>> inputsOf = new HashMap<>();
+    Set<String> known = new HashSet<>();
     for (Path dir : Store.list(store.root().resolve(Store.OBJECTS))) {
       String key = dir.getFileName().toString();
       Path meta = dir.resolve(Store.META);
@@ -58,16 +65,17 @@ final class Lineage {
       }
       List<String> inputs;
       try {
-        inputs = Store.readMeta(meta).inputs();
+        inputs = Store.readMeta(meta).inputs().stream().distinct().toList();
       } catch (IOException goneOrUnreadable) {
         continue;
       }
+      known.add(key);
       inputsOf.put(key, inputs);
       for (String input : inputs) {
         dependents.computeIfAbsent(input, k -> new TreeSet<>()).add(key);
       }
     }
-    return new Lineage(dependents, inputsOf);
+    return new Lineage(dependents, inputsOf, known);
   }
 
   /** The objects made from {@code key}, directly or through others. */
@@ -101,6 +109,27 @@ final class Lineage {
       visit(dependent, seen, order);
     }
     order.add(key);
+  }
+
+  /**
+   * Whether an object this lineage does not know was made from one of {@code keys}: one made
+   * since it was read. Finished objects never change, so only the new ones are read.
+   */
+  boolean madeMeanwhileFrom(Store store, Collection<String> keys) throws IOException {
+    for (Path dir : Store.list(store.root().resolve(Store.OBJECTS))) {
+      String key = dir.getFileName().toString();
+      if (known.contains(key) || !Store.isKey(key)) {
+        continue;
+      }
+      try {
+        if (Store.readMeta(dir.resolve(Store.META)).inputs().stream().anyMatch(keys::contains)) {
+          return true;
+        }
+      } catch (NoSuchFileException pendingOrGone) {
+        // Not finished, or removed meanwhile.
+      }
+    }
+    return false;
   }
 
   /** Forgets removed objects, so that later removals do not look for them. */

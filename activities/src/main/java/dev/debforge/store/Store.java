@@ -318,9 +318,9 @@ public final class Store {
     }
 
     /**
-     * Makes the object visible under its key, recording the objects it was made from: removing
-     * one of them removes this one too ({@link StoreGc}), so that the store never holds an
-     * object beside a remade input it was not made from (two makes of one key need not be equal
+     * Makes the object visible under its key, recording the objects it was made from: none of
+     * them is removed before this one ({@link StoreGc}), so that the store never holds an object
+     * beside a remade input it was not made from (two makes of one key need not be equal
      * byte for byte: a file system image carries what its tools chose). The caller must still
      * hold those inputs ({@link #use}), so that none can go before the record is visible.
      *

@@ -151,8 +151,8 @@ public final class StoreGc {
   }
 
   /**
-   * Removes one object and every object made from it ({@link Lineage}), or none of them when a
-   * build holds any (or one was made from them meanwhile).
+   * Removes one object and every object made from it ({@link Lineage}; none for a leaf), or none
+   * of them when a build holds any or an object was made from them since the lineage was read.
    *
    * @return the keys removed (in a dry run, that would be), dependents first; empty when held
    */
@@ -175,7 +175,7 @@ public final class StoreGc {
       }
       // A step that made an object from these held one of them until its object was visible;
       // all are locked now, so what is read here is all that was made from them.
-      if (!Lineage.read(store).descendants(key).equals(lineage.descendants(key))) {
+      if (lineage.madeMeanwhileFrom(store, order)) {
         return List.of();
       }
       Path trash = Files.createDirectories(store.root().resolve(Store.TRASH));

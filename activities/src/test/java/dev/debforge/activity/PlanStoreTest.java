@@ -48,9 +48,12 @@ class PlanStoreTest {
       stored(store, keys.get(name));
     }
 
-    BuildPlan plan = planner.plan(request);
+    BuildPlan plan = planner.plan(request, "build-7");
 
     assertEquals(3, plan.stored().size(), plan.stored().toString());
+    assertEquals(java.util.Set.of(keys.get("ostree-commit"), keys.get("initramfs")),
+        store.usedBy("build-7"),
+        "what the build reads is its own from the plan on: the size limit keeps it");
     Instant now = Instant.now().minusSeconds(60);
     assertTrue(lastUsed(store, keys.get("ostree-commit")).isAfter(now),
         "the deploy step reads the commit");

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -76,19 +74,6 @@ final class Lineage {
       }
     }
     return new Lineage(dependents, inputsOf, known);
-  }
-
-  /** The objects made from {@code key}, directly or through others. */
-  Set<String> descendants(String key) {
-    Set<String> found = new TreeSet<>();
-    Deque<String> todo = new ArrayDeque<>(dependents.getOrDefault(key, Set.of()));
-    while (!todo.isEmpty()) {
-      String next = todo.pop();
-      if (found.add(next)) {
-        todo.addAll(dependents.getOrDefault(next, Set.of()));
-      }
-    }
-    return found;
   }
 
   /**

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.debforge.extension.Extensions;
 import dev.debforge.extension.Origin;
 import dev.debforge.plan.PlannedStep;
@@ -18,8 +20,13 @@ import dev.debforge.store.Store;
 import dev.debforge.store.StoreBudget;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -229,7 +236,7 @@ class StageRuntimeTest {
     @Override
     public StageOutput run(StageContext context, Map options) throws Exception {
       byte[] bytes = new byte[1 << 20];
-      new java.security.SecureRandom().nextBytes(bytes);
+      new SecureRandom().nextBytes(bytes);
       Files.write(context.output().resolve("disk"), bytes);
       return new StageOutput(Map.of());
     }
@@ -267,23 +274,22 @@ class StageRuntimeTest {
     for (String build : List.of("build-1", "build-2")) {
       StepResult made = runtime.run(new StepRequest(build, "amd64", raw, Map.of()), Liveness.NONE);
       runtime.run(new StepRequest(build, "amd64", vmdk, Map.of("disk", made)), Liveness.NONE);
-      com.fasterxml.jackson.databind.JsonNode meta = new com.fasterxml.jackson.databind
-          .ObjectMapper().readTree(store.root().resolve("objects/" + vmdkKey + "/meta.json")
-              .toFile());
+      JsonNode meta = new ObjectMapper().readTree(
+          store.root().resolve("objects/" + vmdkKey + "/meta.json").toFile());
       assertEquals("[\"" + rawKey + "\"]", String.valueOf(meta.get("inputs")),
           "the vmdk records the raw disk it read");
-      assertTrue(java.util.Arrays.equals(
+      assertTrue(Arrays.equals(
           Files.readAllBytes(store.lookup(rawKey).orElseThrow().data().resolve("disk")),
           Files.readAllBytes(store.lookup(vmdkKey).orElseThrow().data().resolve("disk"))),
           build + ": the stored vmdk is the stored raw disk");
       // One object over the limit: the raw disk, used an hour before the vmdk and cheap, ranks
       // below it, but goes only after what was made from it: the vmdk goes.
       Files.setLastModifiedTime(store.root().resolve("objects/" + rawKey + "/meta.json"),
-          java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+          FileTime.from(Instant.now().minusSeconds(3600)));
       StoreBudget.recordCost(store, vmdkKey, 90);
-      long all = new StoreBudget(store, Long.MAX_VALUE).trim(java.util.Set.of()).bytesBefore();
+      long all = new StoreBudget(store, Long.MAX_VALUE).trim(Set.of()).bytesBefore();
       assertEquals(1,
-          new StoreBudget(store, all - 1).trim(java.util.Set.of()).removed().size());
+          new StoreBudget(store, all - 1).trim(Set.of()).removed().size());
     }
   }
 

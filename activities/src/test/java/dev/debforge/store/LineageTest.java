@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,7 @@ class LineageTest {
   @Test
   void theCommitRecordsTheInputsSorted() throws Exception {
     try (Store.Pending pending = store.begin("000000000000000000000000000000ee")) {
-      pending.commit("test", java.util.Map.of(), Set.of(VMDK, RAW));
+      pending.commit("test", Map.of(), Set.of(VMDK, RAW));
     }
     assertEquals(List.of(RAW, VMDK),
         Store.readMeta(dir.resolve("objects/000000000000000000000000000000ee/meta.json"))

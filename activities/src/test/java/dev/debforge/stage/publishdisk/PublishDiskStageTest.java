@@ -19,6 +19,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -108,7 +109,7 @@ class PublishDiskStageTest {
     Path out = dir.resolve("out");
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      List<Future<StageOutput>> attempts = new java.util.ArrayList<>();
+      List<Future<StageOutput>> attempts = new ArrayList<>();
       for (String attempt : List.of("1", "2")) {
         attempts.add(pool.submit(() -> new PublishDiskStage().run(
             new TestStageContext(dir.resolve("publish-raw-" + attempt), "amd64")

@@ -7,6 +7,7 @@ import dev.debforge.oci.WrittenImage;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
+import dev.debforge.stage.ostreecommit.OstreeCommitStage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,7 +21,8 @@ import java.util.TreeMap;
  * <p>The image has one layer, made by GNU tar ({@link LayerTar}) and compressed with gzip. Its
  * config carries the labels that mark a bootc image ({@code containers.bootc=1},
  * {@code ostree.bootable=1}) and, from the {@code commit} input, the OSTree commit and kernel
- * version ({@code ostree.commit}, {@code ostree.linux}).
+ * version ({@code ostree.commit}, {@code ostree.linux}). Its {@code created} time is the recipe's
+ * epoch or else the commit's time, so the same stored inputs always give the same image.
  *
  * <p>Output: the layout in {@code layout/}. Facts: {@code digest} (the manifest's), {@code tag},
  * {@code layerSize}.
@@ -36,7 +38,7 @@ public final class OciExportStage implements Stage<OciExportOptions> {
 
   @Override
   public int version() {
-    return 2;
+    return 3;
   }
 
   @Override
@@ -50,8 +52,7 @@ public final class OciExportStage implements Stage<OciExportOptions> {
     context.progress("writing the layer");
     context.tools().run(LayerTar.create(context.input("tree"), tar, options.created()));
     long total = Files.size(tar);
-    Instant created =
-        options.created() != null ? Instant.ofEpochSecond(options.created()) : Instant.now();
+    Instant created = created(options, context.facts("commit"));
     Map<String, String> labels = new TreeMap<>(options.labels());
     labels.putAll(bootcLabels(context.facts("commit"), context.facts("tree")));
     ImageConfig config =
@@ -84,6 +85,24 @@ public final class OciExportStage implements Stage<OciExportOptions> {
             "digest", image.manifestDigest(),
             "tag", options.tag(),
             "layerSize", Long.toString(layer.size())));
+  }
+
+  /**
+   * The image's {@code created} time: the options' epoch, else the commit's time. Never the time of
+   * the export: the size limit may remove a stored image and keep the commit it was made from, and
+   * the image made again must be the one a registry and every earlier build already have.
+   */
+  static Instant created(OciExportOptions options, Map<String, String> commit) {
+    if (options.created() != null) {
+      return Instant.ofEpochSecond(options.created());
+    }
+    String timestamp = commit.get(OstreeCommitStage.TIMESTAMP);
+    if (timestamp == null) {
+      throw new IllegalStateException(
+          "the commit input has no " + OstreeCommitStage.TIMESTAMP + " fact and the options no"
+              + " epoch: the image's time would be the export's, and another export another image");
+    }
+    return Instant.ofEpochSecond(Long.parseLong(timestamp));
   }
 
   static Map<String, String> bootcLabels(Map<String, String> commit, Map<String, String> tree) {

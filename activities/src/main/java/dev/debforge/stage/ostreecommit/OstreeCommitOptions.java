@@ -29,4 +29,9 @@ public record OstreeCommitOptions(
   public OstreeCommitOptions(String ref, String version, String subject, Long timestamp) {
     this(ref, version, subject, timestamp, false);
   }
+
+  /** These options with the given commit time. */
+  public OstreeCommitOptions withTimestamp(long seconds) {
+    return new OstreeCommitOptions(ref, version, subject, seconds, adopt);
+  }
 }

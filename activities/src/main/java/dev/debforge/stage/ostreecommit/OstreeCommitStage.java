@@ -5,6 +5,7 @@ import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
 import dev.debforge.store.Trees;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -17,11 +18,19 @@ import java.util.Map;
  * repository takes the copy's links as its objects (ostree removes the copy as it commits), so
  * the content is not written again: the same commit.
  *
- * <p>Facts: {@code commit} (the checksum), {@code ref}, {@code version}.
+ * <p>The commit's time is the options' timestamp or, without one, the time of the step, and it
+ * is recorded either way: {@code oci-export} dates the image with it, so an image exported again
+ * from the same stored commit is the same image, byte for byte.
+ *
+ * <p>Facts: {@code commit} (the checksum), {@code ref}, {@code version}, {@code timestamp}
+ * (seconds since the epoch).
  */
 public final class OstreeCommitStage implements Stage<OstreeCommitOptions> {
 
   public static final String ID = "ostree-commit";
+
+  /** The fact with the commit's time, seconds since the epoch. */
+  public static final String TIMESTAMP = "timestamp";
 
   @Override
   public String id() {
@@ -30,7 +39,7 @@ public final class OstreeCommitStage implements Stage<OstreeCommitOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -48,10 +57,16 @@ public final class OstreeCommitStage implements Stage<OstreeCommitOptions> {
     context.tools().run(Ostree.init(repo, "bare"));
     context.progress("committing " + options.ref() + (options.adopt()
         ? " (the tree's files become the repository's objects)" : ""));
-    context.tools().run(Ostree.commit(repo, tree, options));
+    long timestamp =
+        options.timestamp() != null ? options.timestamp() : Instant.now().getEpochSecond();
+    context.tools().run(Ostree.commit(repo, tree, options.withTimestamp(timestamp)));
     String commit = context.tools().run(Ostree.revParse(repo, options.ref())).stdout().strip();
     context.progress("commit " + commit);
     return new StageOutput(
-        Map.of("commit", commit, "ref", options.ref(), "version", options.version()));
+        Map.of(
+            "commit", commit,
+            "ref", options.ref(),
+            "version", options.version(),
+            TIMESTAMP, Long.toString(timestamp)));
   }
 }

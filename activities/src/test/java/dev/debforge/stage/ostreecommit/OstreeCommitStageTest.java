@@ -13,6 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,6 +115,39 @@ class OstreeCommitStageTest {
         "the adopting repository links the input's file");
     assertFalse(objectInodes(dir.resolve("copy/output/repo")).contains(tool),
         "the copying repository has its own");
+  }
+
+  @Test
+  void theCommitsTimeIsRecordedWhetherGivenOrTaken() throws Exception {
+    Path tree = tree();
+    TestStageContext given =
+        new TestStageContext(dir.resolve("given"), "amd64").withInput("tree", tree, Map.of());
+    assertEquals("1700000000",
+        new OstreeCommitStage()
+            .run(given, new OstreeCommitOptions("debian/test/x86_64", "1", "test", 1700000000L))
+            .facts().get(OstreeCommitStage.TIMESTAMP));
+
+    long before = Instant.now().getEpochSecond();
+    TestStageContext taken =
+        new TestStageContext(dir.resolve("taken"), "amd64").withInput("tree", tree, Map.of());
+    Map<String, String> facts =
+        new OstreeCommitStage()
+            .run(taken, new OstreeCommitOptions("debian/test/x86_64", "1", "test", null))
+            .facts();
+    long after = Instant.now().getEpochSecond();
+    long timestamp = Long.parseLong(facts.get(OstreeCommitStage.TIMESTAMP));
+    assertTrue(before <= timestamp && timestamp <= after,
+        timestamp + " in [" + before + ", " + after + "]");
+    String shown =
+        new String(
+            new ProcessBuilder("ostree", "--repo=" + dir.resolve("taken/output/repo"), "show",
+                    facts.get("commit"))
+                .start().getInputStream().readAllBytes(),
+            StandardCharsets.UTF_8);
+    String date =
+        DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC)
+            .format(Instant.ofEpochSecond(timestamp));
+    assertTrue(shown.contains("Date:  " + date + " +0000"), "ostree's own date: " + shown);
   }
 
   private static List<Object> objectInodes(Path repo) throws Exception {

@@ -104,7 +104,7 @@ public final class StoreBudget {
           if (left[0] <= maxBytes || keep.contains(key)) {
             return false;
           }
-          List<String> taken = gc.remove(key, lineage, false);
+          List<String> taken = gc.remove(key, lineage, false).keys();
           for (String each : taken) {
             ObjectEntry gone = entries.get(each);
             if (gone != null) {

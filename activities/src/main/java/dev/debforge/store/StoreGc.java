@@ -67,12 +67,13 @@ public final class StoreGc {
   }
 
   /**
-   * What was removed (or, in a dry run, would be), what had to stay because a build holds it,
-   * and the objects' size afterwards.
+   * What was removed (or, in a dry run, would be), what had to stay because a build holds it or
+   * because a build made an object from it while gc ran, and the objects' size afterwards.
    */
   public record Result(
       List<ObjectEntry> removed,
       List<ObjectEntry> inUse,
+      List<ObjectEntry> madeFromMeanwhile,
       List<String> logsRemoved,
       List<Path> staleRemoved,
       long objectBytesBefore,
@@ -103,6 +104,7 @@ public final class StoreGc {
     long[] left = {before};
     List<ObjectEntry> removed = new ArrayList<>();
     List<ObjectEntry> inUse = new ArrayList<>();
+    List<ObjectEntry> madeFrom = new ArrayList<>();
     // Leaf first, least recently used first: an object goes only after everything made from it,
     // so what stays (kept, recent, held) keeps what it was made from.
     lineage.leafFirst(
@@ -119,14 +121,16 @@ public final class StoreGc {
           if (!(everythingElse || old || overBudget)) {
             return false;
           }
-          List<String> taken = remove(key, lineage, policy.dryRun());
-          if (taken.isEmpty()) {
-            if (Files.isDirectory(store.objectDir(key))) {
+          Removal removal = remove(key, lineage, policy.dryRun());
+          if (removal.keys().isEmpty()) {
+            if (removal.held() && Files.isDirectory(store.objectDir(key))) {
               inUse.add(entry);
+            } else if (!removal.held()) {
+              madeFrom.add(entry);
             }
             return false;
           }
-          for (String each : taken) {
+          for (String each : removal.keys()) {
             ObjectEntry gone = entries.get(each);
             if (gone != null) {
               removed.add(gone);
@@ -147,16 +151,29 @@ public final class StoreGc {
         logs.add(build.getKey());
       }
     }
-    return new Result(removed, inUse, logs, stale, before, total, policy.dryRun());
+    return new Result(removed, inUse, madeFrom, logs, stale, before, total, policy.dryRun());
+  }
+
+  /**
+   * What one removal took: the keys removed (in a dry run, that would be), dependents first; or
+   * none, because a build holds one of them ({@code held}) or made an object from them since the
+   * lineage was read (not {@code held}).
+   */
+  record Removal(List<String> keys, boolean held) {
+
+    static Removal of(List<String> keys) {
+      return new Removal(List.copyOf(keys), false);
+    }
+
+    static final Removal HELD = new Removal(List.of(), true);
+    static final Removal MADE_FROM_MEANWHILE = new Removal(List.of(), false);
   }
 
   /**
    * Removes one object and every object made from it ({@link Lineage}; none for a leaf), or none
    * of them when a build holds any or an object was made from them since the lineage was read.
-   *
-   * @return the keys removed (in a dry run, that would be), dependents first; empty when held
    */
-  List<String> remove(String key, Lineage lineage, boolean dryRun) throws IOException {
+  Removal remove(String key, Lineage lineage, boolean dryRun) throws IOException {
     List<String> order = lineage.removalOrder(key);
     List<Locks.Lease> leases = new ArrayList<>();
     List<Path> trashed = new ArrayList<>();
@@ -165,18 +182,18 @@ public final class StoreGc {
       for (String each : order) {
         Optional<Locks.Lease> lease = Locks.tryExclusive(store.objectDir(each).resolve(Store.LOCK));
         if (lease.isEmpty()) {
-          return List.of();
+          return Removal.HELD;
         }
         leases.add(lease.get());
       }
       if (dryRun) {
         lineage.forget(order);
-        return order;
+        return Removal.of(order);
       }
       // A step that made an object from these held one of them until its object was visible;
       // all are locked now, so what is read here is all that was made from them.
       if (lineage.madeMeanwhileFrom(store, order)) {
-        return List.of();
+        return Removal.MADE_FROM_MEANWHILE;
       }
       Path trash = Files.createDirectories(store.root().resolve(Store.TRASH));
       for (String each : order) {
@@ -196,7 +213,7 @@ public final class StoreGc {
     for (Path each : trashed) {
       Trees.delete(each);
     }
-    return removed;
+    return Removal.of(removed);
   }
 
   private boolean keptBuild(String build, Map<String, Instant> builds, StoreGc.Policy policy) {

@@ -156,6 +156,8 @@ final class StoreCommand implements Runnable {
         printed.put("dryRun", result.dryRun());
         printed.put("removed", result.removed().stream().map(Gc::json).toList());
         printed.put("inUse", result.inUse().stream().map(Gc::json).toList());
+        printed.put("madeFromMeanwhile",
+            result.madeFromMeanwhile().stream().map(Gc::json).toList());
         printed.put("logsRemoved", result.logsRemoved());
         printed.put("staleRemoved", result.staleRemoved().stream().map(Path::toString).toList());
         printed.put("freedBytes", result.freedBytes());
@@ -169,6 +171,13 @@ final class StoreCommand implements Runnable {
         }
         for (ObjectEntry entry : result.inUse()) {
           out.println(line("in use, kept", entry, now));
+        }
+        for (ObjectEntry entry : result.madeFromMeanwhile()) {
+          out.println(line("kept, reused", entry, now));
+        }
+        if (!result.madeFromMeanwhile().isEmpty()) {
+          out.println("  (reused: a build made an object from it while gc ran; a later gc can"
+              + " take both)");
         }
         out.printf(Locale.ROOT, "%s %d object%s (%s) and %d build log%s; objects %s -> %s%n",
             verb, result.removed().size(), result.removed().size() == 1 ? "" : "s",

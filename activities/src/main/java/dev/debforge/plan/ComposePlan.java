@@ -61,6 +61,20 @@ public final class ComposePlan {
           "procps",
           "less");
 
+  /**
+   * What of the base a recipe's removals must leave: without any of these the image does not
+   * boot or cannot be made (the kernel, OSTree and its boot integration, dracut, systemd as init,
+   * udev, kmod, GRUB's modules). The others of {@link #BASE_PACKAGES} (less, procps, …) are the
+   * recipe's to remove.
+   */
+  static List<String> bootPackages(Recipe recipe, String arch) {
+    List<String> keep = new ArrayList<>(
+        List.of("systemd-sysv", "udev", "kmod", "dracut", "ostree", "ostree-boot"));
+    keep.addAll(bootloaderPackages(arch));
+    keep.add(recipe.kernel().packageFor(arch));
+    return List.copyOf(new TreeSet<>(keep));
+  }
+
   /** GRUB's module directories, which the disk build takes from the image. */
   static List<String> bootloaderPackages(String arch) {
     return switch (arch) {
@@ -137,7 +151,8 @@ public final class ComposePlan {
                   sources,
                   List.copyOf(new TreeSet<>(recipe.packages().install())),
                   List.copyOf(new TreeSet<>(recipe.packages().remove())),
-                  aptOptions),
+                  aptOptions,
+                  bootPackages(recipe, arch)),
               Map.of("tree", base));
     }
     String packages = pipeline.at(plan, Anchor.AFTER_PACKAGES, installed);

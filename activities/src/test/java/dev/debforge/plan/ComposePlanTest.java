@@ -98,6 +98,9 @@ class ComposePlanTest {
     String options =
         step(plan(RECIPE.replace("install: [vim]", "remove: [less]"), null), "packages").options();
     assertTrue(options.contains("\"remove\":[\"less\"]"), options);
+    assertTrue(options.contains("\"keep\":[\"dracut\",\"grub-efi-amd64-bin\",\"grub-pc-bin\","
+        + "\"kmod\",\"linux-image-amd64\",\"ostree\",\"ostree-boot\",\"systemd-sysv\",\"udev\"]"),
+        "what a removal must leave, the recipe's kernel and GRUB's modules among it: " + options);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.debforge.stage.packages;
 
+import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
@@ -8,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code packages}: installs the recipe's packages on the base and purges its removals.
@@ -21,6 +24,11 @@ import java.util.Map;
  * has; negative when the removals outweigh), {@code upgraded} (how many of the base's packages apt
  * took in a newer version: without a snapshot, the mirror may have moved on since the base was
  * stored; each is named in the step's progress).
+ *
+ * <p>apt purges with a package what depends on it, so a removal can take more of the base than
+ * the recipe names: the progress names every package that went, and the step fails, as bad
+ * input, when one of {@link PackagesOptions#keep} went (at once when the recipe names it, after
+ * apt when apt took it along), rather than store an image that cannot boot.
  */
 public final class PackagesStage implements Stage<PackagesOptions> {
 
@@ -33,7 +41,7 @@ public final class PackagesStage implements Stage<PackagesOptions> {
 
   @Override
   public int version() {
-    return 1;
+    return 2;
   }
 
   @Override
@@ -43,6 +51,15 @@ public final class PackagesStage implements Stage<PackagesOptions> {
 
   @Override
   public StageOutput run(StageContext context, PackagesOptions options) throws Exception {
+    List<String> named =
+        options.remove().stream().filter(name -> options.keep().contains(bareName(name))).toList();
+    if (!named.isEmpty()) {
+      throw new BadInputException(
+          "packages.remove: " + String.join(", ", named) + (named.size() == 1 ? " is" : " are")
+              + " what makes the image bootable",
+          "take " + (named.size() == 1 ? "it" : "them") + " out of packages.remove; the image"
+              + " must keep " + String.join(", ", options.keep()));
+    }
     context.progress(
         "apt on the base: " + options.install().size() + " to install, "
             + options.remove().size() + " to purge");
@@ -61,6 +78,12 @@ public final class PackagesStage implements Stage<PackagesOptions> {
     });
     context.progress(after.size() + " packages installed (" + (after.size() - before.size())
         + " added)");
+    List<String> removed = removed(before, after);
+    if (!removed.isEmpty()) {
+      context.progress("apt removed " + removed.size() + " of the base's packages: "
+          + String.join(", ", removed));
+    }
+    refuseLost(options, removed);
     if (!upgraded.isEmpty()) {
       // Without a snapshot the mirror moves on and the stored base does not: apt took newer
       // versions where the recipe's packages needed them. A snapshot keeps them together.
@@ -73,5 +96,41 @@ public final class PackagesStage implements Stage<PackagesOptions> {
         "packages", Integer.toString(after.size()),
         "added", Integer.toString(after.size() - before.size()),
         "upgraded", Integer.toString(upgraded.size())));
+  }
+
+  /** Fails when apt took one of the packages the image must keep along with a removal. */
+  static void refuseLost(PackagesOptions options, List<String> removed)
+      throws BadInputException {
+    List<String> lost = removed.stream().filter(options.keep()::contains).toList();
+    if (!lost.isEmpty()) {
+      throw new BadInputException(
+          "packages.remove " + options.remove() + " made apt remove " + String.join(", ", lost)
+              + ", without which the image cannot boot (apt removes what depends on a package"
+              + " it purges)",
+          "remove fewer packages; `apt-cache rdepends --installed PACKAGE` in the image shows what"
+              + " depends on one");
+    }
+  }
+
+  /** The names of the packages the base had and the output has not, sorted. */
+  static List<String> removed(Map<String, String> before, Map<String, String> after) {
+    Set<String> left = new TreeSet<>();
+    after.keySet().forEach(key -> left.add(bareName(key)));
+    Set<String> removed = new TreeSet<>();
+    before.keySet().stream().map(PackagesStage::bareName).filter(name -> !left.contains(name))
+        .forEach(removed::add);
+    return List.copyOf(removed);
+  }
+
+  /** A package's name without its {@code :ARCH} or {@code =VERSION}. */
+  static String bareName(String name) {
+    int end = name.length();
+    for (char mark : new char[] {':', '='}) {
+      int at = name.indexOf(mark);
+      if (at >= 0 && at < end) {
+        end = at;
+      }
+    }
+    return name.substring(0, end);
   }
 }

@@ -2,6 +2,7 @@ package dev.debforge.plan;
 
 import dev.debforge.disk.Architecture;
 import dev.debforge.plugin.Anchor;
+import dev.debforge.recipe.Packages;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.User;
 import dev.debforge.stage.configure.ConfigureOptions.FileSpec;
@@ -27,6 +28,7 @@ import dev.debforge.stage.publishostree.PublishOstreeStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -62,17 +64,16 @@ public final class ComposePlan {
           "less");
 
   /**
-   * What of the base a recipe's removals must leave: without any of these the image does not
-   * boot or cannot be made (the kernel, OSTree and its boot integration, dracut, systemd as init,
-   * udev, kmod, GRUB's modules). The others of {@link #BASE_PACKAGES} (less, procps, …) are the
-   * recipe's to remove.
+   * What of the base a recipe's removals must leave ({@link Packages#KEPT} with this
+   * architecture's GRUB and the recipe's kernel): without any of these the image does not boot or
+   * cannot be made. The others of {@link #BASE_PACKAGES} (less, procps, …) are the recipe's to
+   * remove.
    */
   static List<String> bootPackages(Recipe recipe, String arch) {
-    List<String> keep = new ArrayList<>(
-        List.of("systemd-sysv", "udev", "kmod", "dracut", "ostree", "ostree-boot"));
-    keep.addAll(bootloaderPackages(arch));
+    Set<String> keep = new TreeSet<>(Packages.KEPT);
+    keep.removeIf(name -> name.startsWith("grub-") && !bootloaderPackages(arch).contains(name));
     keep.add(recipe.kernel().packageFor(arch));
-    return List.copyOf(new TreeSet<>(keep));
+    return List.copyOf(keep);
   }
 
   /** GRUB's module directories, which the disk build takes from the image. */

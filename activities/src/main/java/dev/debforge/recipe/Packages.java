@@ -23,6 +23,15 @@ public record Packages(List<String> install, List<String> remove) {
     private static final String HINT = "names use a-z, 0-9, '+', '-' and '.', at least two characters, "
             + "optionally followed by :ARCH or =VERSION";
 
+    /**
+     * What every image keeps besides its kernel, whatever the recipe removes: OSTree and its boot
+     * integration, dracut, systemd as init, udev, kmod, and GRUB's module packages (the disk
+     * build takes GRUB from the image).
+     */
+    public static final List<String> KEPT = List.of(
+            "dracut", "grub-efi-amd64-bin", "grub-efi-arm64-bin", "grub-pc-bin", "kmod", "ostree",
+            "ostree-boot", "systemd-sysv", "udev");
+
     /** No packages to install or remove. */
     public static final Packages NONE = new Packages(null, null);
 
@@ -43,7 +52,8 @@ public record Packages(List<String> install, List<String> remove) {
         }
     }
 
-    private static String bareName(String item) {
+    /** A package item's name, without its {@code :ARCH} and {@code =VERSION}. */
+    public static String bareName(String item) {
         return item.split("[:=]", 2)[0];
     }
 }

@@ -84,6 +84,18 @@ public record Recipe(
         Checks.unique(architectures, "architectures", "architecture");
         packages = packages == null ? Packages.NONE : packages;
         kernel = kernel == null ? Kernel.DEFAULT : kernel;
+        for (int i = 0; i < packages.remove().size(); i++) {
+            String item = packages.remove().get(i);
+            String bare = Packages.bareName(item);
+            Kernel chosen = kernel;
+            if (Packages.KEPT.contains(bare)
+                    || architectures.stream().anyMatch(arch -> chosen.packageFor(arch).equals(bare))) {
+                throw new InvalidRecipeValueException("packages.remove[" + i + "]",
+                        Checks.quote(item) + " is what makes the image bootable",
+                        "take it out of packages.remove: every image keeps its kernel and "
+                                + String.join(", ", Packages.KEPT));
+            }
+        }
         users = Checks.records(users, "users");
         groups = Checks.records(groups, "groups");
         files = Checks.records(files, "files");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.debforge.recipe.Packages;
 import dev.debforge.recipe.Recipe;
 import dev.debforge.recipe.RecipeParser;
 import java.util.List;
@@ -101,6 +102,17 @@ class ComposePlanTest {
     assertTrue(options.contains("\"keep\":[\"dracut\",\"grub-efi-amd64-bin\",\"grub-pc-bin\","
         + "\"kmod\",\"linux-image-amd64\",\"ostree\",\"ostree-boot\",\"systemd-sysv\",\"udev\"]"),
         "what a removal must leave, the recipe's kernel and GRUB's modules among it: " + options);
+  }
+
+  @Test
+  void whatEveryImageKeepsHasEachArchitecturesGrubAndIsInTheBase() {
+    for (String arch : List.of("amd64", "arm64")) {
+      assertTrue(Packages.KEPT.containsAll(ComposePlan.bootloaderPackages(arch)), arch);
+    }
+    for (String kept : Packages.KEPT) {
+      assertTrue(ComposePlan.BASE_PACKAGES.contains(kept) || kept.startsWith("grub-"),
+          kept + " is installed by debootstrap");
+    }
   }
 
   @Test

@@ -237,6 +237,22 @@ class RecipeParserTest {
     }
 
     @Test
+    void rejectsRemovingWhatTheImageBootsWithAtItsItem() throws RecipeException {
+        assertError(failure(HEAD + "packages:\n  remove:\n    - nano\n    - ostree:amd64\n"), 7, 7,
+                "packages.remove[1]", """
+                recipes/x.yaml:7:7: packages.remove[1]: 'ostree:amd64' is what makes the image bootable
+                Hint: take it out of packages.remove: every image keeps its kernel and dracut, \
+                grub-efi-amd64-bin, grub-efi-arm64-bin, grub-pc-bin, kmod, ostree, ostree-boot, \
+                systemd-sysv, udev""");
+        RecipeException kernel = failure(HEAD + "architectures: [amd64, arm64]\npackages:\n"
+                + "  remove: [less, linux-image-arm64]\n");
+        assertEquals("recipes/x.yaml:6:18: packages.remove[1]: 'linux-image-arm64' is what makes the"
+                + " image bootable", kernel.getMessage().lines().findFirst().get());
+        assertEquals(List.of("less", "nano"),
+                parser.parse(HEAD + "packages:\n  remove: [less, nano]\n", "x.yaml").packages().remove());
+    }
+
+    @Test
     void rejectsAnEmptyListItem() {
         assertError(failure(HEAD + "packages:\n  install: [~]\n"), 5, 13, "packages.install[0]",
                 "recipes/x.yaml:5:13: packages.install[0]: expected a string, got nothing");

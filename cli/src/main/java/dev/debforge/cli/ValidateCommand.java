@@ -78,6 +78,7 @@ final class ValidateCommand implements Callable<Integer> {
         result.put("arch", arch);
       }
       result.put("packages", parsed.packages().install());
+      result.put("removedPackages", parsed.packages().remove());
       if (json) {
         spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(result));
       } else {
@@ -90,6 +91,9 @@ final class ValidateCommand implements Callable<Integer> {
                     + (parsed.packages().install().isEmpty()
                         ? "none"
                         : String.join(", ", parsed.packages().install()))
+                    + (parsed.packages().remove().isEmpty()
+                        ? ""
+                        : "; removed: " + String.join(", ", parsed.packages().remove()))
                     + ")");
       }
       return ExitCodes.DONE;

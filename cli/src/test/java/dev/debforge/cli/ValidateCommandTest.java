@@ -32,6 +32,25 @@ class ValidateCommandTest {
   }
 
   @Test
+  void removalsAreShownAndOneTheImageBootsWithIsRefusedAtItsLine(@TempDir Path dir)
+      throws Exception {
+    String head = "name: x\nbase:\n  suite: bookworm\npackages:\n  install: [htop]\n";
+    Path fine = Files.writeString(dir.resolve("fine.yaml"), head + "  remove: [less, nano]\n");
+    CliRun run = CliRun.of("validate", fine.toString());
+    assertEquals(0, run.exitCode(), run.err());
+    assertTrue(run.out().contains("packages: htop; removed: less, nano)"), run.out());
+    CliRun json = CliRun.of("validate", "--json", fine.toString());
+    assertTrue(json.out().contains("\"removedPackages\":[\"less\",\"nano\"]"), json.out());
+
+    Path kernel = Files.writeString(dir.resolve("kernel.yaml"),
+        head + "  remove:\n    - less\n    - linux-image-amd64\n");
+    CliRun refused = CliRun.of("validate", kernel.toString());
+    assertEquals(2, refused.exitCode(), refused.out());
+    assertTrue(refused.err().contains(kernel + ":8:7: packages.remove[1]: 'linux-image-amd64' is"
+        + " what makes the image bootable"), refused.err());
+  }
+
+  @Test
   void aYamlRecipeMustListTheArchitecture() {
     CliRun run = CliRun.of("validate", "--arch", "arm64", "../recipes/trixie-server.yaml");
     assertEquals(2, run.exitCode());

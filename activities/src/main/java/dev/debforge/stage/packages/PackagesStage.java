@@ -76,8 +76,7 @@ public final class PackagesStage implements Stage<PackagesOptions> {
         upgraded.add(name + " " + version + " -> " + now);
       }
     });
-    context.progress(after.size() + " packages installed (" + (after.size() - before.size())
-        + " added)");
+    context.progress(after.size() + " packages installed (the base has " + before.size() + ")");
     List<String> removed = removed(before, after);
     if (!removed.isEmpty()) {
       context.progress("apt removed " + removed.size() + " of the base's packages: "

@@ -3,8 +3,11 @@ package dev.debforge.stage.debootstrap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /** What a root file system's dpkg database says is installed. */
 public final class DpkgStatus {
@@ -43,5 +46,23 @@ public final class DpkgStatus {
       installed.put(name + ":" + arch, version);
     }
     return installed;
+  }
+
+  /**
+   * The names (without {@code :ARCH}) of the packages {@code before} has and {@code after} has
+   * not, sorted: what an apt run removed.
+   */
+  public static List<String> removed(Map<String, String> before, Map<String, String> after) {
+    Set<String> left = new TreeSet<>();
+    after.keySet().forEach(key -> left.add(name(key)));
+    Set<String> removed = new TreeSet<>();
+    before.keySet().stream().map(DpkgStatus::name).filter(name -> !left.contains(name))
+        .forEach(removed::add);
+    return List.copyOf(removed);
+  }
+
+  private static String name(String key) {
+    int colon = key.indexOf(':');
+    return colon < 0 ? key : key.substring(0, colon);
   }
 }

@@ -4,13 +4,12 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
+import dev.debforge.recipe.Packages;
 import dev.debforge.stage.debootstrap.DpkgStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code packages}: installs the recipe's packages on the base and purges its removals.
@@ -52,7 +51,7 @@ public final class PackagesStage implements Stage<PackagesOptions> {
   @Override
   public StageOutput run(StageContext context, PackagesOptions options) throws Exception {
     List<String> named =
-        options.remove().stream().filter(name -> options.keep().contains(bareName(name))).toList();
+        options.remove().stream().filter(name -> options.keep().contains(Packages.bareName(name))).toList();
     if (!named.isEmpty()) {
       throw new BadInputException(
           "packages.remove: " + String.join(", ", named) + (named.size() == 1 ? " is" : " are")
@@ -77,7 +76,7 @@ public final class PackagesStage implements Stage<PackagesOptions> {
       }
     });
     context.progress(after.size() + " packages installed (the base has " + before.size() + ")");
-    List<String> removed = removed(before, after);
+    List<String> removed = DpkgStatus.removed(before, after);
     if (!removed.isEmpty()) {
       context.progress("apt removed " + removed.size() + " of the base's packages: "
           + String.join(", ", removed));
@@ -109,27 +108,5 @@ public final class PackagesStage implements Stage<PackagesOptions> {
           "remove fewer packages; `apt-cache rdepends --installed PACKAGE` in the image shows what"
               + " depends on one");
     }
-  }
-
-  /** The names of the packages the base had and the output has not, sorted. */
-  static List<String> removed(Map<String, String> before, Map<String, String> after) {
-    Set<String> left = new TreeSet<>();
-    after.keySet().forEach(key -> left.add(bareName(key)));
-    Set<String> removed = new TreeSet<>();
-    before.keySet().stream().map(PackagesStage::bareName).filter(name -> !left.contains(name))
-        .forEach(removed::add);
-    return List.copyOf(removed);
-  }
-
-  /** A package's name without its {@code :ARCH} or {@code =VERSION}. */
-  static String bareName(String name) {
-    int end = name.length();
-    for (char mark : new char[] {':', '='}) {
-      int at = name.indexOf(mark);
-      if (at >= 0 && at < end) {
-        end = at;
-      }
-    }
-    return name.substring(0, end);
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.debforge.plugin.BadInputException;
 import dev.debforge.stage.TestStageContext;
+import dev.debforge.stage.debootstrap.DpkgStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +43,7 @@ class PackagesStageTest {
   @Test
   void whatAptTookAlongIsNamedAndABootPackageAmongItFailsTheStep() throws Exception {
     List<String> removed =
-        PackagesStage.removed(
+        DpkgStatus.removed(
             Map.of("libostree-1-1:amd64", "1", "ostree:amd64", "1", "nano:amd64", "7",
                 "dracut:amd64", "059", "base-files:amd64", "12"),
             Map.of("dracut:amd64", "059", "base-files:amd64", "12"));

@@ -4,10 +4,12 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.ToolCall;
 import dev.debforge.plugin.ToolException;
 import dev.debforge.plugin.ToolRunner;
+import dev.debforge.recipe.Packages;
 import dev.debforge.stage.configure.Accounts;
 import dev.debforge.stage.configure.ConfigureOptions.GroupSpec;
 import dev.debforge.stage.configure.ConfigureOptions.UserSpec;
 import dev.debforge.stage.configure.ShadowTools;
+import dev.debforge.stage.debootstrap.DpkgStatus;
 import dev.debforge.stage.hook.HookRequests.OwnerRequest;
 import dev.debforge.stage.hook.HookRequests.UserRequest;
 import java.io.IOException;
@@ -41,12 +43,26 @@ final class HookChanges {
   static void apply(ToolRunner tools, Path root, String hook, HookRequests requests,
       Consumer<String> progress) throws IOException, ToolException, BadInputException {
     if (!requests.install().isEmpty() || !requests.remove().isEmpty()) {
+      refuseKept(hook, requests.remove());
       progress.accept("hook " + hook + ": apt " + requests.install() + " − " + requests.remove());
+      Map<String, String> before = DpkgStatus.installed(root);
       try (HostResolver resolver = HostResolver.lend(root);
           HostCertificates certificates = HostCertificates.lend(root, HostCertificates.HOST)) {
         for (ToolCall call : apt(root, requests.install(), requests.remove())) {
           tools.run(call);
         }
+      }
+      List<String> removed = DpkgStatus.removed(before, DpkgStatus.installed(root));
+      if (!removed.isEmpty()) {
+        progress.accept("hook " + hook + ": apt removed " + String.join(", ", removed));
+      }
+      List<String> lost = removed.stream().filter(Packages.KEPT::contains).toList();
+      if (!lost.isEmpty()) {
+        throw new BadInputException("hook " + hook + ": removing " + requests.remove()
+            + " made apt remove " + String.join(", ", lost) + ", without which the image cannot"
+            + " boot (apt removes what depends on a package it purges)",
+            "remove fewer packages in the hook; `apt-cache rdepends --installed PACKAGE` in the"
+                + " image shows what depends on one");
       }
     }
     for (String group : requests.groups()) {
@@ -77,6 +93,17 @@ final class HookChanges {
       Path file = root.resolve(KARGS_DIR).resolve(kargsFileName(hook));
       Files.createDirectories(file.getParent());
       Files.writeString(file, kargsToml(hook, requests.kernelArgs()));
+    }
+  }
+
+  /** Refuses a hook's removal of what every image boots with ({@link Packages#KEPT}). */
+  static void refuseKept(String hook, List<String> remove) throws BadInputException {
+    List<String> named =
+        remove.stream().filter(name -> Packages.KEPT.contains(Packages.bareName(name))).toList();
+    if (!named.isEmpty()) {
+      throw new BadInputException("hook " + hook + ": removePackage(" + String.join(", ", named)
+          + ") asks for what makes the image bootable",
+          "every image keeps its kernel and " + String.join(", ", Packages.KEPT));
     }
   }
 

@@ -11,6 +11,8 @@ import dev.debforge.plugin.ToolResult;
 import dev.debforge.plugin.ToolRunner;
 import dev.debforge.stage.hook.HookRequests.OwnerRequest;
 import dev.debforge.stage.hook.HookRequests.UserRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -30,6 +32,54 @@ class HookChangesTest {
         calls.add(call.argv());
         return new ToolResult(0, "", Duration.ZERO);
       };
+
+  private static String status(String... packages) {
+    StringBuilder text = new StringBuilder();
+    for (String name : packages) {
+      text.append("Package: ").append(name).append("\nStatus: install ok installed\n")
+          .append("Architecture: amd64\nVersion: 1\n\n");
+    }
+    return text.toString();
+  }
+
+  private static HookRequests removing(String... packages) {
+    return new HookRequests(List.of(), List.of(packages), List.of(), List.of(), List.of(),
+        List.of(), List.of(), List.of());
+  }
+
+  @Test
+  void aRemovalThatTakesWhatTheImageBootsWithFailsAndWhatAptRemovedIsNamed() throws Exception {
+    Path root = Files.createDirectories(temp.resolve("root"));
+    Path status = Files.createDirectories(root.resolve("var/lib/dpkg")).resolve("status");
+    Files.writeString(status, status("libostree-1-1", "nano", "ostree", "systemd-sysv"));
+    ToolRunner apt = call -> {
+      calls.add(call.argv());
+      if (call.argv().contains("purge")) {
+        try {
+          Files.writeString(status, status("systemd-sysv"));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return new ToolResult(0, "", Duration.ZERO);
+    };
+    List<String> progress = new ArrayList<>();
+
+    BadInputException lost = assertThrows(BadInputException.class,
+        () -> HookChanges.apply(apt, root, "slim", removing("libostree-1-1", "nano"),
+            progress::add));
+    assertTrue(lost.getMessage().startsWith("hook slim: removing [libostree-1-1, nano] made apt"
+        + " remove ostree, without which the image cannot boot"), lost.getMessage());
+    assertTrue(progress.contains("hook slim: apt removed libostree-1-1, nano, ostree"),
+        progress.toString());
+
+    calls.clear();
+    BadInputException named = assertThrows(BadInputException.class,
+        () -> HookChanges.apply(apt, root, "slim", removing("nano", "dracut"), progress::add));
+    assertEquals("hook slim: removePackage(dracut) asks for what makes the image bootable",
+        named.getMessage().lines().findFirst().get());
+    assertEquals(List.of(), calls, "refused before apt ran");
+  }
 
   @Test
   void appliesRequestsInOrderWithTheImagesTools() throws Exception {

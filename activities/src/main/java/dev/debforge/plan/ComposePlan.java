@@ -72,7 +72,7 @@ public final class ComposePlan {
   static List<String> bootPackages(Recipe recipe, String arch) {
     Set<String> keep = new TreeSet<>(Packages.KEPT);
     keep.removeIf(name -> name.startsWith("grub-") && !bootloaderPackages(arch).contains(name));
-    keep.add(recipe.kernel().packageFor(arch));
+    keep.add(Packages.bareName(recipe.kernel().packageFor(arch)));
     return List.copyOf(keep);
   }
 

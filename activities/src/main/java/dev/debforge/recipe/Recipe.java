@@ -89,7 +89,8 @@ public record Recipe(
             String bare = Packages.bareName(item);
             Kernel chosen = kernel;
             if (Packages.KEPT.contains(bare)
-                    || architectures.stream().anyMatch(arch -> chosen.packageFor(arch).equals(bare))) {
+                    || architectures.stream().anyMatch(
+                            arch -> Packages.bareName(chosen.packageFor(arch)).equals(bare))) {
                 throw new InvalidRecipeValueException("packages.remove[" + i + "]",
                         Checks.quote(item) + " is what makes the image bootable",
                         "take it out of packages.remove: every image keeps its kernel and "

@@ -123,9 +123,10 @@ public final class StoreGc {
           }
           Removal removal = remove(key, lineage, policy.dryRun());
           if (removal.keys().isEmpty()) {
-            if (removal.held() && Files.isDirectory(store.objectDir(key))) {
+            // A lock file that is gone is an object another gc took: not in use.
+            if (removal.kept() == Removal.Kept.HELD && Files.isDirectory(store.objectDir(key))) {
               inUse.add(entry);
-            } else if (!removal.held()) {
+            } else if (removal.kept() == Removal.Kept.MADE_FROM_MEANWHILE) {
               madeFrom.add(entry);
             }
             return false;
@@ -156,17 +157,30 @@ public final class StoreGc {
 
   /**
    * What one removal took: the keys removed (in a dry run, that would be), dependents first; or
-   * none, because a build holds one of them ({@code held}) or made an object from them since the
-   * lineage was read (not {@code held}).
+   * none, and why.
    */
-  record Removal(List<String> keys, boolean held) {
+  record Removal(List<String> keys, Kept kept) {
 
-    static Removal of(List<String> keys) {
-      return new Removal(List.copyOf(keys), false);
+    /** Why a removal took nothing. */
+    enum Kept {
+      /** It took something. */
+      NOT,
+      /** A build holds one of the objects. */
+      HELD,
+      /** A build made an object from them since the lineage was read. */
+      MADE_FROM_MEANWHILE,
+      /** Another removal (a gc beside this one) took them first. */
+      GONE
     }
 
-    static final Removal HELD = new Removal(List.of(), true);
-    static final Removal MADE_FROM_MEANWHILE = new Removal(List.of(), false);
+    static Removal of(List<String> keys) {
+      return keys.isEmpty()
+          ? new Removal(List.of(), Kept.GONE)
+          : new Removal(List.copyOf(keys), Kept.NOT);
+    }
+
+    static final Removal HELD = new Removal(List.of(), Kept.HELD);
+    static final Removal MADE_FROM_MEANWHILE = new Removal(List.of(), Kept.MADE_FROM_MEANWHILE);
   }
 
   /**

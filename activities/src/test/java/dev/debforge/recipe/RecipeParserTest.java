@@ -248,6 +248,9 @@ class RecipeParserTest {
                 + "  remove: [less, linux-image-arm64]\n");
         assertEquals("recipes/x.yaml:6:18: packages.remove[1]: 'linux-image-arm64' is what makes the"
                 + " image bootable", kernel.getMessage().lines().findFirst().get());
+        RecipeException pinned = failure(HEAD + "kernel:\n  package: linux-image-amd64=6.1.0-28\n"
+                + "packages:\n  remove: [linux-image-amd64]\n");
+        assertEquals("packages.remove[0]", pinned.keyPath(), "a pinned kernel is still the kernel");
         assertEquals(List.of("less", "nano"),
                 parser.parse(HEAD + "packages:\n  remove: [less, nano]\n", "x.yaml").packages().remove());
     }

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param ref the branch, e.g. {@code debian/bookworm/x86_64}
  * @param version the {@code version} metadata shown by {@code ostree admin status}
  * @param subject the commit subject
- * @param timestamp the commit time in seconds since the epoch, or null for now (a fixed one makes
- *     the commit checksum reproducible)
+ * @param timestamp the commit time in seconds since the epoch, or null for the newest file time
+ *     in the tree (either way, the same tree gives the same commit checksum)
  * @param adopt whether the repository takes the tree's files as its objects, hard links to the
  *     input's files ({@code ostree commit --consume}), instead of copies of their content: the same
  *     commit, made without writing the tree again, and the input's files then share their inodes

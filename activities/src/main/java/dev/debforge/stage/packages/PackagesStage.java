@@ -81,7 +81,8 @@ public final class PackagesStage implements Stage<PackagesOptions> {
       context.progress("apt removed " + removed.size() + " of the base's packages: "
           + String.join(", ", removed));
     }
-    refuseLost(options, removed);
+    BootPackages.refuseLost("the recipe's packages", options.install(), options.remove(),
+        BootPackages.lost(before, after, options.keep()));
     if (!upgraded.isEmpty()) {
       // Without a snapshot the mirror moves on and the stored base does not: apt took newer
       // versions where the recipe's packages needed them. A snapshot keeps them together.
@@ -94,19 +95,5 @@ public final class PackagesStage implements Stage<PackagesOptions> {
         "packages", Integer.toString(after.size()),
         "added", Integer.toString(after.size() - before.size()),
         "upgraded", Integer.toString(upgraded.size())));
-  }
-
-  /** Fails when apt took one of the packages the image must keep along with a removal. */
-  static void refuseLost(PackagesOptions options, List<String> removed)
-      throws BadInputException {
-    List<String> lost = removed.stream().filter(options.keep()::contains).toList();
-    if (!lost.isEmpty()) {
-      throw new BadInputException(
-          "packages.remove " + options.remove() + " made apt remove " + String.join(", ", lost)
-              + ", without which the image cannot boot (apt removes what depends on a package"
-              + " it purges)",
-          "remove fewer packages; `apt-cache rdepends --installed PACKAGE` in the image shows what"
-              + " depends on one");
-    }
   }
 }

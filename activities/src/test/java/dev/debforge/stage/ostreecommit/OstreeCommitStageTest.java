@@ -127,17 +127,30 @@ class OstreeCommitStageTest {
             .run(given, new OstreeCommitOptions("debian/test/x86_64", "1", "test", 1700000000L))
             .facts().get(OstreeCommitStage.TIMESTAMP));
 
-    long before = Instant.now().getEpochSecond();
+    // Without one, the newest file or directory time of the tree; links do not count.
+    try (Stream<Path> paths = Files.walk(tree)) {
+      for (Path path : paths.filter(p -> !Files.isSymbolicLink(p)).toList()) {
+        Files.setLastModifiedTime(path, FileTime.fromMillis(1_600_000_000_000L));
+      }
+    }
+    Files.setLastModifiedTime(
+        tree.resolve("etc/hostname"), FileTime.fromMillis(1_650_000_000_900L));
     TestStageContext taken =
         new TestStageContext(dir.resolve("taken"), "amd64").withInput("tree", tree, Map.of());
     Map<String, String> facts =
         new OstreeCommitStage()
             .run(taken, new OstreeCommitOptions("debian/test/x86_64", "1", "test", null))
             .facts();
-    long after = Instant.now().getEpochSecond();
     long timestamp = Long.parseLong(facts.get(OstreeCommitStage.TIMESTAMP));
-    assertTrue(before <= timestamp && timestamp <= after,
-        timestamp + " in [" + before + ", " + after + "]");
+    assertEquals(1_650_000_000L, timestamp, "the newest time in the tree, not the step's");
+    Thread.sleep(1100);
+    TestStageContext again =
+        new TestStageContext(dir.resolve("again"), "amd64").withInput("tree", tree, Map.of());
+    assertEquals(facts.get("commit"),
+        new OstreeCommitStage()
+            .run(again, new OstreeCommitOptions("debian/test/x86_64", "1", "test", null))
+            .facts().get("commit"),
+        "the same stored tree gives the same commit, made again a second later");
     String shown =
         new String(
             new ProcessBuilder("ostree", "--repo=" + dir.resolve("taken/output/repo"), "show",

@@ -1,6 +1,5 @@
 package dev.debforge.stage.packages;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,20 +41,41 @@ class PackagesStageTest {
   }
 
   @Test
-  void whatAptTookAlongIsNamedAndABootPackageAmongItFailsTheStep() throws Exception {
-    List<String> removed =
-        DpkgStatus.removed(
-            Map.of("libostree-1-1:amd64", "1", "ostree:amd64", "1", "nano:amd64", "7",
-                "dracut:amd64", "059", "base-files:amd64", "12"),
-            Map.of("dracut:amd64", "059", "base-files:amd64", "12"));
-    assertEquals(List.of("libostree-1-1", "nano", "ostree"), removed);
+  void whatAptTookAlongIsNamedAndABootPackageOrTheLastKernelAmongItFailsTheStep()
+      throws Exception {
+    Map<String, String> base = Map.of("libostree-1-1:amd64", "1", "ostree:amd64", "1",
+        "nano:amd64", "7", "dracut:amd64", "059", "linux-image-amd64:amd64", "6.1",
+        "linux-image-6.1.0-28-amd64:amd64", "6.1");
+    Map<String, String> withoutOstree = new TreeMap<>(base);
+    withoutOstree.keySet().removeAll(List.of("libostree-1-1:amd64", "ostree:amd64", "nano:amd64"));
+    assertEquals(List.of("libostree-1-1", "nano", "ostree"),
+        DpkgStatus.removed(base, withoutOstree));
+    assertEquals(List.of("ostree"), BootPackages.lost(base, withoutOstree, KEEP));
 
     BadInputException lost =
         assertThrows(BadInputException.class,
-            () -> PackagesStage.refuseLost(removing("libostree-1-1"), removed));
-    assertTrue(lost.getMessage().startsWith(
-        "packages.remove [libostree-1-1] made apt remove ostree, without which the image cannot"
-            + " boot"), lost.getMessage());
-    assertDoesNotThrow(() -> PackagesStage.refuseLost(removing("nano"), List.of("nano")));
+            () -> BootPackages.refuseLost("the recipe's packages", List.of(),
+                List.of("libostree-1-1"), BootPackages.lost(base, withoutOstree, KEEP)));
+    assertTrue(lost.getMessage().startsWith("the recipe's packages: purging libostree-1-1 made apt"
+        + " remove ostree, without which the image cannot boot"), lost.getMessage());
+
+    // A kernel the recipe pinned under another name: no linux-image package is left.
+    Map<String, String> noKernel = new TreeMap<>(base);
+    noKernel.keySet().removeIf(key -> key.startsWith("linux-image-"));
+    assertEquals(List.of("linux-image-amd64", BootPackages.A_KERNEL),
+        BootPackages.lost(base, noKernel, KEEP));
+    assertEquals(List.of(BootPackages.A_KERNEL),
+        BootPackages.lost(base, noKernel, List.of("dracut")));
+
+    // An install that conflicts with a kept package is named as such.
+    BadInputException conflict =
+        assertThrows(BadInputException.class,
+            () -> BootPackages.refuseLost("hook h", List.of("other-init"), List.of(),
+                List.of("systemd-sysv")));
+    assertTrue(conflict.getMessage().startsWith("hook h: installing other-init made apt remove"
+        + " systemd-sysv"), conflict.getMessage());
+    assertEquals("leave out the package that conflicts with it", conflict.hint());
+
+    BootPackages.refuseLost("the recipe's packages", List.of(), List.of("nano"), List.of());
   }
 }

@@ -10,6 +10,7 @@ import dev.debforge.stage.configure.ConfigureOptions.GroupSpec;
 import dev.debforge.stage.configure.ConfigureOptions.UserSpec;
 import dev.debforge.stage.configure.ShadowTools;
 import dev.debforge.stage.debootstrap.DpkgStatus;
+import dev.debforge.stage.packages.BootPackages;
 import dev.debforge.stage.hook.HookRequests.OwnerRequest;
 import dev.debforge.stage.hook.HookRequests.UserRequest;
 import java.io.IOException;
@@ -52,18 +53,13 @@ final class HookChanges {
           tools.run(call);
         }
       }
-      List<String> removed = DpkgStatus.removed(before, DpkgStatus.installed(root));
+      Map<String, String> after = DpkgStatus.installed(root);
+      List<String> removed = DpkgStatus.removed(before, after);
       if (!removed.isEmpty()) {
         progress.accept("hook " + hook + ": apt removed " + String.join(", ", removed));
       }
-      List<String> lost = removed.stream().filter(Packages.KEPT::contains).toList();
-      if (!lost.isEmpty()) {
-        throw new BadInputException("hook " + hook + ": removing " + requests.remove()
-            + " made apt remove " + String.join(", ", lost) + ", without which the image cannot"
-            + " boot (apt removes what depends on a package it purges)",
-            "remove fewer packages in the hook; `apt-cache rdepends --installed PACKAGE` in the"
-                + " image shows what depends on one");
-      }
+      BootPackages.refuseLost("hook " + hook, requests.install(), requests.remove(),
+          BootPackages.lost(before, after, Packages.KEPT));
     }
     for (String group : requests.groups()) {
       tools.run(call(ShadowTools.groupadd(root, new GroupSpec(group, null))));
@@ -103,7 +99,7 @@ final class HookChanges {
     if (!named.isEmpty()) {
       throw new BadInputException("hook " + hook + ": removePackage(" + String.join(", ", named)
           + ") asks for what makes the image bootable",
-          "every image keeps its kernel and " + String.join(", ", Packages.KEPT));
+          "every image keeps a kernel and " + String.join(", ", Packages.KEPT));
     }
   }
 

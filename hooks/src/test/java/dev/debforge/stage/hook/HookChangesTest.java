@@ -68,7 +68,7 @@ class HookChangesTest {
     BadInputException lost = assertThrows(BadInputException.class,
         () -> HookChanges.apply(apt, root, "slim", removing("libostree-1-1", "nano"),
             progress::add));
-    assertTrue(lost.getMessage().startsWith("hook slim: removing [libostree-1-1, nano] made apt"
+    assertTrue(lost.getMessage().startsWith("hook slim: purging libostree-1-1, nano made apt"
         + " remove ostree, without which the image cannot boot"), lost.getMessage());
     assertTrue(progress.contains("hook slim: apt removed libostree-1-1, nano, ostree"),
         progress.toString());

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * its output and exit status, and powers the guest off. qemu's process tree is killed at the end
  * whatever happened.
  *
- * <p>The protocol after the password: it types {@code echo DEBFORGE-READY} until that line comes
- * back on its own (the shell is then reading input), then for each command types
+ * <p>The protocol after the password: it types {@code echo DEBFORGE-REA''DY} until
+ * {@code DEBFORGE-READY} comes back on a line of its own (the shell is then reading input), then
+ * for each command types
  * {@code echo DEBFORGE-BEG''IN; CMD; echo "DEBFORGE-END $?"} and takes what the guest prints
  * between the markers {@code DEBFORGE-BEGIN} and {@code DEBFORGE-END <status>}, each ending a
  * line. The echo of the typed line matches neither (it spells {@code BEG''IN} and {@code $?}),
@@ -56,6 +57,14 @@ public final class BootVerifier {
   static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(180);
   static final Duration TICK = Duration.ofSeconds(10);
   static final String READY = "DEBFORGE-READY";
+
+  /**
+   * What is typed to get {@link #READY}: no part of its echo is {@link #READY}. The tty drops
+   * input while login hands over to the shell, and the echo of a line whose beginning was
+   * dropped ({@code echo }) was once taken for the answer, and the next line typed lost its
+   * beginning too (IsoIT on CI45).
+   */
+  static final String READY_TYPED = "echo DEBFORGE-REA''DY";
 
   private static final Pattern BOOT_EVENTS =
       Pattern.compile(
@@ -330,7 +339,7 @@ public final class BootVerifier {
       long deadline = deadlineIn(STEP_TIMEOUT);
       while (true) {
         // Typing the marker again is harmless: each copy only echoes once the shell reads it.
-        console.send("echo " + READY + "\n");
+        console.send(READY_TYPED + "\n");
         MatchResult answer = expectUntil(AFTER_PASSWORD, Math.min(deadline, deadlineIn(TICK)));
         if (answer != null) {
           if (answer.group(1) != null) {

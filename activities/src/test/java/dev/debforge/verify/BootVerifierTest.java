@@ -58,6 +58,19 @@ class BootVerifierTest {
   }
 
   /**
+   * The tty drops the beginning of what is typed while login hands over to the shell: the echo of
+   * the rest is never taken for the shell's answer, so no command is typed before the shell reads.
+   */
+  @Test
+  void inputDroppedAtLoginIsNeverTakenForTheShellsAnswer() throws Exception {
+    FakeConsole fake = new FakeConsole(dir.resolve("console.sock"), FakeConsole.BOOT, "secret");
+    fake.dropsInputAtLogin = true;
+    BootReport report = logInAndRun(fake, new ArrayList<>(), "uname -r");
+    assertEquals(Map.of("uname -r", "6.1.0-test"), report.commandOutputs());
+    assertEquals(Map.of("uname -r", 0), report.commandExitCodes());
+  }
+
+  /**
    * A reboot is a cold start: qemu ends at the guest's reset (-no-reboot) and another boots the
    * same overlay, which qemu-img made backed by the disk and which is gone afterwards; the
    * console log holds both boots.

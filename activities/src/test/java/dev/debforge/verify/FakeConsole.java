@@ -33,6 +33,12 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
   private final String password;
   private volatile boolean alive;
   private int boots = 1;
+  /**
+   * Whether the tty drops input while login hands over to the shell, as real guests do: each line
+   * typed in the first two seconds after the password loses its first five characters, and what
+   * is left is echoed, not run.
+   */
+  volatile boolean dropsInputAtLogin;
   /** Whether the guest's user may not reboot, as a user without polkit's leave is refused. */
   volatile boolean refuseReboot;
   private volatile List<String> argv;
@@ -126,10 +132,15 @@ final class FakeConsole implements ProcessLauncher, ProcessLauncher.Running {
 
   /** Plays the shell until it powers off (false) or reboots (true). */
   private boolean shell(SocketChannel guest) throws IOException {
+    long shellStarts = System.nanoTime() + 2_000_000_000L;
     while (true) {
       String line = readLine(guest);
+      if (dropsInputAtLogin && System.nanoTime() < shellStarts) {
+        write(guest, line.substring(Math.min(5, line.length())) + "\r\n");
+        continue;
+      }
       write(guest, "\u001b[1;32mroot@debian\u001b[0m:~# " + line + "\r\n");
-      if (line.equals("echo DEBFORGE-READY")) {
+      if (line.equals("echo DEBFORGE-REA''DY")) {
         write(guest, "DEBFORGE-READY\r\n");
       } else if (line.equals("systemctl poweroff")) {
         return false;

@@ -28,7 +28,7 @@ class SerialConsoleTest {
         console.send("root\n");
         console.expect("Password: ", Duration.ofSeconds(5));
         console.send("pw\n");
-        console.send("echo DEBFORGE-READY\n");
+        console.send("echo DEBFORGE-REA''DY\n");
         var ready = console.expect(Pattern.compile("(?m)^DEBFORGE-READY$"), Duration.ofSeconds(5));
         assertEquals("DEBFORGE-READY", ready.group());
         assertTrue(console.transcript().contains("\u001b[2J"));

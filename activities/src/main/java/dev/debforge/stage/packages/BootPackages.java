@@ -22,6 +22,11 @@ public final class BootPackages {
 
   private BootPackages() {}
 
+  /** The items of {@code remove} (names, maybe with {@code :ARCH} or {@code =VERSION}) it keeps. */
+  public static List<String> named(List<String> remove, Collection<String> keep) {
+    return remove.stream().filter(item -> keep.contains(Packages.bareName(item))).toList();
+  }
+
   /**
    * The kept packages the run removed, and {@link #A_KERNEL} when the image had a kernel package
    * before and has none after.

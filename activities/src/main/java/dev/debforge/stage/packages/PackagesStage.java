@@ -4,7 +4,6 @@ import dev.debforge.plugin.BadInputException;
 import dev.debforge.plugin.Stage;
 import dev.debforge.plugin.StageContext;
 import dev.debforge.plugin.StageOutput;
-import dev.debforge.recipe.Packages;
 import dev.debforge.stage.debootstrap.DpkgStatus;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,8 +49,7 @@ public final class PackagesStage implements Stage<PackagesOptions> {
 
   @Override
   public StageOutput run(StageContext context, PackagesOptions options) throws Exception {
-    List<String> named =
-        options.remove().stream().filter(name -> options.keep().contains(Packages.bareName(name))).toList();
+    List<String> named = BootPackages.named(options.remove(), options.keep());
     if (!named.isEmpty()) {
       throw new BadInputException(
           "packages.remove: " + String.join(", ", named) + (named.size() == 1 ? " is" : " are")

@@ -94,8 +94,7 @@ final class HookChanges {
 
   /** Refuses a hook's removal of what every image boots with ({@link Packages#KEPT}). */
   static void refuseKept(String hook, List<String> remove) throws BadInputException {
-    List<String> named =
-        remove.stream().filter(name -> Packages.KEPT.contains(Packages.bareName(name))).toList();
+    List<String> named = BootPackages.named(remove, Packages.KEPT);
     if (!named.isEmpty()) {
       throw new BadInputException("hook " + hook + ": removePackage(" + String.join(", ", named)
           + ") asks for what makes the image bootable",
